@@ -1,0 +1,25 @@
+"""The FastAPI application: routers, error mapping and observation wired together."""
+
+from fastapi import FastAPI
+
+from app.api.middleware import RequestObservation
+from app.api.problems import install_problem_handlers
+from app.api.routes import health, me, metrics
+from app.db.migrations import head_revision
+from app.settings import Settings
+
+
+def create_app(settings: Settings, database_url: str) -> FastAPI:
+    app = FastAPI(
+        title="Reading Worklist",
+        version="0.1.0",
+        description="Routes DICOM studies to the right subspecialist; runs the reading workflow.",
+    )
+    app.state.settings = settings
+    app.state.database_url = database_url
+    app.state.schema_head = head_revision()
+    install_problem_handlers(app)
+    app.add_middleware(RequestObservation)
+    for module in (health, metrics, me):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,101 @@
+"""The `worklist` command: run the services, migrate the database, issue tokens."""
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from app.db.migrations import upgrade_to_head
+from app.db.url import resolve_database_url
+from app.logging_config import configure_logging
+from app.settings import Settings, get_settings
+from app.vocabulary import Role
+
+cli = typer.Typer(help="Reading worklist service.", no_args_is_help=True, add_completion=False)
+token_cli = typer.Typer(help="API tokens.", no_args_is_help=True)
+cli.add_typer(token_cli, name="token")
+
+logger = logging.getLogger(__name__)
+
+
+def _prepare(migrate: bool = True) -> tuple[Settings, str]:
+    """Settings, logging and a migrated database: what every command starts with."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    database_url = resolve_database_url(settings)
+    if migrate:
+        upgrade_to_head(database_url)
+    return settings, database_url
+
+
+@cli.command()
+def up() -> None:
+    """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listener."""
+    from app.first_run import announce, ensure_first_admin_token
+    from app.supervisor import run_services
+
+    settings, database_url = _prepare()
+    admin_token = ensure_first_admin_token(database_url)
+    announce(settings, admin_token)
+    raise typer.Exit(run_services(settings, database_url))
+
+
+@cli.command()
+def api() -> None:
+    """Run the HTTP API alone."""
+    import uvicorn
+
+    from app.api.main import create_app
+
+    settings, database_url = _prepare(migrate=False)
+    app = create_app(settings, database_url)
+    uvicorn.run(
+        app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False
+    )
+
+
+@cli.command()
+def listener() -> None:
+    """Run the DICOM listener alone."""
+    from dicom_listener.server import serve
+
+    settings, _ = _prepare(migrate=False)
+    serve(settings)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+    _prepare()
+    logger.info("database schema is at head")
+
+
+@token_cli.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="What the token may do.")],
+    name: Annotated[str, typer.Option(help="Who or what holds the token.")],
+    radiologist_id: Annotated[
+        int | None, typer.Option(help="The radiologist record a radiologist token acts for.")
+    ] = None,
+) -> None:
+    """Create an API token; the token itself is printed once, alone on the last line."""
+    from app.auth.errors import UnknownRadiologist
+    from app.auth.service import issue_token
+    from app.db.session import session_scope
+
+    _, database_url = _prepare()
+    try:
+        with session_scope(database_url) as session:
+            issued = issue_token(session, name=name, role=role, radiologist_id=radiologist_id)
+    except UnknownRadiologist as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"created {role.value} token {issued.id} for {name!r}; it is shown only once:")
+    typer.echo(issued.secret)
+
+
+def main() -> None:
+    cli(prog_name="worklist")
+    sys.exit(0)

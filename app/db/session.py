@@ -1,0 +1,46 @@
+"""Engines and sessions: one engine per database URL and process, one session per unit of work."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Use the psycopg 3 driver whatever spelling of a Postgres URL we are given."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    return create_engine(
+        sqlalchemy_url(url), pool_size=10, max_overflow=20, pool_pre_ping=True, future=True
+    )
+
+
+@lru_cache(maxsize=4)
+def _session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+
+
+def new_session(url: str) -> Session:
+    return _session_factory(url)()
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """One transaction: commit when the block succeeds, roll back when it raises."""
+    session = new_session(url)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,38 @@
+"""What `worklist up` tells a first-time user, and the admin token it creates for them."""
+
+from sqlalchemy import exists, select
+
+from app.auth.models import ApiToken
+from app.auth.service import issue_token
+from app.db.session import session_scope
+from app.settings import Settings
+from app.vocabulary import Role
+
+
+def ensure_first_admin_token(database_url: str) -> str | None:
+    """Create an admin token when none exists yet; return it (shown once) or None."""
+    with session_scope(database_url) as session:
+        has_admin = session.scalar(
+            select(exists().where(ApiToken.role == Role.ADMIN.value, ApiToken.revoked_at.is_(None)))
+        )
+        if has_admin:
+            return None
+        return issue_token(session, name="first admin", role=Role.ADMIN).secret
+
+
+def announce(settings: Settings, admin_token: str | None) -> None:
+    api = f"http://{settings.api_host}:{settings.api_port}"
+    dicom = f"AE title {settings.ae_title} on {settings.dicom_host}:{settings.dicom_port}"
+    lines = [
+        "Reading Worklist is starting.",
+        f"  API docs:       {api}/docs   (ready when {api}/readyz answers)",
+        f"  DICOM listener: {dicom}",
+        f"  Data folder:    {settings.home.resolve()}",
+    ]
+    if admin_token:
+        lines += [
+            "  First admin token (shown only this once; keep it safe):",
+            f"    {admin_token}",
+        ]
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)  # noqa: T201 - this is the command's own output

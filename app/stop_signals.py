@@ -1,0 +1,28 @@
+"""Waiting for SIGINT/SIGTERM without signal handlers.
+
+A handler that sets a `threading.Event` can deadlock against a main thread waiting on that same
+event, so the stop signals are blocked and taken synchronously with `sigtimedwait` instead.
+"""
+
+import signal
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def block_stop_signals() -> None:
+    """Call before starting threads: they inherit the mask, so the signal waits for us."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def unblock_stop_signals() -> None:
+    """For child processes, which would otherwise inherit the blocked mask."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def stop_requested(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for a stop signal; True when one arrived."""
+    return signal.sigtimedwait(STOP_SIGNALS, timeout) is not None
+
+
+def wait_for_stop() -> None:
+    signal.sigwait(STOP_SIGNALS)

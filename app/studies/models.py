@@ -1,0 +1,89 @@
+"""Studies, series and instances as received over DICOM."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Identity, Index, String, Text, Time, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, Timestamps
+
+UID = String(64)
+
+
+class Study(Timestamps, Base):
+    __tablename__ = "studies"
+    __table_args__ = (
+        Index(
+            "ix_studies_awaiting_stability",
+            "last_received_at",
+            postgresql_where=text("stable_at IS NULL"),
+        ),
+        Index("ix_studies_stable_at", "stable_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    study_instance_uid: Mapped[str] = mapped_column(UID, unique=True)
+    patient_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    patient_name: Mapped[str | None] = mapped_column(Text)
+    patient_birth_date: Mapped[date | None] = mapped_column(Date)
+    patient_sex: Mapped[str | None] = mapped_column(String(16))
+    accession_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    study_date: Mapped[date | None] = mapped_column(Date)
+    study_time: Mapped[time | None] = mapped_column(Time)
+    study_description: Mapped[str | None] = mapped_column(Text)
+    modalities: Mapped[list[str]] = mapped_column(ARRAY(String(16)), server_default="{}")
+    body_part_examined: Mapped[str | None] = mapped_column(String(64))
+    institution_name: Mapped[str | None] = mapped_column(Text)
+    referring_physician: Mapped[str | None] = mapped_column(Text)
+    clinical_question: Mapped[str | None] = mapped_column(Text)
+    question_sources: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    requested_priority: Mapped[str | None] = mapped_column(String(16))
+    source_ae_title: Mapped[str | None] = mapped_column(String(16))
+    instance_count: Mapped[int] = mapped_column(server_default="0")
+    first_received_at: Mapped[datetime | None]
+    last_received_at: Mapped[datetime | None]
+    stable_at: Mapped[datetime | None]
+    changed_after_stable_at: Mapped[datetime | None]
+    region: Mapped[str | None] = mapped_column(String(32))
+    question_categories: Mapped[list[str]] = mapped_column(ARRAY(String(48)), server_default="{}")
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
+    classified_at: Mapped[datetime | None]
+
+
+class Series(Timestamps, Base):
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    series_instance_uid: Mapped[str] = mapped_column(UID, unique=True)
+    modality: Mapped[str | None] = mapped_column(String(16))
+    series_number: Mapped[int | None]
+    series_description: Mapped[str | None] = mapped_column(Text)
+    protocol_name: Mapped[str | None] = mapped_column(Text)
+    body_part_examined: Mapped[str | None] = mapped_column(String(64))
+    header: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    instance_count: Mapped[int] = mapped_column(server_default="0")
+    sequence: Mapped[str | None] = mapped_column(String(32))
+    plane: Mapped[str | None] = mapped_column(String(16))
+    fat_sat: Mapped[bool | None]
+    contrast: Mapped[bool | None]
+    classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
+
+
+class Instance(Base):
+    __tablename__ = "instances"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    sop_instance_uid: Mapped[str] = mapped_column(UID, unique=True)
+    sop_class_uid: Mapped[str] = mapped_column(UID)
+    transfer_syntax_uid: Mapped[str] = mapped_column(UID)
+    instance_number: Mapped[int | None]
+    storage_path: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    source_ae_title: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime]

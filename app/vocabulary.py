@@ -1,0 +1,58 @@
+"""The fixed words of the domain (DESIGN.md), shared by tables, schemas and logic."""
+
+from enum import StrEnum
+
+
+class Priority(StrEnum):
+    STAT = "STAT"
+    URGENT = "URGENT"
+    ROUTINE = "ROUTINE"
+
+
+class TaskState(StrEnum):
+    UNASSIGNED = "UNASSIGNED"
+    ASSIGNED = "ASSIGNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    PRELIMINARY = "PRELIMINARY"
+    FINAL = "FINAL"
+    ADDENDED = "ADDENDED"
+    CANCELLED = "CANCELLED"
+
+
+class TaskKind(StrEnum):
+    PRIMARY = "PRIMARY"
+    SECOND_OPINION = "SECOND_OPINION"
+
+
+class ReportKind(StrEnum):
+    PRELIMINARY = "PRELIMINARY"
+    FINAL = "FINAL"
+    ADDENDUM = "ADDENDUM"
+
+
+class Radpeer(StrEnum):
+    AGREE = "1"
+    MINOR_UNLIKELY_SIGNIFICANT = "2a"
+    MINOR_LIKELY_SIGNIFICANT = "2b"
+    MAJOR_UNLIKELY_SIGNIFICANT = "3a"
+    MAJOR_LIKELY_SIGNIFICANT = "3b"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    RADIOLOGIST = "radiologist"
+    INTEGRATION = "integration"
+
+
+SEEDED_SUBSPECIALTIES: dict[str, str] = {
+    "NEURO": "Neuroradiology",
+    "MSK": "Musculoskeletal",
+    "BODY": "Body (abdomen and pelvis)",
+    "CHEST": "Chest and cardiac",
+    "BREAST": "Breast",
+    "GENERAL": "General radiology",
+}
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
