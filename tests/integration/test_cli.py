@@ -1,0 +1,66 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiToken
+from app.auth.tokens import hash_token
+
+
+def _worklist(*args: str, database_url: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "WORKLIST_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_token_create_prints_the_token_alone_on_the_last_line(
+    database_url: str, tmp_path: Path, session: Session
+) -> None:
+    result = _worklist(
+        "token",
+        "create",
+        "--role",
+        "integration",
+        "--name",
+        "ris",
+        database_url=database_url,
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    stored = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).one()
+    assert (stored.name, stored.role) == ("ris", "integration")
+
+
+def test_radiologist_token_without_a_radiologist_is_refused_clearly(
+    database_url: str, tmp_path: Path
+) -> None:
+    result = _worklist(
+        "token",
+        "create",
+        "--role",
+        "radiologist",
+        "--name",
+        "dr",
+        database_url=database_url,
+        home=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "needs --radiologist-id" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_role_is_refused(database_url: str, tmp_path: Path) -> None:
+    result = _worklist(
+        "token", "create", "--role", "root", "--name", "x", database_url=database_url, home=tmp_path
+    )
+    assert result.returncode == 2
+    assert "root" in result.stderr
+
+
+def test_migrate_is_idempotent(database_url: str, tmp_path: Path) -> None:
+    assert _worklist("migrate", database_url=database_url, home=tmp_path).returncode == 0

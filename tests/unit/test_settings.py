@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from app.settings import Settings
+
+
+def test_defaults_match_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("WORKLIST_HOME", "DATABASE_URL", "WORKLIST_API_PORT", "WORKLIST_DICOM_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None)
+    assert settings.home == Path("./var")
+    assert settings.database_url is None
+    assert (settings.api_host, settings.api_port) == ("127.0.0.1", 8000)
+    assert (settings.ae_title, settings.dicom_host, settings.dicom_port) == (
+        "WORKLIST",
+        "127.0.0.1",
+        11112,
+    )
+    assert settings.stable_after == 60
+    assert settings.storage_dir == Path("./var/storage")
+    assert settings.quarantine_dir == Path("./var/quarantine")
+
+
+def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKLIST_HOME", "/srv/worklist")
+    monkeypatch.setenv("WORKLIST_DICOM_PORT", "104")
+    monkeypatch.setenv("WORKLIST_STABLE_AFTER", "1.5")
+    settings = Settings(_env_file=None)
+    assert settings.home == Path("/srv/worklist")
+    assert settings.dicom_port == 104
+    assert settings.stable_after == 1.5
+
+
+def test_ae_title_longer_than_sixteen_characters_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WORKLIST_AE_TITLE", "A" * 17)
+    with pytest.raises(ValidationError, match="1 to 16 characters"):
+        Settings(_env_file=None)
+
+
+def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKLIST_API_PORT", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("WORKLIST_API_PORT=9000\n")
+    assert Settings(_env_file=env_file).api_port == 9000
