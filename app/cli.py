@@ -66,6 +66,24 @@ def listener() -> None:
 
 
 @cli.command()
+def worker() -> None:
+    """Run the background jobs (safe to run several replicas)."""
+    from prometheus_client import start_http_server
+
+    from app.jobs.registry import all_jobs
+    from app.jobs.runner import run_forever
+    from app.stop_signals import block_stop_signals, stop_requested
+
+    settings, database_url = _prepare(migrate=False)
+    block_stop_signals()
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port, addr=settings.api_host)
+    logger.info("worker ready")
+    run_forever(all_jobs(settings), database_url, settings, stop_requested)
+    logger.info("worker stopped")
+
+
+@cli.command()
 def migrate() -> None:
     """Apply every pending database migration."""
     _prepare()

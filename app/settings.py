@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         default=9112, ge=0, le=65535, validation_alias="WORKLIST_LISTENER_METRICS_PORT"
     )
 
+    worker_metrics_port: int = Field(
+        default=9113, ge=0, le=65535, validation_alias="WORKLIST_WORKER_METRICS_PORT"
+    )
+
     stable_after: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_STABLE_AFTER")
 
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")

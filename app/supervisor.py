@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 SERVICES: dict[str, Sequence[str]] = {
     "api": ("api",),
     "listener": ("listener",),
+    "worker": ("worker",),
 }
 _PR_SET_PDEATHSIG = 1
 _GRACE_SECONDS = 15

@@ -7,10 +7,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from app.api.access import allowed_roles
 from app.auth.errors import AuthenticationError
 from app.auth.principal import Principal
 from app.auth.service import authenticate
 from app.db.session import new_session
+from app.errors import Forbidden
 from app.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")
@@ -39,12 +41,19 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_current_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """The authenticated caller, if the access table lets their role use this route."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("a bearer token is required")
-    return authenticate(session, credentials.credentials)
+    source = request.client.host if request.client else None
+    principal = authenticate(session, credentials.credentials, source_address=source)
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    if principal.role not in allowed_roles(request.method, route):
+        raise Forbidden(f"the {principal.role} role may not {request.method} {route}")
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]

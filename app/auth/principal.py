@@ -1,4 +1,4 @@
-"""Who is calling: the identity every route receives."""
+"""Who is acting: a token holder over HTTP, a DICOM peer, or the service itself."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,22 @@ from app.vocabulary import Role
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    token_id: int
     name: str
-    role: Role
-    radiologist_id: int | None
+    role: Role | None
+    token_id: int | None = None
+    radiologist_id: int | None = None
+    source_address: str | None = None
+
+    @classmethod
+    def system(cls, component: str) -> "Principal":
+        """The service acting on its own, e.g. a background job."""
+        return cls(name=f"system:{component}", role=None)
+
+    @classmethod
+    def dicom_peer(cls, calling_ae_title: str, address: str | None) -> "Principal":
+        return cls(name=f"ae:{calling_ae_title}", role=None, source_address=address)
 
     @property
     def actor(self) -> str:
-        """How this caller is named in audit rows and task history."""
-        return f"token:{self.token_id}:{self.name}"
+        """How this principal is named in audit rows and task history."""
+        return f"token:{self.token_id}:{self.name}" if self.token_id is not None else self.name

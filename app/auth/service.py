@@ -48,7 +48,9 @@ def issue_token(
     return IssuedToken(id=row.id, secret=secret)
 
 
-def authenticate(session: Session, secret: str, now: datetime | None = None) -> Principal:
+def authenticate(
+    session: Session, secret: str, source_address: str | None = None, now: datetime | None = None
+) -> Principal:
     now = now or datetime.now(UTC)
     row = repository.find_by_hash(session, hash_token(secret))
     if row is None or row.revoked_at is not None:
@@ -58,5 +60,9 @@ def authenticate(session: Session, secret: str, now: datetime | None = None) -> 
     if row.last_used_at is None or now - row.last_used_at > _LAST_USED_RESOLUTION:
         repository.mark_used(session, row.id, now)
     return Principal(
-        token_id=row.id, name=row.name, role=Role(row.role), radiologist_id=row.radiologist_id
+        name=row.name,
+        role=Role(row.role),
+        token_id=row.id,
+        radiologist_id=row.radiologist_id,
+        source_address=source_address,
     )

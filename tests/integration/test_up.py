@@ -46,6 +46,7 @@ def service(tmp_path: Path) -> Iterator[RunningService]:
         "WORKLIST_API_PORT": str(api_port),
         "WORKLIST_DICOM_PORT": str(dicom_port),
         "WORKLIST_LISTENER_METRICS_PORT": str(free_port()),
+        "WORKLIST_WORKER_METRICS_PORT": str(free_port()),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "up"], env=env, stdout=subprocess.PIPE, text=True

@@ -9,9 +9,9 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
 class Me(BaseModel):
-    token_id: int
+    token_id: int | None
     name: str
-    role: str
+    role: str | None
     radiologist_id: int | None
 
 
@@ -20,6 +20,6 @@ def read_me(user: CurrentUser) -> Me:
     return Me(
         token_id=user.token_id,
         name=user.name,
-        role=user.role.value,
+        role=user.role.value if user.role else None,
         radiologist_id=user.radiologist_id,
     )

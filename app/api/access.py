@@ -1,0 +1,29 @@
+"""Who may call what: the one authorization table, keyed by method and route template.
+
+`CurrentUser` checks every request against it. A route missing here is refused to everyone, and
+a test fails, so a new route cannot ship without a decision. Object-level rules (a radiologist acts
+only on their own tasks) live in the services.
+"""
+
+from app.vocabulary import Role
+
+ANY_ROLE = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+ADMIN_OR_INTEGRATION = frozenset({Role.ADMIN, Role.INTEGRATION})
+READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
+
+PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
+
+ACCESS: dict[tuple[str, str], frozenset[Role]] = {
+    # identity
+    ("GET", "/api/v1/me"): ANY_ROLE,
+    # people and pools
+    # rules
+    # studies
+    # tasks
+    # audit and tokens
+}
+
+
+def allowed_roles(method: str, route: str) -> frozenset[Role]:
+    return ACCESS.get((method, route), frozenset())

@@ -1,0 +1,66 @@
+"""Runs the background jobs on their intervals, each in its own transaction.
+
+Several worker replicas may run at once: a job runs only where its advisory lock is free, and the
+jobs themselves claim rows with SKIP LOCKED, so no piece of work is done twice.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.db.session import session_scope
+from app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+JobFunction = Callable[[Session, Settings], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    interval: float
+    run: JobFunction  # returns how many items it handled
+
+
+def run_once(job: Job, database_url: str, settings: Settings) -> int | None:
+    """Run `job` now unless another replica is running it; None when skipped."""
+    with session_scope(database_url) as session:
+        locked = session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": job.name}
+        )
+        if not locked:
+            return None
+        return job.run(session, settings)
+
+
+def run_forever(
+    jobs: Sequence[Job],
+    database_url: str,
+    settings: Settings,
+    should_stop: Callable[[float], bool],
+) -> None:
+    """Run every job when due until `should_stop(seconds)` says so; a failing job is logged."""
+    next_run = {job.name: 0.0 for job in jobs}
+    while True:
+        for job in jobs:
+            if time.monotonic() >= next_run[job.name]:
+                _run_logged(job, database_url, settings)
+                next_run[job.name] = time.monotonic() + job.interval
+        wait = max(0.0, min(next_run.values(), default=1.0) - time.monotonic())
+        if should_stop(min(wait, 1.0)):
+            return
+
+
+def _run_logged(job: Job, database_url: str, settings: Settings) -> None:
+    try:
+        handled = run_once(job, database_url, settings)
+    except Exception:
+        logger.exception("background job failed", extra={"job": job.name})
+        return
+    if handled:
+        logger.info("background job ran", extra={"job": job.name, "handled": handled})
