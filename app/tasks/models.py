@@ -54,6 +54,10 @@ class ReadingTask(Timestamps, Base):
     due_at: Mapped[datetime]
     overdue: Mapped[bool] = mapped_column(server_default="false")
     escalation_level: Mapped[int] = mapped_column(server_default="0")
+    # Set by a rule that wants an over-read: a second-opinion task follows once this one is final.
+    second_opinion_subspecialty: Mapped[str | None] = mapped_column(
+        ForeignKey("subspecialties.code")
+    )
     rule_version: Mapped[int | None] = mapped_column(ForeignKey("rule_set_versions.version"))
     route_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
     version: Mapped[int] = mapped_column(server_default="1")

@@ -274,6 +274,7 @@ def upgrade() -> None:
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("overdue", sa.Boolean(), server_default="false", nullable=False),
         sa.Column("escalation_level", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("second_opinion_subspecialty", sa.String(length=32), nullable=True),
         sa.Column("rule_version", sa.Integer(), nullable=True),
         sa.Column(
             "route_reasons",
@@ -339,6 +340,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["study_id"], ["studies.id"], name=op.f("fk_reading_tasks_study_id_studies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["second_opinion_subspecialty"],
+            ["subspecialties.code"],
+            name=op.f("fk_reading_tasks_second_opinion_subspecialty_subspecialties"),
         ),
         sa.ForeignKeyConstraint(
             ["subspecialty"],
