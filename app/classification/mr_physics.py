@@ -7,7 +7,7 @@ from app.classification.series_header import SeriesHeader
 # Thresholds a neuroradiologist uses at 1.5 and 3 T (milliseconds, degrees).
 STIR_MAX_TI = 350.0
 FLAIR_MIN_TI = 1400.0
-T1_MAX_TR = 1200.0
+T1_MAX_TR = 1000.0
 T1_MAX_TE = 35.0
 PD_MAX_TE = 40.0
 T2_MIN_TE = 60.0

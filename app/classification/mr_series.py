@@ -17,7 +17,7 @@ IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset({"TRACEW", "TRACE"}), "DWI", "ImageType says TRACEW (diffusion trace)"),
     (frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}), "PERFUSION",
      "ImageType marks a perfusion map"),
-    (frozenset({"FAT", "FAT_ONLY"}), "OTHER", "ImageType marks a Dixon fat-only image"),
+    (frozenset({"FAT", "FAT_ONLY", "F"}), "OTHER", "ImageType marks a Dixon fat-only image"),
     (frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}), "OTHER", "ImageType marks a screen save"),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )
@@ -40,12 +40,19 @@ def classify_mr(header: SeriesHeader) -> tuple[str, list[str]]:
     if header.distinct_orientations >= 3:
         return "LOCALIZER", ["images in three orientations: tri-plane localizer"]
     vendor = first_match(VENDOR_SEQUENCE_TERMS, _vendor_text(header))
-    family = vendor.label if vendor is not None and vendor.label in FAMILIES else None
-    family = family or family_from_tags(header)
+    family = _family(vendor, family_from_tags(header))
     special = _special_kind(header, vendor, named_kind, family)
     if special is not None:
         return special
     return _weighting(header, vendor, family, description)
+
+
+def _family(vendor: Term | None, tag_family: str | None) -> str | None:
+    """Vendor names say TSE for STIR and FLAIR too; an inversion pulse in the tags wins."""
+    vendor_family = vendor.label if vendor is not None and vendor.label in FAMILIES else None
+    if tag_family == "IR" and vendor_family in {None, "SE", "GRE"}:
+        return "IR"
+    return vendor_family or tag_family
 
 
 def _vendor_text(header: SeriesHeader) -> str:

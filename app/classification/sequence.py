@@ -18,6 +18,8 @@ FAT_SAT_APPLIES: frozenset[str] = frozenset(
 FAT_SAT_SCAN_OPTIONS = frozenset({"FS", "FAT", "FSA", "FSS", "SFS", "WE", "SPIR", "SPAIR", "CHESS"})
 DIXON_WATER_TOKENS = frozenset({"WATER", "W"})
 DIXON_PHASE_TOKENS = frozenset({"IN_PHASE", "OUT_PHASE", "OPP_PHASE", "IP", "OP"})
+# Siemens and GE write every fat-saturation pulse into ScanOptions; others may not.
+SCAN_OPTIONS_COMPLETE = ("SIEMENS", "GE")
 CT_CONTRAST_LABELS = frozenset({"CT_CONTRAST", "CT_ANGIO"})
 
 
@@ -79,6 +81,8 @@ def _fat_sat(header: SeriesHeader, label: str) -> tuple[bool | None, str]:
         return False, "ImageType marks a Dixon in/opposed-phase image: no fat suppression"
     if set(header.scan_options) & FAT_SAT_SCAN_OPTIONS:
         return True, "ScanOptions include fat saturation"
+    if header.scan_options and header.manufacturer.upper().startswith(SCAN_OPTIONS_COMPLETE):
+        return False, "ScanOptions list no fat saturation (this vendor always lists it)"
     words = first_match(FAT_SAT_WORDS, normalise(header.series_description, header.protocol_name))
     if words is not None:
         return words.label == "YES", f"description says {words.words}"
