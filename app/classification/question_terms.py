@@ -69,7 +69,7 @@ CATEGORY_TERMS = terms(
         ("PULMONARY_EMBOLISM", r"pulmonary embol|d-?dimer", "pulmonary embolism"),
         ("LINES_TUBES", r"picc|line (placement|position)|central line|nasogastric|\bog tube|endotracheal|dobhoff|feeding tube|chest tube|tube (placement|position)", "a line or tube check"),
         ("SURVEY", r"skeletal survey|bone survey|metastatic survey", "a skeletal survey"),
-        ("BONE_DENSITY", r"\bdexa|\bdxa|bone density|bone mineral", "bone density"),
+        ("BONE_DENSITY", r"\bdexa|\bdxa|bone density|bone mineral|osteoporosis screening", "bone density"),
     ]
 )
 NEURO_INTACT_TERMS = terms(
