@@ -7,7 +7,8 @@ Stored as JSON and validated here, so a bad rule is reported at its exact place
 import json
 from datetime import time
 from importlib.resources import files
-from typing import Annotated, Any, Literal, Self
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic import field_validator, model_validator
@@ -21,7 +22,7 @@ Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
 WEEKDAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-COMBINATORS = ("all", "any", "not")
+T = TypeVar("T")
 
 
 class StrictModel(BaseModel):
@@ -110,6 +111,7 @@ class RuleSet(StrictModel):
     """An ordered list of rules; the first enabled match wins and the last rule is the default."""
 
     rules: list[Rule] = Field(min_length=1)
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")
     @classmethod
@@ -125,6 +127,13 @@ class RuleSet(StrictModel):
                 f"rules.{last}: the last rule must be an enabled default without 'when'"
             )
         return rules
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """Cache something derived from this immutable rule set, such as a compiled plan."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
 
     def to_json(self) -> dict[str, Any]:
         """The stored JSON form (aliases such as `not`, unset fields left out)."""

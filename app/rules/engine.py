@@ -1,4 +1,8 @@
-"""Routing: apply an ordered rule set to the facts of one stable study."""
+"""Routing: apply an ordered rule set to the facts of one stable study.
+
+A rule set is compiled once into plain closures over frozensets (cached on the immutable
+rule set), so routing a study costs a few set look-ups per rule.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +40,11 @@ class RouteDecision:
     reasons: tuple[str, ...]
 
 
+class NoDefaultRule(ValueError):
+    """A rule set built without validation has no rule that matches this study."""
+
+
+Test = Callable[[StudyFacts], bool]
 FACT_WORDS: dict[str, str] = {
     "modality": "modality is one of",
     "region": "region is one of",
@@ -49,23 +58,20 @@ FACT_WORDS: dict[str, str] = {
     "institution": "institution is one of",
     "weekday": "received on",
 }
-
-
-class NoDefaultRule(ValueError):
-    """A rule set built without validation has no rule that matches this study."""
+PLAN_KEY = "engine.plan"
 
 
 def route(rule_set: RuleSet, facts: StudyFacts) -> RouteDecision:
     """The decision of the first enabled rule whose condition holds."""
-    for rule in rule_set.rules:
-        if rule.enabled and (rule.when is None or holds(rule.when, facts)):
-            return _decide(rule, facts)
+    for rule, test, explanation in rule_set.memo(PLAN_KEY, lambda: _plan(rule_set)):
+        if test is None or test(facts):
+            return _decide(rule, explanation, facts)
     raise NoDefaultRule("the rule set has no enabled default rule")
 
 
 def holds(condition: Condition, facts: StudyFacts) -> bool:
     """Whether one condition node is true for the study."""
-    return _TESTS[condition.fact](getattr(condition, condition.fact), facts)
+    return compile_condition(condition)(facts)
 
 
 def describe(condition: Condition) -> str:
@@ -81,17 +87,43 @@ def describe(condition: Condition) -> str:
     return f"{FACT_WORDS[condition.fact]} {', '.join(str(item) for item in value)}"
 
 
-def _decide(rule: Rule, facts: StudyFacts) -> RouteDecision:
+def compile_condition(condition: Condition) -> Test:
+    """A closure that evaluates the condition tree against study facts."""
+    fact, value = condition.fact, getattr(condition, condition.fact)
+    if fact in ("all", "any"):
+        children = tuple(compile_condition(child) for child in value)
+        if fact == "all":
+            return lambda facts: all(child(facts) for child in children)
+        return lambda facts: any(child(facts) for child in children)
+    if fact == "not_":
+        inner = compile_condition(value)
+        return lambda facts: not inner(facts)
+    if isinstance(value, TimeWindow):
+        return lambda facts: facts.received_at is not None and value.contains(
+            facts.received_at.time()
+        )
+    return _LEAF_TESTS[fact](frozenset(value))
+
+
+def _plan(rule_set: RuleSet) -> tuple[tuple[Rule, Test | None, str], ...]:
+    return tuple(
+        (rule, None, "default rule")
+        if rule.when is None
+        else (rule, compile_condition(rule.when), describe(rule.when))
+        for rule in rule_set.rules
+        if rule.enabled
+    )
+
+
+def _decide(rule: Rule, explanation: str, facts: StudyFacts) -> RouteDecision:
     action = rule.then
-    matched = describe(rule.when) if rule.when is not None else "default rule"
-    reasons = [f"rule '{rule.id}' matched: {matched}", f"subspecialty {action.subspecialty}"]
-    priority = action.priority or facts.urgency
+    reasons = [f"rule '{rule.id}' matched: {explanation}", f"subspecialty {action.subspecialty}"]
     if action.priority is not None:
         reasons.append(f"priority set to {action.priority} by the rule")
     return RouteDecision(
         rule_id=rule.id,
         subspecialty=action.subspecialty,
-        priority=priority,
+        priority=action.priority or facts.urgency,
         second_opinion_required=action.second_opinion_required,
         second_opinion_subspecialty=action.second_opinion_subspecialty,
         radiologist_id=action.radiologist_id,
@@ -99,29 +131,27 @@ def _decide(rule: Rule, facts: StudyFacts) -> RouteDecision:
     )
 
 
-def _in_window(window: TimeWindow, facts: StudyFacts) -> bool:
-    return facts.received_at is not None and window.contains(facts.received_at.time())
+def _weekday(values: frozenset[Any]) -> Test:
+    return lambda facts: (
+        facts.received_at is not None and WEEKDAYS[facts.received_at.weekday()] in values
+    )
 
 
-def _on_weekday(days: list[str], facts: StudyFacts) -> bool:
-    return facts.received_at is not None and WEEKDAYS[facts.received_at.weekday()] in days
+def _institution(values: frozenset[Any]) -> Test:
+    folded = frozenset(value.casefold() for value in values)
+    return lambda facts: facts.institution.casefold() in folded
 
 
-_TESTS: dict[str, Callable[[Any, StudyFacts], bool]] = {
-    "all": lambda children, facts: all(holds(child, facts) for child in children),
-    "any": lambda children, facts: any(holds(child, facts) for child in children),
-    "not_": lambda child, facts: not holds(child, facts),
-    "modality": lambda values, facts: not facts.modalities.isdisjoint(values),
-    "region": lambda values, facts: facts.region in values,
-    "sequences_present": lambda values, facts: facts.sequences.issuperset(values),
-    "sequences_absent": lambda values, facts: facts.sequences.isdisjoint(values),
-    "categories_any": lambda values, facts: not facts.categories.isdisjoint(values),
-    "categories_all": lambda values, facts: facts.categories.issuperset(values),
-    "keywords": lambda values, facts: any(word in facts.text for word in values),
-    "urgency": lambda values, facts: facts.urgency in values,
-    "source_ae": lambda values, facts: facts.source_ae in values,
-    "institution": lambda values, facts: facts.institution.casefold()
-    in {value.casefold() for value in values},
-    "time_between": _in_window,
-    "weekday": _on_weekday,
+_LEAF_TESTS: dict[str, Callable[[frozenset[Any]], Test]] = {
+    "modality": lambda values: lambda facts: not values.isdisjoint(facts.modalities),
+    "region": lambda values: lambda facts: facts.region in values,
+    "sequences_present": lambda values: lambda facts: values <= facts.sequences,
+    "sequences_absent": lambda values: lambda facts: values.isdisjoint(facts.sequences),
+    "categories_any": lambda values: lambda facts: not values.isdisjoint(facts.categories),
+    "categories_all": lambda values: lambda facts: values <= facts.categories,
+    "keywords": lambda values: lambda facts: any(word in facts.text for word in values),
+    "urgency": lambda values: lambda facts: facts.urgency in values,
+    "source_ae": lambda values: lambda facts: facts.source_ae in values,
+    "institution": _institution,
+    "weekday": _weekday,
 }
