@@ -1,5 +1,6 @@
 """MR sequence type: vendor names and ImageType first, then physics, then the description."""
 
+from app.classification.contrast import contrast_agent_given
 from app.classification.mr_names import (
     DESCRIPTION_KIND_TERMS,
     DESCRIPTION_WEIGHTING_TERMS,
@@ -104,6 +105,8 @@ def _weighting(
     if physics is None:
         if named is not None:
             return named.label, [f"description says {named.words}; physics tags do not decide"]
+        if family == "EPI" and contrast_agent_given(header):
+            return "PERFUSION", ["gradient-echo EPI during a contrast bolus: DSC perfusion"]
         if family == "EPI":
             return "OTHER", ["gradient-echo EPI without diffusion or perfusion marks"]
         return "OTHER", ["neither physics tags nor the description name a weighting"]
