@@ -27,11 +27,12 @@ _ABBREVIATION = re.compile(
     + "|".join(re.escape(key) for key in sorted(ABBREVIATIONS, key=len, reverse=True))
     + r")(?![\w/])"
 )
-_WORD = re.compile(r"[a-z]{8,}")
+_WORD = re.compile(r"[a-z]{5,}")
 _CLAUSE_BREAK = re.compile(r"[.;,?!:()]| - |\bbut\b|\bhowever\b")
 _ICD10 = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
 NEGATION_REACH_WORDS = 5
 FUZZY_CUTOFF = 0.85
+FUZZY_MIN_LENGTH = 8  # shorter words are too easily "corrected" into another word
 ICD_CATEGORIES_LONGEST_FIRST = sorted(ICD10_CATEGORIES, key=lambda row: -len(row[0]))
 
 
@@ -75,6 +76,8 @@ def _correct_spelling(match: re.Match[str]) -> str:
     word = match.group(0)
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
+    if len(word) < FUZZY_MIN_LENGTH:
+        return word
     close = get_close_matches(word, FUZZY_VOCABULARY, n=1, cutoff=FUZZY_CUTOFF)
     return close[0] if close else word
 

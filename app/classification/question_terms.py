@@ -36,7 +36,7 @@ FUZZY_VOCABULARY: tuple[str, ...] = (
     "radiculopathy", "myelopathy", "herniation", "stenosis", "fracture", "compression",
     "abscess", "sacroiliitis", "spondylolysis", "demyelinating", "seizure", "headache",
     "metastases", "osteomyelitis", "discitis", "ligamentous", "meningitis", "encephalitis",
-    "sciatica", "spondyloarthritis", "insufficiency", "osteonecrosis", "myelitis",
+    "sciatica", "spondyloarthritis", "spondylolisthesis", "insufficiency", "osteonecrosis", "myelitis",
 )
 
 CATEGORY_TERMS = terms(
