@@ -43,13 +43,16 @@ def series_report(split: str) -> None:
     expected = [row["expected"] for row in rows]
     print(f"\n=== series, {split} ({len(rows)} series) ===")
     for field in ("sequence", "plane", "fat_sat", "contrast"):
-        hits = sum(getattr(got, field) == want[field] for got, want in zip(results, expected))
+        compared = zip(results, expected, strict=True)
+        hits = sum(getattr(got, field) == want[field] for got, want in compared)
         print(f"{field:>9} accuracy {percent(hits, len(rows))}")
     for hard in ("empty description", "lying description"):
         chosen = [i for i, row in enumerate(rows) if row["hard"] == hard]
         hits = sum(results[i].sequence == expected[i]["sequence"] for i in chosen)
         print(f"  sequence on {hard}s: {percent(hits, len(chosen))}")
-    pairs = [(want["sequence"], got.sequence) for got, want in zip(results, expected)]
+    pairs: list[tuple[str, str]] = [
+        (want["sequence"], got.sequence) for got, want in zip(results, expected, strict=True)
+    ]
     print_per_class(pairs)
     print_confusion(pairs)
 
@@ -83,15 +86,19 @@ def question_report(split: str, rule_set: RuleSet) -> None:
     uncontested = [i for i, row in enumerate(rows) if not row["contested"]]
     print(f"\n=== questions, {split} ({len(rows)} referrals, {len(uncontested)} uncontested) ===")
     for field in ("region", "subspecialty", "urgency"):
+
         def hit(i: int, field: str = field) -> bool:
             return bool(outputs[i][field] == rows[i]["expected"][field])
 
         every = sum(hit(i) for i in range(len(rows)))
         clean = sum(hit(i) for i in uncontested)
-        print(f"{field:>12} uncontested {percent(clean, len(uncontested))}   all {percent(every, len(rows))}")
+        print(
+            f"{field:>12} uncontested {percent(clean, len(uncontested))}"
+            f"   all {percent(every, len(rows))}"
+        )
     recalled = sum(
         set(row["expected"]["categories"]) <= set(out["categories"])
-        for row, out in zip(rows, outputs)
+        for row, out in zip(rows, outputs, strict=True)
     )
     print(f"  expected categories all found: {percent(recalled, len(rows))}")
 
@@ -126,7 +133,10 @@ def speed_report(rule_set: RuleSet) -> None:
     start = time.perf_counter()
     for _ in range(ROUTED_STUDIES):
         route(rule_set, facts)
-    print(f"route {ROUTED_STUDIES} studies with the default rules: {time.perf_counter() - start:.3f} s")
+    print(
+        f"route {ROUTED_STUDIES} studies with the default rules:"
+        f" {time.perf_counter() - start:.3f} s"
+    )
 
 
 def main() -> None:

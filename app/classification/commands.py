@@ -1,7 +1,7 @@
 """The `classify-series` and `route-question` commands, ready to register on the worklist CLI.
 
-    cli.command("classify-series")(classify_series_command)
-    cli.command("route-question")(route_question_command)
+cli.command("classify-series")(classify_series_command)
+cli.command("route-question")(route_question_command)
 """
 
 import json
@@ -23,8 +23,12 @@ PathsArgument = Annotated[
 ]
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rule set JSON file; the shipped default when omitted.",
-                 exists=True, dir_okay=False),
+    typer.Option(
+        "--rules",
+        help="Rule set JSON file; the shipped default when omitted.",
+        exists=True,
+        dir_okay=False,
+    ),
 ]
 
 

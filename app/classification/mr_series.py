@@ -13,13 +13,24 @@ from app.classification.text import Term, first_match, normalise
 # ImageType tokens that name what a derived or special series is, in priority order.
 IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset({"LOCALIZER"}), "LOCALIZER", "ImageType says LOCALIZER"),
-    (frozenset({"EADC", "EXP", "FA", "TENSOR", "COLFA"}), "OTHER", "ImageType marks eADC/FA/tensor"),
+    (
+        frozenset({"EADC", "EXP", "FA", "TENSOR", "COLFA"}),
+        "OTHER",
+        "ImageType marks eADC/FA/tensor",
+    ),
     (frozenset({"ADC"}), "ADC", "ImageType says ADC"),
     (frozenset({"TRACEW", "TRACE"}), "DWI", "ImageType says TRACEW (diffusion trace)"),
-    (frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}), "PERFUSION",
-     "ImageType marks a perfusion map"),
+    (
+        frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}),
+        "PERFUSION",
+        "ImageType marks a perfusion map",
+    ),
     (frozenset({"FAT", "FAT_ONLY", "F"}), "OTHER", "ImageType marks a Dixon fat-only image"),
-    (frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}), "OTHER", "ImageType marks a screen save"),
+    (
+        frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}),
+        "OTHER",
+        "ImageType marks a screen save",
+    ),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )
 # Kinds a description may name on its own only when the physics does not contradict it.
@@ -73,7 +84,11 @@ def _special_kind(
     """Series types that are not a plain weighting: diffusion, SWI, angiography, perfusion…"""
     if vendor is not None and vendor.label not in FAMILIES and vendor.label not in WEIGHTING_LABELS:
         said = f"sequence name {_vendor_name(header)} is {vendor.words}"
-        if vendor.label == "DWI" and named_kind is not None and named_kind.label in {"ADC", "OTHER"}:
+        if (
+            vendor.label == "DWI"
+            and named_kind is not None
+            and named_kind.label in {"ADC", "OTHER"}
+        ):
             return named_kind.label, [said, f"description names {named_kind.words}"]
         return _venous_if_named(vendor.label, named_kind), [said]
     if header.diffusion_b_value is not None and header.diffusion_b_value > 0:

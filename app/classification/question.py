@@ -20,7 +20,13 @@ from app.classification.question_terms import (
     URGENT_TERMS,
 )
 from app.classification.text import Term, first_match
-from app.classification.vocabulary import URGENCY_ORDER, Category, Urgency
+from app.classification.vocabulary import (
+    CATEGORY_BY_NAME,
+    URGENCY_BY_NAME,
+    URGENCY_ORDER,
+    Category,
+    Urgency,
+)
 
 _ABBREVIATION = re.compile(
     r"(?<![\w/])("
@@ -59,11 +65,11 @@ def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassific
     for code in [*codes, *_ICD10.findall(text.upper())]:
         urgency = _apply_code(code.upper(), found, urgency, reasons)
     _add_trauma_deficit(clauses, found)
-    categories = tuple(sorted(found))
+    categories = tuple(CATEGORY_BY_NAME[name] for name in sorted(found))
     reasons = [found[category] for category in categories] + reasons
     if not categories:
         reasons.insert(0, "no routing category recognised in the question")
-    return QuestionClassification(categories, urgency, tuple(reasons))  # type: ignore[arg-type]
+    return QuestionClassification(categories, urgency, tuple(reasons))
 
 
 def spell_out(text: str) -> str:
@@ -104,7 +110,7 @@ def _clause_urgency(clause: str) -> tuple[Urgency, str]:
     for level, table in (("STAT", STAT_TERMS), ("URGENT", URGENT_TERMS)):
         cue = _live_cue(table, clause)
         if cue is not None and not (historical and level == "STAT"):
-            return level, f"{level}: the question mentions {cue.words}"  # type: ignore[return-value]
+            return URGENCY_BY_NAME[level], f"{level}: the question mentions {cue.words}"
     return "ROUTINE", ""
 
 

@@ -85,8 +85,7 @@ def header_from_dataset(ds: Dataset) -> SeriesHeader:
         body_part_examined=_text(ds, "BodyPartExamined"),
         series_number=_integer(_value(ds, "SeriesNumber")),
         sequence_name=_text(ds, "SequenceName"),
-        pulse_sequence_name=_text(ds, "PulseSequenceName")
-        or _text(ds, GE_PULSE_SEQUENCE_NAME),
+        pulse_sequence_name=_text(ds, "PulseSequenceName") or _text(ds, GE_PULSE_SEQUENCE_NAME),
         scanning_technique=_text(ds, PHILIPS_SCANNING_TECHNIQUE),
         scanning_sequence=_tokens(ds, "ScanningSequence"),
         sequence_variant=_tokens(ds, "SequenceVariant"),

@@ -5,13 +5,20 @@ Stored as JSON and validated here, so a bad rule is reported at its exact place
 """
 
 import json
+from collections.abc import Callable
 from datetime import time
 from importlib.resources import files
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
-from pydantic import field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
 
@@ -93,7 +100,9 @@ class Action(StrictModel):
     @model_validator(mode="after")
     def second_opinion_pool_needs_second_opinion(self) -> Self:
         if self.second_opinion_subspecialty and not self.second_opinion_required:
-            raise ValueError("second_opinion_subspecialty is set but second_opinion_required is false")
+            raise ValueError(
+                "second_opinion_subspecialty is set but second_opinion_required is false"
+            )
         return self
 
 

@@ -99,8 +99,8 @@ def compile_condition(condition: Condition) -> Test:
         inner = compile_condition(value)
         return lambda facts: not inner(facts)
     if isinstance(value, TimeWindow):
-        return lambda facts: facts.received_at is not None and value.contains(
-            facts.received_at.time()
+        return lambda facts: (
+            facts.received_at is not None and value.contains(facts.received_at.time())
         )
     return _LEAF_TESTS[fact](frozenset(value))
 

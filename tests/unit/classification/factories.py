@@ -4,14 +4,14 @@ from typing import Any
 
 from pydicom import Dataset
 from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import UID, ExplicitVRLittleEndian, generate_uid
 
 from app.classification.series_header import SeriesHeader
 
 AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 SAGITTAL = (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
 CORONAL = (1.0, 0.0, 0.0, 0.0, 0.0, -1.0)
-MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4"
+MR_IMAGE_STORAGE = UID("1.2.840.10008.5.1.4.1.1.4")
 
 
 def make_header(**fields: Any) -> SeriesHeader:
@@ -35,8 +35,9 @@ def make_dataset(**elements: Any) -> Dataset:
     dataset.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     dataset.file_meta.MediaStorageSOPClassUID = MR_IMAGE_STORAGE
     dataset.SOPClassUID = MR_IMAGE_STORAGE
-    dataset.SOPInstanceUID = generate_uid()
-    dataset.file_meta.MediaStorageSOPInstanceUID = dataset.SOPInstanceUID
+    instance_uid = generate_uid()
+    dataset.SOPInstanceUID = instance_uid
+    dataset.file_meta.MediaStorageSOPInstanceUID = instance_uid
     dataset.StudyInstanceUID = "1.2.826.0.1.1"
     dataset.SeriesInstanceUID = "1.2.826.0.1.1.1"
     dataset.Modality = "MR"

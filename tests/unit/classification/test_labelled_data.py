@@ -20,7 +20,8 @@ def test_series_rows_load_as_headers_and_use_the_vocabulary(split: str) -> None:
     for row in rows(f"series_{split}.jsonl"):
         header = row["header"]
         expected = row["expected"]
-        assert isinstance(header, dict) and isinstance(expected, dict)
+        assert isinstance(header, dict)
+        assert isinstance(expected, dict)
         assert SeriesHeader.from_json(header).modality in {"MR", "CT"}
         assert expected["sequence"] in SEQUENCES
         assert expected["plane"] in PLANES

@@ -8,8 +8,9 @@ from app.rules.engine import StudyFacts
 DEFAULT_RULE: dict[str, Any] = {"id": "default", "then": {"subspecialty": "GENERAL"}}
 
 
-def make_rule(rule_id: str, when: dict[str, Any] | None, subspecialty: str = "NEURO",
-              **fields: Any) -> dict[str, Any]:
+def make_rule(
+    rule_id: str, when: dict[str, Any] | None, subspecialty: str = "NEURO", **fields: Any
+) -> dict[str, Any]:
     rule: dict[str, Any] = {"id": rule_id, "then": {"subspecialty": subspecialty}, **fields}
     if when is not None:
         rule["when"] = when

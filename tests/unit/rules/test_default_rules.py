@@ -71,7 +71,8 @@ def test_facts_from_collects_series_types_categories_and_text() -> None:
     assert facts.modalities == frozenset({"MR"})
     assert facts.sequences == frozenset({"DWI", "T1_POST"})
     assert (facts.categories, facts.urgency) == (frozenset({"STROKE"}), "STAT")
-    assert "code stroke" in facts.text and "mri brain" in facts.text
+    assert "code stroke" in facts.text
+    assert "mri brain" in facts.text
     assert facts.source_ae == "ER_MR1"
 
 

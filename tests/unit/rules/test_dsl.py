@@ -18,28 +18,41 @@ def errors_of(rules: list[dict[str, Any]]) -> list[tuple[tuple[str | int, ...], 
     [
         ({"regoin": ["BRAIN"]}, ("rules", 0, "when", "regoin")),
         ({"region": ["BRAN"]}, ("rules", 0, "when", "region", 0)),
-        ({"all": [{"region": ["BRAIN"]}, {"categories_any": ["HEADACHES"]}]},
-         ("rules", 0, "when", "all", 1, "categories_any", 0)),
-        ({"not": {"sequences_present": ["T3"]}}, ("rules", 0, "when", "not", "sequences_present", 0)),
+        (
+            {"all": [{"region": ["BRAIN"]}, {"categories_any": ["HEADACHES"]}]},
+            ("rules", 0, "when", "all", 1, "categories_any", 0),
+        ),
+        (
+            {"not": {"sequences_present": ["T3"]}},
+            ("rules", 0, "when", "not", "sequences_present", 0),
+        ),
         ({"urgency": ["SOON"]}, ("rules", 0, "when", "urgency", 0)),
         ({"weekday": ["FRIDAY"]}, ("rules", 0, "when", "weekday", 0)),
-        ({"time_between": {"start": "25:00", "end": "07:00"}}, ("rules", 0, "when", "time_between", "start")),
+        (
+            {"time_between": {"start": "25:00", "end": "07:00"}},
+            ("rules", 0, "when", "time_between", "start"),
+        ),
         ({"region": []}, ("rules", 0, "when", "region")),
         ({"any": []}, ("rules", 0, "when", "any")),
         ({"modality": ["mr"]}, ("rules", 0, "when", "modality", 0)),
     ],
 )
-def test_invalid_condition_is_reported_at_its_exact_location(when: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+def test_invalid_condition_is_reported_at_its_exact_location(
+    when: dict[str, Any], loc: tuple[str | int, ...]
+) -> None:
     errors = errors_of([make_rule("bad", when), DEFAULT_RULE])
 
     assert loc in [error_loc for error_loc, _ in errors]
 
 
 def test_a_condition_naming_two_facts_is_an_error_at_that_node() -> None:
-    [(loc, message)] = errors_of([make_rule("bad", {"all": [{"region": ["BRAIN"], "modality": ["MR"]}]}), DEFAULT_RULE])
+    [(loc, message)] = errors_of(
+        [make_rule("bad", {"all": [{"region": ["BRAIN"], "modality": ["MR"]}]}), DEFAULT_RULE]
+    )
 
     assert loc == ("rules", 0, "when", "all", 0)
-    assert "exactly one fact" in message and "modality, region" in message
+    assert "exactly one fact" in message
+    assert "modality, region" in message
 
 
 def test_a_condition_naming_nothing_is_an_error() -> None:
@@ -58,7 +71,9 @@ def test_a_condition_naming_nothing_is_an_error() -> None:
         ({"subspecialty": "NEURO", "assignee": 3}, ("rules", 0, "then", "assignee")),
     ],
 )
-def test_invalid_action_is_reported_at_its_exact_location(then: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+def test_invalid_action_is_reported_at_its_exact_location(
+    then: dict[str, Any], loc: tuple[str | int, ...]
+) -> None:
     errors = errors_of([{"id": "bad", "when": {"region": ["BRAIN"]}, "then": then}, DEFAULT_RULE])
 
     assert loc in [error_loc for error_loc, _ in errors]
@@ -68,7 +83,8 @@ def test_the_last_rule_must_be_an_unconditional_default() -> None:
     [(loc, message)] = errors_of([make_rule("only", {"region": ["BRAIN"]})])
 
     assert loc == ("rules",)
-    assert "rules.0" in message and "default" in message
+    assert "rules.0" in message
+    assert "default" in message
 
 
 def test_a_disabled_default_is_not_a_default() -> None:
@@ -78,9 +94,12 @@ def test_a_disabled_default_is_not_a_default() -> None:
 
 
 def test_rule_ids_are_unique() -> None:
-    [(_, message)] = errors_of([make_rule("same", {"region": ["BRAIN"]}), {**DEFAULT_RULE, "id": "same"}])
+    [(_, message)] = errors_of(
+        [make_rule("same", {"region": ["BRAIN"]}), {**DEFAULT_RULE, "id": "same"}]
+    )
 
-    assert "rules.1.id" in message and "rules.0.id" in message
+    assert "rules.1.id" in message
+    assert "rules.0.id" in message
 
 
 def test_an_empty_rule_set_is_an_error() -> None:
@@ -88,7 +107,9 @@ def test_an_empty_rule_set_is_an_error() -> None:
 
 
 def test_any_uppercase_subspecialty_code_is_accepted() -> None:
-    rule_set = RuleSet.model_validate({"rules": [make_rule("peds", {"keywords": ["child"]}, "PEDS_NEURO"), DEFAULT_RULE]})
+    rule_set = RuleSet.model_validate(
+        {"rules": [make_rule("peds", {"keywords": ["child"]}, "PEDS_NEURO"), DEFAULT_RULE]}
+    )
 
     assert rule_set.rules[0].then.subspecialty == "PEDS_NEURO"
 
@@ -104,10 +125,13 @@ def test_stored_json_round_trips_with_the_not_alias() -> None:
 
 
 def test_keywords_are_matched_in_lower_case() -> None:
-    rule_set = RuleSet.model_validate({"rules": [make_rule("kw", {"keywords": [" Hip "]}), DEFAULT_RULE]})
+    rule_set = RuleSet.model_validate(
+        {"rules": [make_rule("kw", {"keywords": [" Hip "]}), DEFAULT_RULE]}
+    )
 
     when = rule_set.rules[0].when
-    assert when is not None and when.keywords == ["hip"]
+    assert when is not None
+    assert when.keywords == ["hip"]
 
 
 def test_the_shipped_default_rules_are_valid_and_end_with_general() -> None:

@@ -18,7 +18,11 @@ MONDAY_MORNING = datetime(2026, 11, 23, 9, 0)
         ({"modality": ["CT"]}, {}, False),
         ({"region": ["BRAIN"]}, {}, True),
         ({"region": ["KNEE"]}, {}, False),
-        ({"sequences_present": ["DWI", "FLAIR"]}, {"sequences": frozenset({"DWI", "FLAIR", "T1"})}, True),
+        (
+            {"sequences_present": ["DWI", "FLAIR"]},
+            {"sequences": frozenset({"DWI", "FLAIR", "T1"})},
+            True,
+        ),
         ({"sequences_present": ["DWI", "SWI"]}, {"sequences": frozenset({"DWI"})}, False),
         ({"sequences_absent": ["T1_POST"]}, {"sequences": frozenset({"T1"})}, True),
         ({"sequences_absent": ["T1_POST"]}, {"sequences": frozenset({"T1_POST"})}, False),
@@ -29,9 +33,21 @@ MONDAY_MORNING = datetime(2026, 11, 23, 9, 0)
         ({"urgency": ["STAT"]}, {"urgency": "STAT"}, True),
         ({"source_ae": ["ER_CT1"]}, {"source_ae": "ER_CT1"}, True),
         ({"institution": ["General Hospital"]}, {"institution": "GENERAL HOSPITAL"}, True),
-        ({"time_between": {"start": "18:00", "end": "07:00"}}, {"received_at": FRIDAY_EVENING}, True),
-        ({"time_between": {"start": "18:00", "end": "07:00"}}, {"received_at": MONDAY_MORNING}, False),
-        ({"time_between": {"start": "08:00", "end": "17:00"}}, {"received_at": MONDAY_MORNING}, True),
+        (
+            {"time_between": {"start": "18:00", "end": "07:00"}},
+            {"received_at": FRIDAY_EVENING},
+            True,
+        ),
+        (
+            {"time_between": {"start": "18:00", "end": "07:00"}},
+            {"received_at": MONDAY_MORNING},
+            False,
+        ),
+        (
+            {"time_between": {"start": "08:00", "end": "17:00"}},
+            {"received_at": MONDAY_MORNING},
+            True,
+        ),
         ({"time_between": {"start": "08:00", "end": "17:00"}}, {}, False),
         ({"weekday": ["SAT", "SUN"]}, {"received_at": FRIDAY_EVENING}, False),
         ({"weekday": ["FRI"]}, {"received_at": FRIDAY_EVENING}, True),
@@ -69,7 +85,11 @@ def test_default_rule_matches_when_nothing_else_does() -> None:
 def test_priority_comes_from_the_question_unless_the_rule_overrides_it() -> None:
     plain = make_rule_set(make_rule("plain", {"region": ["BRAIN"]}))
     override = make_rule_set(
-        {"id": "urgent", "when": {"region": ["BRAIN"]}, "then": {"subspecialty": "NEURO", "priority": "STAT"}}
+        {
+            "id": "urgent",
+            "when": {"region": ["BRAIN"]},
+            "then": {"subspecialty": "NEURO", "priority": "STAT"},
+        }
     )
 
     assert route(plain, make_facts(urgency="URGENT")).priority == "URGENT"
@@ -79,8 +99,12 @@ def test_priority_comes_from_the_question_unless_the_rule_overrides_it() -> None
 
 
 def test_second_opinion_and_named_radiologist_are_carried_to_the_decision() -> None:
-    then = {"subspecialty": "NEURO", "second_opinion_required": True,
-            "second_opinion_subspecialty": "MSK", "radiologist_id": 42}
+    then = {
+        "subspecialty": "NEURO",
+        "second_opinion_required": True,
+        "second_opinion_subspecialty": "MSK",
+        "radiologist_id": 42,
+    }
     rule_set = make_rule_set({"id": "dual", "when": {"region": ["BRAIN"]}, "then": then})
 
     decision = route(rule_set, make_facts())
@@ -91,7 +115,12 @@ def test_second_opinion_and_named_radiologist_are_carried_to_the_decision() -> N
 
 
 def test_reasons_say_which_rule_matched_and_why() -> None:
-    rule_set = make_rule_set(make_rule("spine-msk", {"all": [{"region": ["LSPINE"]}, {"not": {"categories_any": ["RADICULOPATHY"]}}]}))
+    rule_set = make_rule_set(
+        make_rule(
+            "spine-msk",
+            {"all": [{"region": ["LSPINE"]}, {"not": {"categories_any": ["RADICULOPATHY"]}}]},
+        )
+    )
 
     decision = route(rule_set, make_facts(region="LSPINE"))
 
@@ -102,7 +131,13 @@ def test_reasons_say_which_rule_matched_and_why() -> None:
 
 
 def test_a_rule_set_built_without_validation_and_no_default_raises() -> None:
-    unchecked = RuleSet.model_construct(rules=[RuleSet.model_validate({"rules": [DEFAULT_RULE]}).rules[0].model_copy(update={"enabled": False})])
+    unchecked = RuleSet.model_construct(
+        rules=[
+            RuleSet.model_validate({"rules": [DEFAULT_RULE]})
+            .rules[0]
+            .model_copy(update={"enabled": False})
+        ]
+    )
 
     with pytest.raises(NoDefaultRule):
         route(unchecked, make_facts())

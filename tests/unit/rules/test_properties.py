@@ -40,7 +40,11 @@ conditions = st.recursive(
     max_leaves=6,
 )
 rules = st.builds(
-    lambda when, subspecialty, enabled: {"when": when, "then": {"subspecialty": subspecialty}, "enabled": enabled},
+    lambda when, subspecialty, enabled: {
+        "when": when,
+        "then": {"subspecialty": subspecialty},
+        "enabled": enabled,
+    },
     conditions,
     st.sampled_from(["NEURO", "MSK", "BODY", "CHEST"]),
     st.booleans(),
@@ -63,16 +67,24 @@ facts_strategy = st.builds(
     categories=st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
     text=st.sampled_from(["", "hip pain", "r/o stroke"]),
     urgency=st.sampled_from(URGENCIES),
-    received_at=st.one_of(st.none(), st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31))),
+    received_at=st.one_of(
+        st.none(), st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31))
+    ),
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
-def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(rule_set: RuleSet, facts: StudyFacts) -> None:
+def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(
+    rule_set: RuleSet, facts: StudyFacts
+) -> None:
     decision = route(rule_set, facts)
 
-    matching = [rule.id for rule in rule_set.rules if rule.enabled and (rule.when is None or holds(rule.when, facts))]
+    matching = [
+        rule.id
+        for rule in rule_set.rules
+        if rule.enabled and (rule.when is None or holds(rule.when, facts))
+    ]
     assert matching, "the default always matches"
     assert decision.rule_id == matching[0]
     assert matching[-1] == "default"
@@ -80,8 +92,14 @@ def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(rule_s
 
 @settings(max_examples=200, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
-def test_the_default_rule_decides_exactly_when_no_other_enabled_rule_matches(rule_set: RuleSet, facts: StudyFacts) -> None:
-    others = [rule for rule in rule_set.rules[:-1] if rule.enabled and rule.when is not None and holds(rule.when, facts)]
+def test_the_default_rule_decides_exactly_when_no_other_enabled_rule_matches(
+    rule_set: RuleSet, facts: StudyFacts
+) -> None:
+    others = [
+        rule
+        for rule in rule_set.rules[:-1]
+        if rule.enabled and rule.when is not None and holds(rule.when, facts)
+    ]
 
     decision = route(rule_set, facts)
 
