@@ -5,19 +5,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from app.classification.question_terms import (
-    ABBREVIATIONS,
-    CATEGORY_TERMS,
+from app.classification.icd10 import ICD10_CATEGORIES, ICD10_STAT_PREFIXES
+from app.classification.question_cues import (
     DEFICIT_TERMS,
-    FUZZY_VOCABULARY,
     HISTORY_CUES,
-    ICD10_CATEGORIES,
-    ICD10_STAT_PREFIXES,
-    MISSPELLINGS,
     NEGATION_CUES,
     NEURO_INTACT_TERMS,
     STAT_TERMS,
     URGENT_TERMS,
+)
+from app.classification.question_terms import (
+    ABBREVIATIONS,
+    CATEGORY_TERMS,
+    FUZZY_VOCABULARY,
+    MISSPELLINGS,
 )
 from app.classification.text import Term, first_match
 from app.classification.vocabulary import (
