@@ -73,7 +73,7 @@ facts_strategy = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
 def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(
     rule_set: RuleSet, facts: StudyFacts
@@ -90,7 +90,7 @@ def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(
     assert matching[-1] == "default"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
 def test_the_default_rule_decides_exactly_when_no_other_enabled_rule_matches(
     rule_set: RuleSet, facts: StudyFacts
