@@ -4,6 +4,7 @@ A rule set is compiled once into plain closures over frozensets (cached on the i
 rule set), so routing a study costs a few set look-ups per rule.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,6 +138,12 @@ def _weekday(values: frozenset[Any]) -> Test:
     )
 
 
+def _keywords(values: frozenset[Any]) -> Test:
+    """Keywords match at the start of a word: "hip" finds "hip pain", not "whiplash"."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(value) for value in sorted(values)) + ")")
+    return lambda facts: pattern.search(facts.text) is not None
+
+
 def _institution(values: frozenset[Any]) -> Test:
     folded = frozenset(value.casefold() for value in values)
     return lambda facts: facts.institution.casefold() in folded
@@ -149,7 +156,7 @@ _LEAF_TESTS: dict[str, Callable[[frozenset[Any]], Test]] = {
     "sequences_absent": lambda values: lambda facts: values.isdisjoint(facts.sequences),
     "categories_any": lambda values: lambda facts: not values.isdisjoint(facts.categories),
     "categories_all": lambda values: lambda facts: values <= facts.categories,
-    "keywords": lambda values: lambda facts: any(word in facts.text for word in values),
+    "keywords": _keywords,
     "urgency": lambda values: lambda facts: facts.urgency in values,
     "source_ae": lambda values: lambda facts: facts.source_ae in values,
     "institution": _institution,

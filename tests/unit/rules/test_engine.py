@@ -30,6 +30,8 @@ MONDAY_MORNING = datetime(2026, 11, 23, 9, 0)
         ({"categories_all": ["STROKE", "SEIZURE"]}, {"categories": frozenset({"SEIZURE"})}, False),
         ({"keywords": ["sarcoma"]}, {"text": "r/o sarcoma of the thigh"}, True),
         ({"keywords": ["sarcoma"]}, {"text": "knee pain"}, False),
+        ({"keywords": ["hip"]}, {"text": "whiplash"}, False),
+        ({"keywords": ["labr"]}, {"text": "r/o labral tear"}, True),
         ({"urgency": ["STAT"]}, {"urgency": "STAT"}, True),
         ({"source_ae": ["ER_CT1"]}, {"source_ae": "ER_CT1"}, True),
         ({"institution": ["General Hospital"]}, {"institution": "GENERAL HOSPITAL"}, True),
