@@ -1,3 +1,5 @@
+from pydicom import Dataset
+from pydicom.sequence import Sequence
 from pydicom.tag import Tag
 
 from app.classification.series_header import SeriesHeader, header_from_dataset
@@ -76,3 +78,31 @@ def test_header_from_dataset_reads_philips_scanning_technique() -> None:
     dataset.add_new(Tag(0x2001, 0x1020), "LO", "TSE")
 
     assert header_from_dataset(dataset).scanning_technique == "TSE"
+
+
+def item(**elements: object) -> Dataset:
+    dataset = Dataset()
+    for keyword, value in elements.items():
+        setattr(dataset, keyword, value)
+    return dataset
+
+
+def test_header_from_dataset_reads_enhanced_mr_functional_groups() -> None:
+    dataset = make_dataset(MRAcquisitionType="2D")
+    shared = item(
+        MRTimingAndRelatedParametersSequence=Sequence(
+            [item(RepetitionTime=9000, FlipAngle=90, EchoTrainLength=16)]
+        ),
+        MREchoSequence=Sequence([item(EffectiveEchoTime=120)]),
+        MRModifierSequence=Sequence([item(InversionTimes=[2500])]),
+        PlaneOrientationSequence=Sequence([item(ImageOrientationPatient=[1, 0, 0, 0, 1, 0])]),
+        PixelMeasuresSequence=Sequence([item(SliceThickness=4)]),
+    )
+    dataset.SharedFunctionalGroupsSequence = Sequence([shared])
+
+    header = header_from_dataset(dataset)
+
+    assert (header.repetition_time, header.echo_time, header.inversion_time) == (9000, 120, 2500)
+    assert header.echo_train_length == 16
+    assert header.image_orientation_patient == AXIAL
+    assert header.slice_thickness == 4
