@@ -33,8 +33,8 @@ IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
     ),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )
-# Kinds a description may name on its own only when the physics does not contradict it.
-GRADIENT_ECHO_KINDS = frozenset({"SWI", "MRA", "MRV", "PERFUSION", "DWI", "ADC"})
+# Kinds a description may name only when the tags do not show a spin-echo or IR acquisition.
+KINDS_NEEDING_GRE_OR_EPI = frozenset({"SWI", "MRA", "MRV", "PERFUSION", "DWI", "ADC"})
 CONFIDENT_FAMILIES = frozenset({"SE", "IR", "SSFP"})
 WEIGHTING_LABELS = frozenset({"T1", "T2"})
 FAMILIES = frozenset({"IR", "GRE", "SE", "SSFP", "EPI"})
@@ -98,7 +98,7 @@ def _special_kind(
         return label, [f"AcquisitionContrast is {header.acquisition_contrast}"]
     if named_kind is None:
         return None
-    contradicted = named_kind.label in GRADIENT_ECHO_KINDS and family in CONFIDENT_FAMILIES
+    contradicted = named_kind.label in KINDS_NEEDING_GRE_OR_EPI and family in CONFIDENT_FAMILIES
     if contradicted:
         return None
     return named_kind.label, [f"description names {named_kind.words}"]
