@@ -1,8 +1,13 @@
 """Every background job the worker runs, with its interval in seconds."""
 
 from app.jobs.runner import Job
+from app.routing.assigner import assign_waiting
+from app.routing.escalation import escalate_due
 from app.settings import Settings
 
 
 def all_jobs(settings: Settings) -> list[Job]:
-    return []
+    return [
+        Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
+        Job("escalate-by-sla", settings.escalate_interval, escalate_due),
+    ]
