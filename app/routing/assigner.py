@@ -15,6 +15,7 @@ from app.people.models import Radiologist
 from app.routing import repository
 from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
 from app.routing.errors import TaskNotFound
+from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.tasks import repository as tasks
@@ -26,18 +27,8 @@ ASSIGNER = Principal.system("assignment")
 
 def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Candidate]:
     """Every radiologist with their open load; `lock` takes the assigners' row locks first."""
-    radiologists = (
-        repository.lock_radiologists(session) if lock else repository.all_radiologists(session)
-    )
-    ids = [radiologist.id for radiologist in radiologists]
-    pools = repository.pools_by_reader(session, ids)
-    institutions = repository.institutions_by_reader(session, ids)
-    loads = repository.open_load_by_reader(session, ids)
     local_now = datetime.now(ZoneInfo(settings.shift_timezone))
-    return [
-        _candidate(r, pools, institutions, loads.get(r.id, (0, 0.0)), local_now)
-        for r in radiologists
-    ]
+    return [_candidate(row, local_now) for row in repository.readers_with_load(session, lock=lock)]
 
 
 def needs_of(session: Session, task: ReadingTask, named_reader: int | None = None) -> TaskNeeds:
@@ -168,22 +159,17 @@ def _after_assignment(
     ]
 
 
-def _candidate(
-    radiologist: Radiologist,
-    pools: dict[int, set[str]],
-    institutions: dict[int, set[str]],
-    load: tuple[int, float],
-    local_now: datetime,
-) -> Candidate:
+def _candidate(row: ReaderRow, local_now: datetime) -> Candidate:
+    radiologist = row.radiologist
     return Candidate(
         id=radiologist.id,
         name=radiologist.name,
         active=radiologist.active,
         on_duty=is_on_duty(radiologist.on_duty, radiologist.shift_windows, local_now),
-        subspecialties=frozenset(pools.get(radiologist.id, ())),
-        institutions=frozenset(institutions.get(radiologist.id, ())),
-        open_tasks=load[0],
-        open_workload=load[1],
+        subspecialties=frozenset(row.pools),
+        institutions=frozenset(row.institutions),
+        open_tasks=row.open_tasks,
+        open_workload=row.open_workload,
         max_open_tasks=radiologist.max_open_tasks,
         last_assigned_at=radiologist.last_assigned_at,
     )
