@@ -1,6 +1,6 @@
 """Pushing waiting tasks to readers, and explaining who could read a task."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -25,10 +25,13 @@ from app.vocabulary import TaskState
 ASSIGNER = Principal.system("assignment")
 
 
-def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Candidate]:
-    """Every radiologist with their open load; `lock` takes the assigners' row locks first."""
+def candidates(
+    session: Session, settings: Settings, *, lock: bool, pools: Iterable[str] | None = None
+) -> list[Candidate]:
+    """Radiologists (of `pools`) with their open load; `lock` takes the assigners' row locks."""
     local_now = datetime.now(ZoneInfo(settings.shift_timezone))
-    return [_candidate(row, local_now) for row in repository.readers_with_load(session, lock=lock)]
+    rows = repository.readers_with_load(session, lock=lock, pools=pools)
+    return [_candidate(row, local_now) for row in rows]
 
 
 def needs_of(session: Session, task: ReadingTask, named_reader: int | None = None) -> TaskNeeds:
@@ -58,7 +61,7 @@ def assign_all(
     session: Session, settings: Settings, waiting: Sequence[ReadingTask], principal: Principal
 ) -> int:
     """Assign each task in turn, counting each new assignment in the next one's workloads."""
-    pool = candidates(session, settings, lock=True)
+    pool = candidates(session, settings, lock=True, pools={task.subspecialty for task in waiting})
     assigned = 0
     for task in waiting:
         choice = choose(pool, needs_of(session, task))
@@ -76,7 +79,7 @@ def assign_one(
     named_reader: int | None = None,
 ) -> Choice | None:
     """Push one unassigned task to the best eligible reader; None leaves it waiting."""
-    pool = candidates(session, settings, lock=True)
+    pool = candidates(session, settings, lock=True, pools={task.subspecialty})
     choice = choose(pool, needs_of(session, task, named_reader))
     if choice is not None:
         _assign(session, task, choice, principal)

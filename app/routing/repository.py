@@ -1,6 +1,6 @@
 """Every query routing and assignment make: studies to route, tasks to place, readers to weigh."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,11 +54,14 @@ class ReaderRow:
     open_workload: float
 
 
-def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
-    """Every radiologist (active ones when locking) with pools, institutions and open load.
+def readers_with_load(
+    session: Session, *, lock: bool, pools: Iterable[str] | None = None
+) -> list[ReaderRow]:
+    """Radiologists (of `pools`, when given) with their pools, institutions and open load.
 
-    Assigners lock the same id-ordered rows before reading workloads, so two never pick from
-    the same stale figures and never deadlock. NO KEY UPDATE leaves foreign-key checks free.
+    With `lock`, only active ones, locked in id order: assigners take these locks before reading
+    workloads, so two never pick from the same stale figures. NO KEY UPDATE leaves foreign-key
+    checks free. A transaction that assigns several tasks locks every pool it needs at once.
     """
     query = select(
         Radiologist,
@@ -73,6 +76,11 @@ def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
         _open(func.count()),
         _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
     ).order_by(Radiologist.id)
+    if pools is not None:
+        in_pools = select(RadiologistSubspecialty.radiologist_id).where(
+            RadiologistSubspecialty.subspecialty_code.in_(set(pools))
+        )
+        query = query.where(Radiologist.id.in_(in_pools))
     if lock:
         query = query.where(Radiologist.active).with_for_update(of=Radiologist, key_share=True)
     return [
