@@ -11,7 +11,6 @@ from app.audit.events import AuditAction
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.people.duty import is_on_duty
-from app.people.models import Radiologist
 from app.routing import repository
 from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
 from app.routing.errors import TaskNotFound
@@ -122,10 +121,8 @@ def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Prin
     task.assignee_id = choice.radiologist_id
     task.assigned_at = now
     task.version += 1
-    reader = session.get(Radiologist, choice.radiologist_id)
-    assert reader is not None
-    reader.last_assigned_at = now
     session.flush()
+    repository.mark_assigned_at(session, choice.radiologist_id, now)
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
     tasks.add_event(
         session,

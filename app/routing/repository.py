@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
@@ -104,6 +104,13 @@ def _open(measure: Any) -> Any:
         .where(ReadingTask.assignee_id == Radiologist.id, ReadingTask.state.in_(OPEN_STATES))
         .correlate(Radiologist)
         .scalar_subquery()
+    )
+
+
+def mark_assigned_at(session: Session, radiologist_id: int, at: datetime) -> None:
+    """Start the reader's idle clock again (ties go to the longest idle)."""
+    session.execute(
+        update(Radiologist).where(Radiologist.id == radiologist_id).values(last_assigned_at=at)
     )
 
 
