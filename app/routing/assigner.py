@@ -7,13 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.audit.events import AuditAction
-from app.audit.service import record
 from app.auth.principal import Principal
 from app.people.duty import is_on_duty
 from app.routing import repository
 from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
 from app.routing.errors import TaskNotFound
+from app.routing.history import record_task_change
 from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
@@ -124,21 +123,14 @@ def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Prin
     session.flush()
     repository.mark_assigned_at(session, choice.radiologist_id, now)
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    tasks.add_event(
+    record_task_change(
         session,
         task,
+        principal,
         action="assign",
         from_state=TaskState.UNASSIGNED.value,
-        actor=principal.actor,
+        event="assigned",
         details=details,
-    )
-    record(
-        session,
-        principal,
-        AuditAction.PROCEDURE_RECORD,
-        object_type="reading_task",
-        object_id=task.id,
-        details={"event": "assigned", **details},
     )
     return now
 
