@@ -1,6 +1,6 @@
 """Pushing waiting tasks to readers, and explaining who could read a task."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -23,12 +23,10 @@ from app.vocabulary import TaskState
 ASSIGNER = Principal.system("assignment")
 
 
-def candidates(
-    session: Session, settings: Settings, *, lock: bool, pools: Iterable[str] | None = None
-) -> list[Candidate]:
-    """Radiologists (of `pools`) with their open load; `lock` takes the assigners' row locks."""
+def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Candidate]:
+    """Every radiologist with their open load; `lock` takes the assigners' row locks first."""
     local_now = datetime.now(ZoneInfo(settings.shift_timezone))
-    rows = repository.readers_with_load(session, lock=lock, pools=pools)
+    rows = repository.readers_with_load(session, lock=lock)
     return [_candidate(row, local_now) for row in rows]
 
 
@@ -59,7 +57,7 @@ def assign_all(
     session: Session, settings: Settings, waiting: Sequence[ReadingTask], principal: Principal
 ) -> int:
     """Assign each task in turn, counting each new assignment in the next one's workloads."""
-    pool = candidates(session, settings, lock=True, pools={task.subspecialty for task in waiting})
+    pool = candidates(session, settings, lock=True)
     assigned = 0
     for task in waiting:
         choice = choose(pool, needs_of(session, task))
@@ -77,7 +75,7 @@ def assign_one(
     named_reader: int | None = None,
 ) -> Choice | None:
     """Push one unassigned task to the best eligible reader; None leaves it waiting."""
-    pool = candidates(session, settings, lock=True, pools={task.subspecialty})
+    pool = candidates(session, settings, lock=True)
     choice = choose(pool, needs_of(session, task, named_reader))
     if choice is not None:
         _assign(session, task, choice, principal)

@@ -1,6 +1,6 @@
 """Every query routing and assignment make: studies to route, tasks to place, readers to weigh."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,14 +54,14 @@ class ReaderRow:
     open_workload: float
 
 
-def readers_with_load(
-    session: Session, *, lock: bool, pools: Iterable[str] | None = None
-) -> list[ReaderRow]:
-    """Radiologists (of `pools`, when given) with their pools, institutions and open load.
+def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
+    """Every radiologist with their pools, institutions and open load.
 
-    With `lock`, only active ones, locked in id order: assigners take these locks before reading
-    workloads, so two never pick from the same stale figures. NO KEY UPDATE leaves foreign-key
-    checks free. A transaction that assigns several tasks locks every pool it needs at once.
+    With `lock`, every active one, locked in id order: assigners take these locks before reading
+    workloads, so two never pick from the same stale figures. All of them, not one pool's: the
+    stability sweep routes many studies in one transaction, and a transaction that locked pool
+    after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
+    foreign-key checks free.
     """
     query = select(
         Radiologist,
@@ -76,11 +76,6 @@ def readers_with_load(
         _open(func.count()),
         _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
     ).order_by(Radiologist.id)
-    if pools is not None:
-        in_pools = select(RadiologistSubspecialty.radiologist_id).where(
-            RadiologistSubspecialty.subspecialty_code.in_(set(pools))
-        )
-        query = query.where(Radiologist.id.in_(in_pools))
     if lock:
         query = query.where(Radiologist.active).with_for_update(of=Radiologist, key_share=True)
     return [

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.routing import repository
-from app.routing.assigner import assign_one, candidates
+from app.routing.assigner import assign_one
 from app.routing.facts import study_facts
 from app.routing.history import record_task_change
 from app.routing.sla import due_at, workload_weight
@@ -42,9 +42,6 @@ def route_study(session: Session, study_id: int, settings: Settings) -> None:
 def reroute_unassigned(session: Session, settings: Settings) -> int:
     """After a new rule version: re-route every unassigned primary task (others stay put)."""
     waiting = repository.claim_unassigned_primaries(session)
-    if waiting:
-        # Lock every reader first: the pool-by-pool locks below then never wait on anyone.
-        candidates(session, settings, lock=True)
     for task in waiting:
         route_study(session, task.study_id, settings)
     return len(waiting)
