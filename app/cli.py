@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from app.classification.commands import classify_series_command, route_question_command
 from app.db.migrations import upgrade_to_head
 from app.db.url import resolve_database_url
 from app.logging_config import configure_logging
@@ -112,6 +113,10 @@ def token_create(
         raise typer.Exit(2) from error
     typer.echo(f"created {role.value} token {issued.id} for {name!r}; it is shown only once:")
     typer.echo(issued.secret)
+
+
+cli.command("classify-series")(classify_series_command)
+cli.command("route-question")(route_question_command)
 
 
 def main() -> None:
