@@ -76,6 +76,7 @@ def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociation
     """Start accepting associations in background threads; `.shutdown()` stops it."""
     # Datasets stream to a temp file in storage; filing one is then a link, never a copy.
     _config.STORE_RECV_CHUNKED_DATASET = True
+    storage.prepare(settings.storage_dir, settings.quarantine_dir)
     tempfile.tempdir = str(storage.incoming_dir(settings.storage_dir))
     handlers = IngestHandlers(database_url, settings.storage_dir, settings.quarantine_dir)
     server = build_ae(settings).make_server(
