@@ -139,6 +139,8 @@ def _start_children(
     ]
     for child in children:
         child.start()
+    # multiprocessing's resource tracker unblocks SIGINT and SIGTERM when it starts: block again.
+    block_stop_signals()
     return children
 
 
@@ -146,6 +148,7 @@ def _child_main(settings: Settings, database_url: str) -> None:
     """One acceptor process; it dies with its parent, never outlives it."""
     from app.logging_config import configure_logging
 
+    block_stop_signals()
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     configure_logging(settings.log_level, settings.log_format)
     _serve_until_stopped(settings, database_url)
