@@ -1,6 +1,5 @@
 """A study that becomes stable is classified, routed by the current rules and assigned."""
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
