@@ -1,15 +1,18 @@
 """A study that becomes stable is classified, routed by the current rules and assigned."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.settings import Settings
 from app.studies.models import Series, Study
 from app.studies.on_stable import on_study_stable
+from app.studies.service import mark_settled_studies_stable
 from app.tasks.models import ReadingTask, TaskEvent
 from app.vocabulary import TaskState
 from tests.integration.routing.studies import make_stable_brain_study
-from tests.support.factories import make_radiologist
+from tests.support.factories import make_radiologist, make_series, make_study
 
 
 def _tasks(session: Session, study_id: int) -> list[ReadingTask]:
@@ -97,3 +100,23 @@ def test_routing_again_leaves_an_assigned_task_alone(session: Session, settings:
 
     [task] = _tasks(session, study_id)
     assert (task.subspecialty, task.assignee_id, task.version) == ("NEURO", reader.id, 2)
+
+
+def test_the_stability_sweep_routes_and_assigns_settled_studies(
+    session: Session, settings: Settings
+) -> None:
+    reader = make_radiologist(session, subspecialties=("NEURO",))
+    quiet_since = datetime.now(UTC) - timedelta(minutes=5)
+    study = make_study(
+        session,
+        study_description="MRI BRAIN",
+        body_part_examined="BRAIN",
+        last_received_at=quiet_since,
+    )
+    make_series(session, study, series_description="AX FLAIR")
+
+    assert mark_settled_studies_stable(session, settings) == 1
+
+    [task] = _tasks(session, study.id)
+    assert (task.state, task.assignee_id) == (TaskState.ASSIGNED.value, reader.id)
+    assert session.scalar(select(Study.stable_at).where(Study.id == study.id)) is not None
