@@ -18,9 +18,23 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # identity
     ("GET", "/api/v1/me"): ANY_ROLE,
     # people and pools
+    ("POST", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("PATCH", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("GET", "/api/v1/subspecialties"): ANY_ROLE,
+    ("POST", "/api/v1/subspecialties"): ADMIN,
     # rules
+    ("GET", "/api/v1/rules"): ADMIN,
+    ("PUT", "/api/v1/rules"): ADMIN,
+    ("GET", "/api/v1/rules/versions"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}/diff"): ADMIN,
+    ("POST", "/api/v1/rules/versions/{version}/restore"): ADMIN,
+    ("POST", "/api/v1/rules/dry-run"): ADMIN,
     # studies
     # tasks
+    ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     # audit and tokens
 }
 

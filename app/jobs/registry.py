@@ -1,6 +1,8 @@
 """Every background job the worker runs, with its interval in seconds."""
 
 from app.jobs.runner import Job
+from app.routing.assigner import assign_waiting
+from app.routing.escalation import escalate_due
 from app.settings import Settings
 from app.studies.service import mark_settled_studies_stable
 
@@ -8,4 +10,6 @@ from app.studies.service import mark_settled_studies_stable
 def all_jobs(settings: Settings) -> list[Job]:
     return [
         Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
+        Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
+        Job("escalate-by-sla", settings.escalate_interval, escalate_due),
     ]
