@@ -2,7 +2,10 @@
 
 from app.jobs.runner import Job
 from app.settings import Settings
+from app.tasks.next_case import release_lapsed_leases
+
+LEASE_CHECK_INTERVAL = 30.0
 
 
 def all_jobs(settings: Settings) -> list[Job]:
-    return []
+    return [Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases)]
