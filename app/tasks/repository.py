@@ -29,7 +29,7 @@ def add(session: Session, task: ReadingTask) -> ReadingTask:
 def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingTask | None:
     query = select(ReadingTask).where(ReadingTask.id == task_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 
@@ -110,6 +110,7 @@ def primary_task_of_study(session: Session, study_id: int) -> ReadingTask | None
         .order_by(ReadingTask.id.desc())
         .limit(1)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return session.scalars(query).one_or_none()
 
@@ -120,6 +121,7 @@ def open_tasks_of_study(session: Session, study_id: int) -> list[ReadingTask]:
         .where(ReadingTask.study_id == study_id, ReadingTask.state.in_(OPEN_STATE_NAMES))
         .order_by(ReadingTask.id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return list(session.scalars(query))
 
@@ -141,6 +143,7 @@ def lapsed_leases(session: Session, now: datetime, limit: int) -> list[ReadingTa
         .order_by(ReadingTask.lease_expires_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     )
     return list(session.scalars(query))
 
@@ -173,6 +176,7 @@ def next_assigned_to(
         .order_by(PRIORITY_RANK, ReadingTask.due_at, ReadingTask.id)
         .limit(1)
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     )
     return session.scalars(query).one_or_none()
 
@@ -196,5 +200,6 @@ def next_in_pools(
         .order_by(ReadingTask.due_at, ReadingTask.id)
         .limit(1)
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     )
     return session.scalars(query).one_or_none()
