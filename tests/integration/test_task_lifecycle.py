@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -142,7 +142,7 @@ def test_admin_assigns_reassigns_unassigns_and_cancels(
     first, _ = make_reader(session, make_token)
     second, _ = make_reader(session, make_token)
     task = _new_task(session)
-    steps = [
+    steps: list[tuple[str, dict[str, Any], tuple[str, int | None]]] = [
         ("assign", {"version": 1, "radiologist_id": first}, ("ASSIGNED", first)),
         ("reassign", {"version": 2, "radiologist_id": second}, ("ASSIGNED", second)),
         ("unassign", {"version": 3}, ("UNASSIGNED", None)),
@@ -189,9 +189,7 @@ def test_lapsed_lease_goes_back_to_where_it_was_claimed_from(
     mine = _new_task(session, state=TaskState.ASSIGNED.value, assignee_id=reader_id)
     for task in (pooled, mine):
         _post(client, task.id, "claim", headers, version=1)
-    session.execute(
-        ReadingTask.__table__.update().values(lease_expires_at=datetime.now(UTC) - timedelta(1))
-    )
+    session.execute(update(ReadingTask).values(lease_expires_at=datetime.now(UTC) - timedelta(1)))
     assert release_lapsed_leases(session, settings) == 2
     session.commit()
     after = {t.id: (t.state, t.assignee_id) for t in session.scalars(select(ReadingTask))}
