@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from app.api.middleware import RequestObservation
 from app.api.problems import install_problem_handlers
 from app.api.routes import health, me, metrics, tasks
+from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.settings import Settings
 

@@ -1,5 +1,6 @@
 """Every background job the worker runs, with its interval in seconds."""
 
+from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.jobs.runner import Job
 from app.settings import Settings
 from app.tasks.next_case import release_lapsed_leases
