@@ -35,6 +35,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/tasks/{task_id}/reassign"): ADMIN,
     ("POST", "/api/v1/tasks/{task_id}/unassign"): ADMIN,
     ("POST", "/api/v1/tasks/{task_id}/cancel"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/changes"): ANY_ROLE,
+    ("GET", "/api/v1/events"): ANY_ROLE,
     # audit and tokens
 }
 
