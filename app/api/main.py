@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from app.api.middleware import RequestObservation
 from app.api.problems import install_problem_handlers
-from app.api.routes import changes, events, health, me, metrics, tasks
+from app.api.routes import changes, events, health, me, metrics, reports, studies, tasks
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.settings import Settings
@@ -21,6 +21,6 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.schema_head = head_revision()
     install_problem_handlers(app)
     app.add_middleware(RequestObservation)
-    for module in (health, metrics, me, tasks, changes, events):
+    for module in (health, metrics, me, tasks, changes, events, studies, reports):
         app.include_router(module.router)
     return app
