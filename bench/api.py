@@ -22,11 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from bench.api_seed import Readers, seed
+from bench.http1 import Connection, Reply
 from tests.support.database import fresh_database
 from tests.support.network import free_port, wait_for_port
 
@@ -40,8 +39,8 @@ Samples = dict[str, list[float]]
 class Load:
     """Latencies by endpoint, and the failures seen, while `running` holds."""
 
-    def __init__(self, client: httpx.AsyncClient, measure_from: float, until: float) -> None:
-        self.client = client
+    def __init__(self, port: int, measure_from: float, until: float) -> None:
+        self.port = port
         self.measure_from = measure_from  # before this, the warm-up: nothing is recorded
         self.until = until
         self.samples: Samples = defaultdict(list)
@@ -52,63 +51,77 @@ class Load:
     def running(self) -> bool:
         return time.monotonic() < self.until
 
+    def connect(self) -> Connection:
+        return Connection("127.0.0.1", self.port)
+
     async def call(
-        self, label: str, method: str, url: str, token: str | None = None, **kwargs: object
-    ) -> httpx.Response | None:
-        headers = dict(kwargs.pop("headers", {}) or {})  # type: ignore[call-overload]
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        self,
+        label: str,
+        connection: Connection,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: object = None,
+    ) -> Reply | None:
         started = time.perf_counter()
         try:
-            response = await self.client.request(method, url, headers=headers, **kwargs)  # type: ignore[arg-type]
-        except httpx.HTTPError as error:
+            reply = await connection.request(method, path, headers, body)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as error:
             self.errors[f"{label}: {type(error).__name__}"] += 1
             return None
         elapsed = time.perf_counter() - started
         if time.monotonic() < self.measure_from:
-            return response
-        if response.status_code >= 400:
-            self.errors[f"{label}: {response.status_code}"] += 1
-            return response
-        self.samples[f"{label} {response.status_code}"].append(elapsed)
-        return response
+            return reply
+        if reply.status >= 400:
+            self.errors[f"{label}: {reply.status}"] += 1
+        else:
+            self.samples[f"{label} {reply.status}"].append(elapsed)
+        return reply
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def poll_worklist(load: Load, token: str) -> None:
     await asyncio.sleep(random.uniform(0, POLL_INTERVAL))
-    etag: str | None = None
+    connection, etag = load.connect(), None
+    path = "/api/v1/tasks?assignee=me"
     while load.running:
-        headers = {"If-None-Match": etag} if etag else {}
-        response = await load.call(
-            "GET /api/v1/tasks?assignee=me", "GET", "/api/v1/tasks?assignee=me", token,
-            headers=headers,
-        )  # fmt: skip
-        if response is not None and "etag" in response.headers:
-            etag = response.headers["etag"]
+        headers = bearer(token) | ({"If-None-Match": etag} if etag else {})
+        reply = await load.call(f"GET {path}", connection, "GET", path, headers)
+        if reply is not None and "etag" in reply.headers:
+            etag = reply.headers["etag"]
         await asyncio.sleep(POLL_INTERVAL)
+    await connection.close()
 
 
 async def read_cases(load: Load, token: str, pause: float) -> None:
+    connection = load.connect()
     while load.running:
-        claimed = await load.call("POST /api/v1/tasks/next", "POST", "/api/v1/tasks/next", token)
-        if claimed is None or claimed.status_code != 200:
+        claimed = await load.call(
+            "POST /api/v1/tasks/next", connection, "POST", "/api/v1/tasks/next", bearer(token)
+        )
+        if claimed is None or claimed.status != 200:
             await asyncio.sleep(1.0)
             continue
         task = claimed.json()
         await asyncio.sleep(pause)
         body = {"version": task["version"], "findings": "unremarkable", "impression": "normal"}
-        await load.call(
-            "POST /api/v1/tasks/{id}/finalize", "POST", f"/api/v1/tasks/{task['id']}/finalize",
-            token, json=body,
-        )  # fmt: skip
+        path = f"/api/v1/tasks/{task['id']}/finalize"
+        label = "POST /api/v1/tasks/{id}/finalize"
+        await load.call(label, connection, "POST", path, bearer(token), body)
         await asyncio.sleep(pause)
+    await connection.close()
 
 
 async def probe_health(load: Load) -> None:
     await asyncio.sleep(random.uniform(0, HEALTH_INTERVAL))
+    connection = load.connect()
     while load.running:
-        await load.call("GET /healthz", "GET", "/healthz")
+        await load.call("GET /healthz", connection, "GET", "/healthz", {})
         await asyncio.sleep(HEALTH_INTERVAL)
+    await connection.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -125,18 +138,16 @@ async def watch_cpu(load: Load, pid: int) -> None:
 
 
 async def run_load(
-    base_url: str, api_pid: int, readers: Readers, warmup: float, duration: float, pause: float
+    port: int, api_pid: int, readers: Readers, warmup: float, duration: float, pause: float
 ) -> Load:
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
-        start = time.monotonic()
-        load = Load(client, start + warmup, start + warmup + duration)
-        await asyncio.gather(
-            *(poll_worklist(load, token) for token in readers.pollers),
-            *(read_cases(load, token, pause) for token in readers.workers),
-            *(probe_health(load) for _ in range(HEALTH_PROBERS)),
-            watch_cpu(load, api_pid),
-        )
+    start = time.monotonic()
+    load = Load(port, start + warmup, start + warmup + duration)
+    await asyncio.gather(
+        *(poll_worklist(load, token) for token in readers.pollers),
+        *(read_cases(load, token, pause) for token in readers.workers),
+        *(probe_health(load) for _ in range(HEALTH_PROBERS)),
+        watch_cpu(load, api_pid),
+    )
     return load
 
 
@@ -200,7 +211,7 @@ def bench_database(workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def api_process(database_url: str, home: Path) -> Iterator[tuple[str, int]]:
+def api_process(database_url: str, home: Path) -> Iterator[tuple[int, int]]:
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": database_url,
@@ -211,7 +222,7 @@ def api_process(database_url: str, home: Path) -> Iterator[tuple[str, int]]:
     process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
     try:
         wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", process.pid
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -231,10 +242,8 @@ def main() -> None:
         started = time.perf_counter()
         readers = seed(database_url, args.tasks, args.pollers, args.readers)
         print(f"seeded {args.tasks} tasks in {time.perf_counter() - started:.1f} s")
-        with api_process(database_url, Path(folder) / "home") as (base_url, pid):
-            load = asyncio.run(
-                run_load(base_url, pid, readers, args.warmup, args.duration, args.pause)
-            )
+        with api_process(database_url, Path(folder) / "home") as (port, pid):
+            load = asyncio.run(run_load(port, pid, readers, args.warmup, args.duration, args.pause))
         print(f"{args.pollers} pollers every {POLL_INTERVAL:.0f} s, {args.readers} readers, "
               f"{HEALTH_PROBERS} /healthz probers; {args.duration:.0f} s measured after "
               f"{args.warmup:.0f} s warm-up, on 127.0.0.1")  # fmt: skip
