@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     escalate_interval: float = Field(
         default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
     )
+    task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
+    skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
