@@ -29,6 +29,11 @@ def series_of(session: Session, study_id: int) -> Sequence[Series]:
     return session.scalars(query).all()
 
 
+def sequences_of(session: Session, study_id: int) -> list[str | None]:
+    """The classified sequence type of each series of the study (header JSON left unread)."""
+    return list(session.scalars(select(Series.sequence).where(Series.study_id == study_id)))
+
+
 def primary_task(session: Session, study_id: int) -> ReadingTask | None:
     """The study's live primary task, locked, if it has one."""
     query = (

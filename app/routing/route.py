@@ -28,8 +28,7 @@ def route_study(session: Session, study_id: int, settings: Settings) -> None:
     if study is None or (task is not None and task.state != TaskState.UNASSIGNED.value):
         return
     version, rule_set = current_rule_set(session)
-    sequences = [series.sequence for series in repository.series_of(session, study_id)]
-    decision = route(rule_set, study_facts(study, sequences))
+    decision = route(rule_set, study_facts(study, repository.sequences_of(session, study_id)))
     if task is None:
         task = _create(session, study, decision, version, settings)
     else:
