@@ -68,21 +68,7 @@ def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
     after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
     foreign-key checks free.
     """
-    query = select(
-        Radiologist,
-        _aggregate(
-            RadiologistSubspecialty.subspecialty_code, RadiologistSubspecialty.radiologist_id
-        ),
-        _aggregate(
-            RadiologistCredential.value,
-            RadiologistCredential.radiologist_id,
-            RadiologistCredential.kind == "INSTITUTION",
-        ),
-        _open(func.count()),
-        _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
-    ).order_by(Radiologist.id)
-    if lock:
-        query = query.where(Radiologist.active).with_for_update(of=Radiologist, key_share=True)
+    query = _LOCKED_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
     return [
         ReaderRow(reader, set(pools or ()), {name.casefold() for name in names or ()}, count, load)
         for reader, pools, names, count, load in session.execute(query)
@@ -105,6 +91,23 @@ def _open(measure: Any) -> Any:
         .correlate(Radiologist)
         .scalar_subquery()
     )
+
+
+# Built once: composing this statement costs more than running it.
+_READERS_WITH_LOAD = select(
+    Radiologist,
+    _aggregate(RadiologistSubspecialty.subspecialty_code, RadiologistSubspecialty.radiologist_id),
+    _aggregate(
+        RadiologistCredential.value,
+        RadiologistCredential.radiologist_id,
+        RadiologistCredential.kind == "INSTITUTION",
+    ),
+    _open(func.count()),
+    _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
+).order_by(Radiologist.id)
+_LOCKED_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active).with_for_update(
+    of=Radiologist, key_share=True
+)
 
 
 def mark_assigned_at(session: Session, radiologist_id: int, at: datetime) -> None:
