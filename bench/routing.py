@@ -5,7 +5,8 @@
 Without a URL an embedded Postgres is started in a temporary folder. Each study is made
 stable in its own transaction, as the stability sweep does: classification, routing, task
 creation and assignment commit together. The baseline, measured in the same run, is the
-floor under that path: a bare INSERT of one task row per transaction.
+floor under that path: a bare INSERT of one task row per transaction. Every 100 studies the
+readers' assigned tasks are made FINAL outside the timing, so open lists stay realistic.
 """
 
 import argparse
@@ -37,6 +38,9 @@ from app.tasks.models import ReadingTask
 from app.vocabulary import SEEDED_SUBSPECIALTIES
 
 READERS_PER_POOL = 4
+# Every this many studies the readers' open tasks are read (made FINAL) outside the timing, as
+# radiologists would: without it each of 24 readers would hold hundreds of open tasks.
+READ_EVERY = 100
 # (modality, body part, study description, question, series descriptions)
 STUDY_KINDS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("MR", "BRAIN", "MRI BRAIN WO/W CONTRAST", "new seizure", ("AX FLAIR", "AX DWI", "AX T1 POST")),
@@ -95,8 +99,8 @@ def _database(url: str | None) -> Iterator[str]:
 
 
 def _add_readers(session: Session, count: int) -> None:
-    """Enough readers in every pool, with caps that let every study be assigned."""
-    cap = count // READERS_PER_POOL + 1
+    """Readers in every pool, with caps that let every study between two reads be assigned."""
+    cap = READ_EVERY
     for code in SEEDED_SUBSPECIALTIES:
         for number in range(READERS_PER_POOL):
             reader = Radiologist(name=f"Dr {code} {number}", on_duty=True, max_open_tasks=cap)
@@ -162,8 +166,11 @@ def _series_row(study_id: int, number: int, description: str) -> dict[str, Any]:
 def _route_all(url: str, settings: Settings, study_ids: list[int]) -> tuple[float, list[float]]:
     """Mark each study stable and run the hook in one transaction, as the sweep does."""
     latencies: list[float] = []
+    reading = 0.0
     started = time.perf_counter()
-    for study_id in study_ids:
+    for number, study_id in enumerate(study_ids, start=1):
+        if number % READ_EVERY == 0:
+            reading += _read_assigned(url)
         began = time.perf_counter()
         session = new_session(url)
         try:
@@ -175,7 +182,7 @@ def _route_all(url: str, settings: Settings, study_ids: list[int]) -> tuple[floa
         finally:
             session.close()
         latencies.append((time.perf_counter() - began) * 1000)
-    return time.perf_counter() - started, latencies
+    return time.perf_counter() - started - reading, latencies
 
 
 def _sweep_all(url: str, settings: Settings) -> tuple[float, list[float]]:
@@ -184,14 +191,26 @@ def _sweep_all(url: str, settings: Settings) -> tuple[float, list[float]]:
     A study's assignment is visible when its batch commits: its latency is the batch's duration.
     """
     latencies: list[float] = []
+    reading = 0.0
     started = time.perf_counter()
     while True:
+        reading += _read_assigned(url)
         began = time.perf_counter()
         with session_scope(url) as session:
             marked = mark_settled_studies_stable(session, settings)
         if not marked:
-            return time.perf_counter() - started, latencies
+            return time.perf_counter() - started - reading, latencies
         latencies.extend([(time.perf_counter() - began) * 1000] * marked)
+
+
+def _read_assigned(url: str) -> float:
+    """Readers finish what they were given, untimed: open lists stay as short as caps keep them."""
+    started = time.perf_counter()
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text("UPDATE reading_tasks SET state = 'FINAL' WHERE state = 'ASSIGNED'")
+        )
+    return time.perf_counter() - started
 
 
 def _baseline_inserts(url: str, study_ids: list[int]) -> float:
