@@ -93,21 +93,32 @@ def finish(
     from_state = task.state
     task.state = target.value
     task.version += 1
+    record_history(session, principal, task, action.value, from_state, details or {})
+    session.flush()
+    return task
+
+
+def record_history(
+    session: Session,
+    principal: Principal,
+    task: ReadingTask,
+    action: str,
+    from_state: str | None,
+    details: dict[str, Any],
+) -> None:
+    """A line in the task's history and a row in the audit trail, for one change of the task."""
     repository.add_event(
-        session, task, action=action.value, from_state=from_state, actor=principal.actor,
-        details=details,
-    )  # fmt: skip
-    audit_details = {"action": action.value, "from": from_state, "to": target.value}
+        session, task, action=action, from_state=from_state, actor=principal.actor, details=details
+    )
+    audit_details = {"action": action, "from": from_state, "to": task.state}
     record(
         session,
         principal,
         AuditAction.PROCEDURE_RECORD,
         object_type=AUDIT_OBJECT,
         object_id=task.id,
-        details=audit_details | (details or {}),
+        details=audit_details | details,
     )
-    session.flush()
-    return task
 
 
 def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:
