@@ -12,7 +12,7 @@ from app.api.access import allowed_roles
 from app.auth.errors import AuthenticationError
 from app.auth.principal import Principal
 from app.auth.service import authenticate
-from app.db.session import POOL_CAPACITY, new_session
+from app.db.session import POOL_CAPACITY, session_scope
 from app.errors import Forbidden
 from app.settings import Settings
 
@@ -40,15 +40,8 @@ async def database_slot(request: Request) -> AsyncIterator[None]:
 
 def get_session(request: Request, _: Annotated[None, Depends(database_slot)]) -> Iterator[Session]:
     """One session and transaction per request: committed on success, rolled back on error."""
-    session = new_session(request.app.state.database_url)
-    try:
+    with session_scope(request.app.state.database_url) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
