@@ -19,7 +19,8 @@ from app.settings import Settings
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """Async because it does no I/O: a sync dependency would cost a thread-pool hop."""
     settings: Settings = request.app.state.settings
     return settings
 
