@@ -2,9 +2,11 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -23,11 +25,46 @@ class Settings(BaseSettings):
         default=9112, ge=0, le=65535, validation_alias="WORKLIST_LISTENER_METRICS_PORT"
     )
 
+    allowed_calling_aets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_ALLOWED_CALLING_AETS"
+    )
+    tls_cert: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CERT")
+    tls_key: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_KEY")
+    tls_ca: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CA")
+    max_associations: int = Field(default=16, ge=1, validation_alias="WORKLIST_MAX_ASSOCIATIONS")
+    acse_timeout: float = Field(default=30.0, gt=0, validation_alias="WORKLIST_ACSE_TIMEOUT")
+    dimse_timeout: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_DIMSE_TIMEOUT")
+    network_timeout: float = Field(default=120.0, gt=0, validation_alias="WORKLIST_NETWORK_TIMEOUT")
+    max_pdu: int = Field(default=262144, ge=4096, validation_alias="WORKLIST_MAX_PDU")
+    listener_processes: int = Field(
+        default=1, ge=1, le=64, validation_alias="WORKLIST_LISTENER_PROCESSES"
+    )
+
     worker_metrics_port: int = Field(
         default=9113, ge=0, le=65535, validation_alias="WORKLIST_WORKER_METRICS_PORT"
     )
 
     stable_after: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_STABLE_AFTER")
+    stability_sweep_interval: float = Field(
+        default=5.0, gt=0, validation_alias="WORKLIST_STABILITY_SWEEP_INTERVAL"
+    )
+
+    sla_stat_hours: float = Field(default=1.0, gt=0, validation_alias="WORKLIST_SLA_STAT_HOURS")
+    sla_urgent_hours: float = Field(default=4.0, gt=0, validation_alias="WORKLIST_SLA_URGENT_HOURS")
+    sla_routine_hours: float = Field(
+        default=24.0, gt=0, validation_alias="WORKLIST_SLA_ROUTINE_HOURS"
+    )
+    sla_second_opinion_hours: float = Field(
+        default=72.0, gt=0, validation_alias="WORKLIST_SLA_SECOND_OPINION_HOURS"
+    )
+    fallback_subspecialty: str = Field(
+        default="GENERAL", validation_alias="WORKLIST_FALLBACK_SUBSPECIALTY"
+    )
+    shift_timezone: str = Field(default="UTC", validation_alias="WORKLIST_SHIFT_TIMEZONE")
+    assign_interval: float = Field(default=5.0, gt=0, validation_alias="WORKLIST_ASSIGN_INTERVAL")
+    escalate_interval: float = Field(
+        default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
+    )
     task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
     skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
@@ -41,6 +78,28 @@ class Settings(BaseSettings):
         if not 1 <= len(value) <= 16:
             raise ValueError("an AE title has 1 to 16 characters")
         return value
+
+    @field_validator("shift_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("allowed_calling_aets", mode="before")
+    @classmethod
+    def _split_ae_titles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [title.strip() for title in value.split(",") if title.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _tls_cert_and_key_together(self) -> "Settings":
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
+        return self
 
     @field_validator("log_format")
     @classmethod
@@ -56,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert is not None
 
     @property
     def embedded_pgdata(self) -> Path:
