@@ -40,9 +40,10 @@ class ReportText:
     critical: bool = False
 
 
-def actor_of(session: Session, principal: Principal) -> Actor:
+def actor_of(session: Session, principal: Principal, with_pools: bool = True) -> Actor:
+    """The caller as the state machine sees them; pools are only read when a rule needs them."""
     pools = frozenset[str]()
-    if principal.radiologist_id is not None:
+    if with_pools and principal.radiologist_id is not None:
         pools = repository.pools_of(session, principal.radiologist_id)
     return Actor(role=principal.role, radiologist_id=principal.radiologist_id, pools=pools)
 
@@ -77,7 +78,7 @@ def check_transition(
         raise VersionConflict(task, version)
     facts = facts_of(session, task)
     target = next_state(action, facts)
-    check_actor(action, facts, actor_of(session, principal))
+    check_actor(action, facts, actor_of(session, principal, with_pools=action is Action.CLAIM))
     return target
 
 
