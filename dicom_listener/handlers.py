@@ -20,9 +20,9 @@ from app.audit.service import record
 from app.auth.principal import Principal
 from app.db.session import session_scope
 from app.studies.records import Receipt
-from app.studies.service import file_instance, file_instance_of_series
+from app.studies.service import file_instance_of_series, record_parents
 from dicom_listener import metrics, storage
-from dicom_listener.known_series import KnownSeries
+from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import UnusableDataset, identify, read_header, received_instance
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,14 @@ class AssociationTally:
 class IngestHandlers:
     """The listener's event handlers, bound to one database and one storage folder."""
 
-    def __init__(self, database_url: str, storage_dir: Path, quarantine_dir: Path) -> None:
+    def __init__(
+        self, database_url: str, storage_dir: Path, quarantine_dir: Path, touch_interval: float
+    ) -> None:
         self.database_url = database_url
         self.storage_dir = storage_dir
         self.quarantine_dir = quarantine_dir
         self.known_series = KnownSeries()
+        self.touches = TouchSchedule(touch_interval)
         self._tallies: dict[int, AssociationTally] = {}
         self._lock = threading.Lock()
 
@@ -96,9 +99,11 @@ class IngestHandlers:
             with session_scope(self.database_url) as session:
                 if parents is None:
                     assert received is not None
-                    parents, added = file_instance(session, received, receipt)
-                else:
-                    added = file_instance_of_series(session, parents, identified.instance, receipt)
+                    parents = record_parents(session, received, receipt)
+                touch = self.touches.due(parents.study_id)
+                added = file_instance_of_series(
+                    session, parents, identified.instance, receipt, touch
+                )
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(

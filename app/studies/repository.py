@@ -54,29 +54,34 @@ ON CONFLICT (series_instance_uid) DO UPDATE
 RETURNING study_id, id AS series_id
 """).bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
 
-# The instance row, and the counts it changes, unless its SOP Instance UID is already known.
+# The instance row, unless its SOP Instance UID is already known.
 _ADD_INSTANCE = text("""
-WITH added AS (
-    INSERT INTO instances (
-        study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
-        instance_number, storage_path, size_bytes, source_ae_title, received_at)
-    VALUES (
-        :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
-        :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
-    ON CONFLICT (sop_instance_uid) DO NOTHING
-    RETURNING 1
-), counted_series AS (
-    UPDATE series SET instance_count = instance_count + 1, updated_at = now()
-    WHERE id = :series_id AND EXISTS (SELECT FROM added)
+INSERT INTO instances (
+    study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
+    instance_number, storage_path, size_bytes, source_ae_title, received_at)
+VALUES (
+    :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
+    :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
+ON CONFLICT (sop_instance_uid) DO NOTHING
+RETURNING id
+""")
+
+# Counts recomputed from the rows, reception time advanced, a change after stability noted.
+_TOUCH_STUDY = text("""
+WITH counted_series AS (
+    UPDATE series SET instance_count = counts.n, updated_at = now()
+    FROM (SELECT series_id, count(*) AS n FROM instances
+          WHERE study_id = :study_id GROUP BY series_id) AS counts
+    WHERE series.id = counts.series_id AND series.instance_count <> counts.n
 )
 UPDATE studies SET
-    instance_count = instance_count + 1,
+    instance_count = (SELECT count(*) FROM instances WHERE study_id = :study_id),
     last_received_at = GREATEST(last_received_at, :received_at),
-    changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
-                                   ELSE :received_at END,
+    changed_after_stable_at = CASE
+        WHEN stable_at IS NULL OR CAST(:received_at AS timestamptz) IS NULL
+        THEN changed_after_stable_at ELSE :received_at END,
     updated_at = now()
-WHERE id = :study_id AND EXISTS (SELECT FROM added)
-RETURNING id
+WHERE id = :study_id
 """)
 
 
@@ -117,7 +122,7 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
 def add_instance(
     session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
 ) -> bool:
-    """Add the instance row and count it; False when its SOP Instance UID was already known."""
+    """Add the instance row; False when its SOP Instance UID was already known."""
     parameters = {
         "study_id": parents.study_id,
         "series_id": parents.series_id,
@@ -133,6 +138,11 @@ def add_instance(
     return session.execute(_ADD_INSTANCE, parameters).first() is not None
 
 
+def touch_study(session: Session, study_id: int, received_at: datetime | None) -> None:
+    """Refresh the study's and its series' instance counts; with a time, record a reception."""
+    session.execute(_TOUCH_STUDY, {"study_id": study_id, "received_at": received_at})
+
+
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
     query = (
         select(Instance.sop_instance_uid)
@@ -143,10 +153,19 @@ def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[s
 
 
 def claim_settled_studies(session: Session, settled_before: datetime, limit: int) -> list[int]:
-    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped."""
+    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped.
+
+    `last_received_at` may trail the newest instance by a moment (the listener updates it at
+    most every second per study), so the instances themselves have the last word.
+    """
+    newer_instance = (
+        select(Instance.id)
+        .where(Instance.study_id == Study.id, Instance.received_at >= settled_before)
+        .exists()
+    )
     query = (
         select(Study.id)
-        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before)
+        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before, ~newer_instance)
         .order_by(Study.last_received_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
