@@ -19,9 +19,10 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.db.session import session_scope
-from app.studies.records import Receipt
+from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
 from app.studies.service import file_instance_of_series, record_parents
 from dicom_listener import metrics, storage
+from dicom_listener.database import run_single_statement
 from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import UnusableDataset, identify, read_header, received_instance
 
@@ -96,14 +97,11 @@ class IngestHandlers:
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
         try:
             storage.file_durably(received_file, self.storage_dir, relative)
-            with session_scope(self.database_url) as session:
-                if parents is None:
-                    assert received is not None
-                    parents = record_parents(session, received, receipt)
-                touch = self.touches.due(parents.study_id)
-                added = file_instance_of_series(
-                    session, parents, identified.instance, receipt, touch
-                )
+            if received is not None:
+                parents, added = self._file_with_parents(received, receipt)
+            else:
+                assert parents is not None
+                added = self._file_in_known_series(parents, identified.instance, receipt)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(
@@ -117,6 +115,25 @@ class IngestHandlers:
         self.known_series.remember(uids, parents)
         self._count(tally, added, size)
         return SUCCESS
+
+    def _file_with_parents(
+        self, received: ReceivedInstance, receipt: Receipt
+    ) -> tuple[SeriesKey, bool]:
+        """The first instance of a series here: study, series and instance in one transaction."""
+        with session_scope(self.database_url) as session:
+            parents = record_parents(session, received, receipt)
+            touch = self.touches.due(parents.study_id)
+            added = file_instance_of_series(session, parents, received.instance, receipt, touch)
+        return parents, added
+
+    def _file_in_known_series(
+        self, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+    ) -> bool:
+        touch = self.touches.due(parents.study_id)
+        return run_single_statement(
+            self.database_url,
+            lambda session: file_instance_of_series(session, parents, instance, receipt, touch),
+        )
 
     def _quarantine(self, received_file: Path, reason: str) -> Dataset:
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)

@@ -54,20 +54,41 @@ ON CONFLICT (series_instance_uid) DO UPDATE
 RETURNING study_id, id AS series_id
 """).bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
 
-# The instance row, unless its SOP Instance UID is already known.
+# The instance row unless its SOP Instance UID is known, in one statement (one round trip, its
+# own transaction under autocommit). With :touch, the study's and series' counts, counting the
+# new row, and the study's reception time are brought up to date in the same statement.
 _ADD_INSTANCE = text("""
-INSERT INTO instances (
-    study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
-    instance_number, storage_path, size_bytes, source_ae_title, received_at)
-VALUES (
-    :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
-    :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
-ON CONFLICT (sop_instance_uid) DO NOTHING
-RETURNING id
+WITH added AS (
+    INSERT INTO instances (
+        study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
+        instance_number, storage_path, size_bytes, source_ae_title, received_at)
+    VALUES (
+        :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
+        :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
+    ON CONFLICT (sop_instance_uid) DO NOTHING
+    RETURNING series_id
+), counts AS (
+    SELECT series_id, count(*) AS n
+    FROM (SELECT series_id FROM instances WHERE study_id = :study_id
+          UNION ALL SELECT series_id FROM added) AS study_rows
+    WHERE CAST(:touch AS boolean) AND EXISTS (SELECT FROM added)
+    GROUP BY series_id
+), counted_series AS (
+    UPDATE series SET instance_count = counts.n, updated_at = now()
+    FROM counts WHERE series.id = counts.series_id AND series.instance_count <> counts.n
+), touched_study AS (
+    UPDATE studies SET
+        instance_count = (SELECT sum(n) FROM counts),
+        last_received_at = GREATEST(last_received_at, :received_at),
+        changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
+                                       ELSE :received_at END,
+        updated_at = now()
+    WHERE id = :study_id AND EXISTS (SELECT FROM counts)
+)
+SELECT count(*) AS added FROM added
 """)
 
-# Counts recomputed from the rows, reception time advanced, a change after stability noted.
-_TOUCH_STUDY = text("""
+_REFRESH_COUNTS = text("""
 WITH counted_series AS (
     UPDATE series SET instance_count = counts.n, updated_at = now()
     FROM (SELECT series_id, count(*) AS n FROM instances
@@ -76,10 +97,6 @@ WITH counted_series AS (
 )
 UPDATE studies SET
     instance_count = (SELECT count(*) FROM instances WHERE study_id = :study_id),
-    last_received_at = GREATEST(last_received_at, :received_at),
-    changed_after_stable_at = CASE
-        WHEN stable_at IS NULL OR CAST(:received_at AS timestamptz) IS NULL
-        THEN changed_after_stable_at ELSE :received_at END,
     updated_at = now()
 WHERE id = :study_id
 """)
@@ -120,9 +137,9 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
 
 
 def add_instance(
-    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
 ) -> bool:
-    """Add the instance row; False when its SOP Instance UID was already known."""
+    """Add the instance row (and with `touch`, update the study); False if it was known."""
     parameters = {
         "study_id": parents.study_id,
         "series_id": parents.series_id,
@@ -134,13 +151,14 @@ def add_instance(
         "size_bytes": receipt.size_bytes,
         "source_ae_title": receipt.source_ae_title,
         "received_at": receipt.received_at,
+        "touch": touch,
     }
-    return session.execute(_ADD_INSTANCE, parameters).first() is not None
+    return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
 
 
-def touch_study(session: Session, study_id: int, received_at: datetime | None) -> None:
-    """Refresh the study's and its series' instance counts; with a time, record a reception."""
-    session.execute(_TOUCH_STUDY, {"study_id": study_id, "received_at": received_at})
+def refresh_counts(session: Session, study_id: int) -> None:
+    """Recount the study's and its series' instances from the rows."""
+    session.execute(_REFRESH_COUNTS, {"study_id": study_id})
 
 
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:

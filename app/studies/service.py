@@ -38,10 +38,7 @@ def file_instance_of_series(
     touch at most about once a second per study: concurrent senders of one study would
     otherwise queue on its row lock. The stability sweep brings every count up to date.
     """
-    added = repository.add_instance(session, parents, instance, receipt)
-    if added and touch:
-        repository.touch_study(session, parents.study_id, receipt.received_at)
-    return added
+    return repository.add_instance(session, parents, instance, receipt, touch)
 
 
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
@@ -60,7 +57,7 @@ def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
     for study_id in repository.claim_settled_studies(session, settled_before, SWEEP_BATCH):
         try:
             with session.begin_nested():
-                repository.touch_study(session, study_id, received_at=None)
+                repository.refresh_counts(session, study_id)
                 on_study_stable(session, study_id, settings)
                 repository.mark_stable(session, study_id, now)
         except Exception:
