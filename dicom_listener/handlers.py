@@ -19,8 +19,12 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.db.session import session_scope
-from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
-from app.studies.service import file_instance_of_series, record_parents
+from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
+from app.studies.service import (
+    file_instance_of_series,
+    note_distinct_orientations,
+    record_parents,
+)
 from dicom_listener import metrics, storage
 from dicom_listener.database import run_single_statement
 from dicom_listener.known_series import KnownSeries, TouchSchedule
@@ -101,7 +105,7 @@ class IngestHandlers:
                 parents, added = self._file_with_parents(received, receipt)
             else:
                 assert parents is not None
-                added = self._file_in_known_series(parents, identified.instance, receipt)
+                added = self._file_in_known_series(parents, identified, receipt)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(
@@ -112,7 +116,7 @@ class IngestHandlers:
                 },
             )
             return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
-        self.known_series.remember(uids, parents)
+        self.known_series.remember(uids, parents, identified.orientation)
         self._count(tally, added, size)
         return SUCCESS
 
@@ -127,13 +131,22 @@ class IngestHandlers:
         return parents, added
 
     def _file_in_known_series(
-        self, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+        self, parents: SeriesKey, identified: IdentifiedInstance, receipt: Receipt
     ) -> bool:
         touch = self.touches.due(parents.study_id)
-        return run_single_statement(
+        instance = identified.instance
+        added = run_single_statement(
             self.database_url,
             lambda session: file_instance_of_series(session, parents, instance, receipt, touch),
         )
+        uids = identified.study_instance_uid, identified.series_instance_uid
+        planes = self.known_series.note_orientation(uids, identified.orientation)
+        if added and planes:
+            run_single_statement(
+                self.database_url,
+                lambda session: note_distinct_orientations(session, parents.series_id, planes),
+            )
+        return added
 
     def _quarantine(self, received_file: Path, reason: str) -> Dataset:
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)

@@ -88,6 +88,13 @@ WITH added AS (
 SELECT count(*) AS added FROM added
 """)
 
+_RAISE_DISTINCT_ORIENTATIONS = text("""
+UPDATE series SET header = jsonb_set(
+    header, '{distinct_orientations}',
+    to_jsonb(GREATEST(COALESCE((header->>'distinct_orientations')::int, 1), CAST(:count AS int))))
+WHERE id = :series_id
+""")
+
 _REFRESH_COUNTS = text("""
 WITH counted_series AS (
     UPDATE series SET instance_count = counts.n, updated_at = now()
@@ -159,6 +166,10 @@ def add_instance(
 def refresh_counts(session: Session, study_id: int) -> None:
     """Recount the study's and its series' instances from the rows."""
     session.execute(_REFRESH_COUNTS, {"study_id": study_id})
+
+
+def raise_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+    session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
 
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:

@@ -41,6 +41,11 @@ def file_instance_of_series(
     return repository.add_instance(session, parents, instance, receipt, touch)
 
 
+def note_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+    """Raise the series header's count of image planes (a three-plane localizer shows 3)."""
+    repository.raise_distinct_orientations(session, series_id, count)
+
+
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
     return repository.instance_uids_of_series(session, series_instance_uid)
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from app.classification.series_header import SeriesHeader
 from app.settings import Settings
 from app.studies.models import Instance, Series, Study
-from dicom_listener.samples import CERVICAL_SPINE_MR, KNEE_MR, study_datasets
+from dicom_listener.samples import AX, CERVICAL_SPINE_MR, COR, KNEE_MR, SAG, study_datasets
 from tests.integration.listener.conftest import SendDatasets, audit_rows, settle
 
 
@@ -104,3 +104,16 @@ def test_character_sets_are_decoded(send: SendDatasets, session: Session) -> Non
 
     names = set(session.scalars(select(Study.patient_name)))
     assert names == {"Müller^Jürgen", "Yamada^Tarou=山田^太郎"}
+
+
+def test_three_plane_localizer_counts_its_orientations(
+    send: SendDatasets, session: Session
+) -> None:
+    datasets = list(study_datasets(KNEE_MR))[:3]
+    for dataset, orientation in zip(datasets, (SAG, COR, AX), strict=True):
+        dataset.ImageOrientationPatient = list(orientation)
+
+    assert send(datasets) == Counter({"0x0000": 3})
+
+    header = SeriesHeader.from_json(session.scalars(select(Series.header)).one())
+    assert header.distinct_orientations == 3

@@ -28,9 +28,16 @@ def test_quarantine_keeps_bytes_and_reason(tmp_path: Path) -> None:
 def test_known_series_forgets_the_oldest_beyond_capacity() -> None:
     known = KnownSeries(capacity=2)
     for number in range(3):
-        known.remember(("1", str(number)), SeriesKey(1, number))
+        known.remember(("1", str(number)), SeriesKey(1, number), None)
     assert known.get(("1", "0")) is None
     assert known.get(("1", "2")) == SeriesKey(1, 2)
+
+
+def test_known_series_counts_new_orientations() -> None:
+    known = KnownSeries()
+    known.remember(("1", "2"), SeriesKey(1, 2), (1.0, 0.0))
+    noted = [known.note_orientation(("1", "2"), plane) for plane in [(1.0, 0.0), (0.0, 1.0)]]
+    assert noted == [None, 2]
 
 
 def test_a_study_is_touched_once_per_interval() -> None:
