@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -48,6 +49,25 @@ class Settings(BaseSettings):
         default=5.0, gt=0, validation_alias="WORKLIST_STABILITY_SWEEP_INTERVAL"
     )
 
+    sla_stat_hours: float = Field(default=1.0, gt=0, validation_alias="WORKLIST_SLA_STAT_HOURS")
+    sla_urgent_hours: float = Field(default=4.0, gt=0, validation_alias="WORKLIST_SLA_URGENT_HOURS")
+    sla_routine_hours: float = Field(
+        default=24.0, gt=0, validation_alias="WORKLIST_SLA_ROUTINE_HOURS"
+    )
+    sla_second_opinion_hours: float = Field(
+        default=72.0, gt=0, validation_alias="WORKLIST_SLA_SECOND_OPINION_HOURS"
+    )
+    fallback_subspecialty: str = Field(
+        default="GENERAL", validation_alias="WORKLIST_FALLBACK_SUBSPECIALTY"
+    )
+    shift_timezone: str = Field(default="UTC", validation_alias="WORKLIST_SHIFT_TIMEZONE")
+    assign_interval: float = Field(default=5.0, gt=0, validation_alias="WORKLIST_ASSIGN_INTERVAL")
+    escalate_interval: float = Field(
+        default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
+    )
+    task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
+    skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
+
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 
@@ -57,6 +77,15 @@ class Settings(BaseSettings):
         value = value.strip()
         if not 1 <= len(value) <= 16:
             raise ValueError("an AE title has 1 to 16 characters")
+        return value
+
+    @field_validator("shift_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
         return value
 
     @field_validator("allowed_calling_aets", mode="before")

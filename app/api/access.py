@@ -10,6 +10,7 @@ from app.vocabulary import Role
 ANY_ROLE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 ADMIN_OR_INTEGRATION = frozenset({Role.ADMIN, Role.INTEGRATION})
+RADIOLOGIST = frozenset({Role.RADIOLOGIST})
 READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
 
 PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
@@ -18,9 +19,44 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # identity
     ("GET", "/api/v1/me"): ANY_ROLE,
     # people and pools
+    ("POST", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("PATCH", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("GET", "/api/v1/subspecialties"): ANY_ROLE,
+    ("POST", "/api/v1/subspecialties"): ADMIN,
     # rules
+    ("GET", "/api/v1/rules"): ADMIN,
+    ("PUT", "/api/v1/rules"): ADMIN,
+    ("GET", "/api/v1/rules/versions"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}/diff"): ADMIN,
+    ("POST", "/api/v1/rules/versions/{version}/restore"): ADMIN,
+    ("POST", "/api/v1/rules/dry-run"): ADMIN,
     # studies
+    ("GET", "/api/v1/studies"): ANY_ROLE,
+    ("GET", "/api/v1/studies/{study_uid}"): ANY_ROLE,
+    ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
+    ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
     # tasks
+    ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
+    ("GET", "/api/v1/tasks"): ANY_ROLE,
+    ("POST", "/api/v1/tasks/next"): RADIOLOGIST,
+    ("GET", "/api/v1/tasks/{task_id}"): ANY_ROLE,
+    ("POST", "/api/v1/tasks/{task_id}/claim"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/heartbeat"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/release"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/preliminary"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/finalize"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/addendum"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/assign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/reassign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/unassign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/cancel"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/changes"): ANY_ROLE,
+    ("GET", "/api/v1/events"): ANY_ROLE,
+    ("GET", "/api/v1/metrics/concordance"): ADMIN,
+    ("GET", "/api/v1/metrics/turnaround"): ADMIN,
     # audit and tokens
 }
 

@@ -4,7 +4,21 @@ from fastapi import FastAPI
 
 from app.api.middleware import RequestObservation
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, me, metrics
+from app.api.routes import (
+    changes,
+    eligibility,
+    events,
+    health,
+    me,
+    metrics,
+    radiologists,
+    reports,
+    rules,
+    studies,
+    subspecialties,
+    tasks,
+)
+from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.settings import Settings
 
@@ -20,6 +34,19 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.schema_head = head_revision()
     install_problem_handlers(app)
     app.add_middleware(RequestObservation)
-    for module in (health, metrics, me):
+    for module in (
+        health,
+        metrics,
+        me,
+        radiologists,
+        subspecialties,
+        rules,
+        eligibility,
+        tasks,
+        changes,
+        events,
+        studies,
+        reports,
+    ):
         app.include_router(module.router)
     return app
