@@ -56,8 +56,14 @@ def api() -> None:
 
     settings, database_url = _prepare(migrate=False)
     app = create_app(settings, database_url)
+    # Event streams never end by themselves: give them a few seconds on shutdown, then close.
     uvicorn.run(
-        app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
     )
 
 

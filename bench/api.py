@@ -13,8 +13,6 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -26,8 +24,8 @@ from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from bench.api_seed import Readers, seed
 from bench.http1 import Connection, Reply
+from tests.support.api_server import running_api
 from tests.support.database import fresh_database
-from tests.support.network import free_port, wait_for_port
 
 POLL_INTERVAL = 2.0
 HEALTH_PROBERS = 10
@@ -210,24 +208,6 @@ def bench_database(workdir: Path) -> Iterator[str]:
         stop_embedded_postgres(pgdata)
 
 
-@contextmanager
-def api_process(database_url: str, home: Path) -> Iterator[tuple[int, int]]:
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "WORKLIST_HOME": str(home),
-        "WORKLIST_API_PORT": str(port),
-        "WORKLIST_LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
-    try:
-        wait_for_port(port)
-        yield port, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured")
@@ -242,8 +222,10 @@ def main() -> None:
         started = time.perf_counter()
         readers = seed(database_url, args.tasks, args.pollers, args.readers)
         print(f"seeded {args.tasks} tasks in {time.perf_counter() - started:.1f} s")
-        with api_process(database_url, Path(folder) / "home") as (port, pid):
-            load = asyncio.run(run_load(port, pid, readers, args.warmup, args.duration, args.pause))
+        with running_api(database_url, Path(folder) / "home") as api:
+            load = asyncio.run(
+                run_load(api.port, api.pid, readers, args.warmup, args.duration, args.pause)
+            )
         print(f"{args.pollers} pollers every {POLL_INTERVAL:.0f} s, {args.readers} readers, "
               f"{HEALTH_PROBERS} /healthz probers; {args.duration:.0f} s measured after "
               f"{args.warmup:.0f} s warm-up, on 127.0.0.1")  # fmt: skip

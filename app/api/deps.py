@@ -19,7 +19,8 @@ from app.settings import Settings
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """Async because it does no I/O: a sync dependency would cost a thread-pool hop."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -31,10 +32,13 @@ async def database_slot(request: Request) -> AsyncIterator[None]:
     with more such requests than connections, threads wait on the pool while the holders wait
     for a thread, and the pool deadlocks under load.
     """
-    slots: asyncio.Semaphore | None = getattr(request.app.state, "database_slots", None)
-    if slots is None:
-        slots = request.app.state.database_slots = asyncio.Semaphore(POOL_CAPACITY)
-    async with slots:
+    loop = asyncio.get_running_loop()
+    slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = getattr(
+        request.app.state, "database_slots", None
+    )
+    if slots is None or slots[0] is not loop:  # one per event loop (test clients make several)
+        slots = request.app.state.database_slots = (loop, asyncio.Semaphore(POOL_CAPACITY))
+    async with slots[1]:
         yield
 
 
