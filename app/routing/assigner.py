@@ -12,12 +12,12 @@ from app.people.duty import is_on_duty
 from app.routing import repository
 from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
 from app.routing.errors import TaskNotFound
-from app.routing.history import record_task_change
 from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
+from app.tasks.service import record_history
 from app.vocabulary import TaskState
 
 ASSIGNER = Principal.system("assignment")
@@ -121,15 +121,7 @@ def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Prin
     session.flush()
     repository.mark_assigned_at(session, choice.radiologist_id, now)
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    record_task_change(
-        session,
-        task,
-        principal,
-        action="assign",
-        from_state=TaskState.UNASSIGNED.value,
-        event="assigned",
-        details=details,
-    )
+    record_history(session, principal, task, "assign", TaskState.UNASSIGNED.value, details)
     return now
 
 

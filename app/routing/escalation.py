@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.routing import repository
-from app.routing.history import record_task_change
 from app.routing.sla import PRIORITY_STEP_UP
 from app.settings import Settings
 from app.tasks.models import ReadingTask
+from app.tasks.service import record_history
 from app.vocabulary import TaskState
 
 ESCALATOR = Principal.system("sla-escalation")
@@ -25,15 +25,7 @@ def escalate_due(session: Session, settings: Settings, limit: int = 500) -> int:
         changes = _escalate(task, now, settings.fallback_subspecialty)
         task.version += 1
         session.flush()
-        record_task_change(
-            session,
-            task,
-            ESCALATOR,
-            action="escalate",
-            from_state=task.state,
-            event="escalated",
-            details=changes,
-        )
+        record_history(session, ESCALATOR, task, "escalate", task.state, changes)
     return len(due)
 
 

@@ -8,7 +8,6 @@ from app.auth.principal import Principal
 from app.routing import repository
 from app.routing.assigner import assign_one
 from app.routing.facts import study_facts
-from app.routing.history import record_task_change
 from app.routing.sla import due_at, workload_weight
 from app.rules.engine import RouteDecision, route
 from app.rules.service import current_rule_set
@@ -16,6 +15,7 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
+from app.tasks.service import record_history
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
@@ -78,15 +78,7 @@ def _reroute(
     task.version += 1
     session.flush()
     details = {"before": before, "rule_version": version, "rule": decision.rule_id}
-    record_task_change(
-        session,
-        task,
-        ROUTER,
-        action="reroute",
-        from_state=task.state,
-        event="re-routed",
-        details=details,
-    )
+    record_history(session, ROUTER, task, "reroute", task.state, details)
 
 
 def _apply(
