@@ -25,6 +25,7 @@ from bench.ingest_targets import (
     OurListener,
     StoreScp,
     Target,
+    dcmtk,
     missing_peers,
 )
 
@@ -125,7 +126,7 @@ def _send_in_parallel(called_ae: str, files: list[Path], senders: int) -> float:
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
-            ["storescu", "-aet", "BENCH", "-aec", called_ae, "127.0.0.1", str(PORT)]
+            [dcmtk("storescu"), "-aet", "BENCH", "-aec", called_ae, "127.0.0.1", str(PORT)]
             + [str(path) for path in group],
             env=NODELAY,
             stdout=subprocess.DEVNULL,

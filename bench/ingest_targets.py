@@ -13,6 +13,8 @@ from typing import Protocol
 
 import psycopg
 
+from tests.support.dcmtk import find_dcmtk
+
 NODELAY = {**os.environ, "TCP_NODELAY": "1"}
 ROOT = Path(__file__).parent.parent
 
@@ -30,7 +32,9 @@ def wait_for_echo(port: int, called_ae: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         echo = subprocess.run(
-            ["echoscu", "-aec", called_ae, "127.0.0.1", str(port)], capture_output=True, env=NODELAY
+            [dcmtk("echoscu"), "-aec", called_ae, "127.0.0.1", str(port)],
+            capture_output=True,
+            env=NODELAY,
         )
         if echo.returncode == 0:
             return
@@ -108,7 +112,15 @@ class StoreScp(_Process):
     def start(self, workdir: Path, port: int) -> None:
         self.folder = workdir / "files"
         self.folder.mkdir(parents=True)
-        command = ["storescp", "--fork", "+xa", "-aet", self.called_ae, "-od", str(self.folder)]
+        command = [
+            dcmtk("storescp"),
+            "--fork",
+            "+xa",
+            "-aet",
+            self.called_ae,
+            "-od",
+            str(self.folder),
+        ]
         self._run([*command, str(port)], NODELAY, workdir / "storescp.log")
         wait_for_echo(port, self.called_ae)
 
@@ -144,6 +156,17 @@ class Orthanc(_Process):
             return int(json.load(response)["CountInstances"])
 
 
+DCMTK_TOOLS = ("storescu", "storescp", "echoscu")
+
+
+def dcmtk(name: str) -> str:
+    """DCMTK's own program: pynetdicom installs look-alikes of the same names."""
+    path = find_dcmtk(name)
+    if path is None:
+        raise FileNotFoundError(f"DCMTK's {name} is not installed (apt-get install dcmtk)")
+    return path
+
+
 def missing_peers() -> list[str]:
-    needed = ["storescu", "storescp", "echoscu", "Orthanc", "unshare", "ip"]
-    return [tool for tool in needed if shutil.which(tool) is None]
+    missing = [tool for tool in DCMTK_TOOLS if find_dcmtk(tool) is None]
+    return missing + [tool for tool in ("Orthanc", "unshare", "ip") if shutil.which(tool) is None]
