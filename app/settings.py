@@ -29,6 +29,14 @@ class Settings(BaseSettings):
 
     stable_after: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_STABLE_AFTER")
 
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, validation_alias="WORKLIST_MAX_BODY_BYTES"
+    )
+    poll_rate_per_minute: int = Field(
+        default=120, ge=0, validation_alias="WORKLIST_POLL_RATE_PER_MINUTE"
+    )
+    poll_burst: int = Field(default=30, ge=1, validation_alias="WORKLIST_POLL_BURST")
+
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 

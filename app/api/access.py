@@ -22,6 +22,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # studies
     # tasks
     # audit and tokens
+    ("GET", "/api/v1/audit"): ADMIN,
+    ("GET", "/api/v1/audit/export"): ADMIN,
+    ("GET", "/api/v1/tokens"): ADMIN,
+    ("POST", "/api/v1/tokens"): ADMIN,
+    ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
 }
 
 

@@ -2,9 +2,10 @@
 
 from fastapi import FastAPI
 
+from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, me, metrics
+from app.api.routes import audit, health, me, metrics, tokens
 from app.db.migrations import head_revision
 from app.settings import Settings
 
@@ -18,8 +19,10 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.settings = settings
     app.state.database_url = database_url
     app.state.schema_head = head_revision()
+    app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
-    for module in (health, metrics, me):
+    for module in (health, metrics, me, tokens, audit):
         app.include_router(module.router)
     return app
