@@ -61,8 +61,8 @@ def listener() -> None:
     """Run the DICOM listener alone."""
     from dicom_listener.server import serve
 
-    settings, _ = _prepare(migrate=False)
-    serve(settings)
+    settings, database_url = _prepare(migrate=False)
+    serve(settings, database_url)
 
 
 @cli.command()

@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -23,11 +24,29 @@ class Settings(BaseSettings):
         default=9112, ge=0, le=65535, validation_alias="WORKLIST_LISTENER_METRICS_PORT"
     )
 
+    allowed_calling_aets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_ALLOWED_CALLING_AETS"
+    )
+    tls_cert: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CERT")
+    tls_key: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_KEY")
+    tls_ca: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CA")
+    max_associations: int = Field(default=16, ge=1, validation_alias="WORKLIST_MAX_ASSOCIATIONS")
+    acse_timeout: float = Field(default=30.0, gt=0, validation_alias="WORKLIST_ACSE_TIMEOUT")
+    dimse_timeout: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_DIMSE_TIMEOUT")
+    network_timeout: float = Field(default=120.0, gt=0, validation_alias="WORKLIST_NETWORK_TIMEOUT")
+    max_pdu: int = Field(default=262144, ge=4096, validation_alias="WORKLIST_MAX_PDU")
+    listener_processes: int = Field(
+        default=1, ge=1, le=64, validation_alias="WORKLIST_LISTENER_PROCESSES"
+    )
+
     worker_metrics_port: int = Field(
         default=9113, ge=0, le=65535, validation_alias="WORKLIST_WORKER_METRICS_PORT"
     )
 
     stable_after: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_STABLE_AFTER")
+    stability_sweep_interval: float = Field(
+        default=5.0, gt=0, validation_alias="WORKLIST_STABILITY_SWEEP_INTERVAL"
+    )
 
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, validation_alias="WORKLIST_MAX_BODY_BYTES"
@@ -48,6 +67,19 @@ class Settings(BaseSettings):
             raise ValueError("an AE title has 1 to 16 characters")
         return value
 
+    @field_validator("allowed_calling_aets", mode="before")
+    @classmethod
+    def _split_ae_titles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [title.strip() for title in value.split(",") if title.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _tls_cert_and_key_together(self) -> "Settings":
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
+        return self
+
     @field_validator("log_format")
     @classmethod
     def _known_log_format(cls, value: str) -> str:
@@ -62,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert is not None
 
     @property
     def embedded_pgdata(self) -> Path:

@@ -1,43 +1,165 @@
-"""The DICOM listener process: an application entity on our port, stopped cleanly by a signal."""
+"""The DICOM listener process: the door policy, one or several acceptors on the port, metrics."""
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import socket
+import socketserver
+import ssl
+import tempfile
+import threading
+from pathlib import Path
 
-from prometheus_client import start_http_server
-from pynetdicom import AE, evt
+from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+from pynetdicom import AE, ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, _config
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
+from pynetdicom.transport import ThreadedAssociationServer
 
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, wait_for_stop
+from dicom_listener import storage
+from dicom_listener.handlers import IngestHandlers
+from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
 
+_PR_SET_PDEATHSIG = 1
+
+
+class SharedPortServer(ThreadedAssociationServer):
+    """An acceptor that lets sibling processes listen on the same port (SO_REUSEPORT)."""
+
+    def server_bind(self) -> None:
+        assert self.socket is not None  # TCPServer made it before binding
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        super().server_bind()
+
+    def shutdown(self) -> None:
+        """Stop accepting and close the socket; open associations run to their end."""
+        socketserver.TCPServer.shutdown(self)
+        self.server_close()
+
 
 def build_ae(settings: Settings) -> AE:
+    """Our application entity: every storage SOP class in every transfer syntax, plus C-ECHO."""
     ae = AE(ae_title=settings.ae_title)
     ae.require_called_aet = True
-    ae.add_supported_context(Verification)
+    ae.require_calling_aet = settings.allowed_calling_aets
+    ae.maximum_associations = settings.max_associations
+    ae.maximum_pdu_size = settings.max_pdu
+    ae.acse_timeout = settings.acse_timeout
+    ae.dimse_timeout = settings.dimse_timeout
+    ae.network_timeout = settings.network_timeout
+    ae.add_supported_context(Verification, ALL_TRANSFER_SYNTAXES)
+    for context in AllStoragePresentationContexts:
+        assert context.abstract_syntax is not None
+        ae.add_supported_context(context.abstract_syntax, ALL_TRANSFER_SYNTAXES)
     return ae
 
 
-def _on_echo(event: evt.Event) -> int:
-    logger.info("C-ECHO", extra={"calling_ae": event.assoc.requestor.ae_title})
-    return 0x0000
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
+    """TLS when a certificate is configured; with a CA, peers must show a certificate it signed."""
+    if settings.tls_cert is None or settings.tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    if settings.tls_ca is not None:
+        context.load_verify_locations(settings.tls_ca)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
 
 
-def serve(settings: Settings) -> None:
-    """Listen until SIGINT or SIGTERM, then finish open associations and return."""
-    block_stop_signals()
-    if settings.listener_metrics_port:
-        start_http_server(settings.listener_metrics_port, addr=settings.dicom_host)
-    address = (settings.dicom_host, settings.dicom_port)
-    server = build_ae(settings).start_server(
-        address, block=False, evt_handlers=[(evt.EVT_C_ECHO, _on_echo)]
+def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociationServer:
+    """Start accepting associations in background threads; `.shutdown()` stops it."""
+    # Datasets stream to a temp file in storage; filing one is then a link, never a copy.
+    _config.STORE_RECV_CHUNKED_DATASET = True
+    tempfile.tempdir = str(storage.incoming_dir(settings.storage_dir))
+    handlers = IngestHandlers(database_url, settings.storage_dir, settings.quarantine_dir)
+    server = build_ae(settings).make_server(
+        (settings.dicom_host, settings.dicom_port),
+        ssl_context=tls_context(settings),
+        evt_handlers=handlers.bindings(),
+        server_class=SharedPortServer,
     )
-    assert server is not None  # block=False always returns the server
+    threading.Thread(target=server.serve_forever, name="dicom-acceptor", daemon=True).start()
+    return server
+
+
+def serve(settings: Settings, database_url: str) -> None:
+    """Reconcile storage, then listen until SIGINT or SIGTERM and finish open associations."""
+    block_stop_signals()
+    indexed = reconcile(
+        settings.storage_dir, settings.quarantine_dir, database_url, settings.network_timeout
+    )
+    processes = settings.listener_processes
+    if processes == 1:
+        _serve_metrics(settings, registry=None)
+        _serve_until_stopped(settings, database_url)
+        return
+    metrics_dir = Path(tempfile.mkdtemp(prefix="listener-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # read by the children's client
+    children = _start_children(settings, database_url, processes)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=str(metrics_dir))  # type: ignore[no-untyped-call]
+    _serve_metrics(settings, registry)
+    logger.info(
+        "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
+    )
+    wait_for_stop()
+    for child in children:
+        if child.pid is not None and child.is_alive():
+            os.kill(child.pid, signal.SIGTERM)
+    for child in children:
+        child.join()
+    logger.info("DICOM listener stopped")
+
+
+def _serve_metrics(settings: Settings, registry: CollectorRegistry | None) -> None:
+    if not settings.listener_metrics_port:
+        return
+    if registry is None:
+        start_http_server(settings.listener_metrics_port, addr=settings.dicom_host)
+    else:
+        start_http_server(
+            settings.listener_metrics_port, addr=settings.dicom_host, registry=registry
+        )
+
+
+def _start_children(
+    settings: Settings, database_url: str, count: int
+) -> list[multiprocessing.process.BaseProcess]:
+    context = multiprocessing.get_context("spawn")
+    children: list[multiprocessing.process.BaseProcess] = [
+        context.Process(target=_child_main, args=(settings, database_url), name=f"listener-{n}")
+        for n in range(count)
+    ]
+    for child in children:
+        child.start()
+    return children
+
+
+def _child_main(settings: Settings, database_url: str) -> None:
+    """One acceptor process; it dies with its parent, never outlives it."""
+    from app.logging_config import configure_logging
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    configure_logging(settings.log_level, settings.log_format)
+    _serve_until_stopped(settings, database_url)
+
+
+def _serve_until_stopped(settings: Settings, database_url: str) -> None:
+    server = start_acceptor(settings, database_url)
     logger.info(
         "DICOM listener ready",
-        extra={"ae_title": settings.ae_title, "host": address[0], "port": address[1]},
+        extra={
+            "ae_title": settings.ae_title,
+            "host": settings.dicom_host,
+            "port": settings.dicom_port,
+        },
     )
     wait_for_stop()
     server.shutdown()
-    logger.info("DICOM listener stopped")
+    logger.info("DICOM listener process stopped")

@@ -2,7 +2,10 @@
 
 from app.jobs.runner import Job
 from app.settings import Settings
+from app.studies.service import mark_settled_studies_stable
 
 
 def all_jobs(settings: Settings) -> list[Job]:
-    return []
+    return [
+        Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
+    ]

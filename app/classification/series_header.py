@@ -1,0 +1,175 @@
+"""The header fields of one series that the sequence classifier reads, and how to get them."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Self
+
+from pydicom import Dataset
+from pydicom.tag import BaseTag, Tag
+
+JsonDict = dict[str, Any]
+
+# Vendor tags that fill gaps the standard tags leave on classic (non-enhanced) objects.
+GE_PULSE_SEQUENCE_NAME = Tag(0x0019, 0x109C)
+GE_DIFFUSION_B_VALUE = Tag(0x0043, 0x1039)
+SIEMENS_DIFFUSION_B_VALUE = Tag(0x0019, 0x100C)
+PHILIPS_SCANNING_TECHNIQUE = Tag(0x2001, 0x1020)
+PHILIPS_DIFFUSION_B_VALUE = Tag(0x2001, 0x1003)
+# GE stores b as a large offset plus the b value (e.g. 1000001000 for b=1000).
+GE_B_VALUE_OFFSET = 1_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHeader:
+    """Header facts of one MR or CT series; every field may be absent."""
+
+    series_instance_uid: str = ""
+    modality: str = ""
+    manufacturer: str = ""
+    series_description: str = ""
+    protocol_name: str = ""
+    study_description: str = ""
+    body_part_examined: str = ""
+    series_number: int | None = None
+    sequence_name: str = ""
+    pulse_sequence_name: str = ""
+    scanning_technique: str = ""
+    scanning_sequence: tuple[str, ...] = ()
+    sequence_variant: tuple[str, ...] = ()
+    scan_options: tuple[str, ...] = ()
+    mr_acquisition_type: str = ""
+    acquisition_contrast: str = ""
+    repetition_time: float | None = None
+    echo_time: float | None = None
+    inversion_time: float | None = None
+    flip_angle: float | None = None
+    echo_train_length: int | None = None
+    image_type: tuple[str, ...] = ()
+    diffusion_b_value: float | None = None
+    temporal_positions: int | None = None
+    contrast_bolus_agent: str = ""
+    contrast_bolus_route: str = ""
+    image_orientation_patient: tuple[float, ...] | None = None
+    distinct_orientations: int = 1
+    slice_thickness: float | None = None
+    magnetic_field_strength: float | None = None
+    convolution_kernel: tuple[str, ...] = ()
+
+    def to_json(self) -> JsonDict:
+        """Plain JSON-ready dict (tuples become lists)."""
+        return {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in asdict(self).items()
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Rebuild from `to_json` output; unknown keys are ignored so old rows still load."""
+        values: JsonDict = {}
+        for field in fields(cls):
+            if field.name in data and data[field.name] is not None:
+                value = data[field.name]
+                values[field.name] = tuple(value) if isinstance(value, list) else value
+        return cls(**values)
+
+
+def header_from_dataset(ds: Dataset) -> SeriesHeader:
+    """Read the classification header of a series from one of its instances."""
+    return SeriesHeader(
+        series_instance_uid=_text(ds, "SeriesInstanceUID"),
+        modality=_text(ds, "Modality").upper(),
+        manufacturer=_text(ds, "Manufacturer"),
+        series_description=_text(ds, "SeriesDescription"),
+        protocol_name=_text(ds, "ProtocolName"),
+        study_description=_text(ds, "StudyDescription"),
+        body_part_examined=_text(ds, "BodyPartExamined"),
+        series_number=_integer(_value(ds, "SeriesNumber")),
+        sequence_name=_text(ds, "SequenceName"),
+        pulse_sequence_name=_text(ds, "PulseSequenceName")
+        or _text(ds, GE_PULSE_SEQUENCE_NAME),
+        scanning_technique=_text(ds, PHILIPS_SCANNING_TECHNIQUE),
+        scanning_sequence=_tokens(ds, "ScanningSequence"),
+        sequence_variant=_tokens(ds, "SequenceVariant"),
+        scan_options=_tokens(ds, "ScanOptions"),
+        mr_acquisition_type=_text(ds, "MRAcquisitionType").upper(),
+        acquisition_contrast=_text(ds, "AcquisitionContrast").upper(),
+        repetition_time=_number(_value(ds, "RepetitionTime")),
+        echo_time=_number(_value(ds, "EchoTime")),
+        inversion_time=_number(_value(ds, "InversionTime")),
+        flip_angle=_number(_value(ds, "FlipAngle")),
+        echo_train_length=_integer(_value(ds, "EchoTrainLength")),
+        image_type=_tokens(ds, "ImageType"),
+        diffusion_b_value=_b_value(ds),
+        temporal_positions=_integer(_value(ds, "NumberOfTemporalPositions")),
+        contrast_bolus_agent=_text(ds, "ContrastBolusAgent"),
+        contrast_bolus_route=_text(ds, "ContrastBolusRoute"),
+        image_orientation_patient=_orientation(_value(ds, "ImageOrientationPatient")),
+        slice_thickness=_number(_value(ds, "SliceThickness")),
+        magnetic_field_strength=_number(_value(ds, "MagneticFieldStrength")),
+        convolution_kernel=_tokens(ds, "ConvolutionKernel"),
+    )
+
+
+def _value(ds: Dataset, key: str | BaseTag) -> Any:
+    element = ds.get(key)
+    if element is None:
+        return None
+    value = element.value if hasattr(element, "value") else element
+    if isinstance(value, bytes):
+        return value.decode("latin-1", errors="replace").strip("\x00 ")
+    return value
+
+
+def _text(ds: Dataset, key: str | BaseTag) -> str:
+    value = _value(ds, key)
+    if value is None:
+        return ""
+    if _is_multi(value):
+        return "\\".join(str(item) for item in value).strip()
+    return str(value).strip()
+
+
+def _tokens(ds: Dataset, key: str) -> tuple[str, ...]:
+    value = _value(ds, key)
+    if value is None or value == "":
+        return ()
+    items: Iterable[Any] = value if _is_multi(value) else str(value).split("\\")
+    return tuple(str(item).strip().upper() for item in items if str(item).strip())
+
+
+def _is_multi(value: Any) -> bool:
+    return isinstance(value, list | tuple) or type(value).__name__ == "MultiValue"
+
+
+def _number(value: Any) -> float | None:
+    if _is_multi(value):
+        value = value[0] if len(value) else None
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+def _orientation(value: Any) -> tuple[float, ...] | None:
+    if not _is_multi(value) or len(value) != 6:
+        return None
+    try:
+        return tuple(float(item) for item in value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _b_value(ds: Dataset) -> float | None:
+    for key in ("DiffusionBValue", SIEMENS_DIFFUSION_B_VALUE, PHILIPS_DIFFUSION_B_VALUE):
+        b_value = _number(_value(ds, key))
+        if b_value is not None:
+            return b_value
+    ge_value = _number(_value(ds, GE_DIFFUSION_B_VALUE))
+    if ge_value is None:
+        return None
+    return ge_value % GE_B_VALUE_OFFSET if ge_value >= GE_B_VALUE_OFFSET else ge_value

@@ -1,0 +1,154 @@
+"""Every query on studies, series and instances."""
+
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+
+from app.studies.models import Instance, Series, Study
+from app.studies.records import Receipt, ReceivedInstance
+
+# One round trip files an instance: the study and series are created or completed (known values
+# are kept, gaps filled), and the instance row is added unless its SOP Instance UID is known.
+_FILE_INSTANCE = text("""
+WITH study AS (
+    INSERT INTO studies AS s (
+        study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex,
+        accession_number, study_date, study_time, study_description, modalities,
+        body_part_examined, institution_name, referring_physician, clinical_question,
+        question_sources, requested_priority, source_ae_title, first_received_at,
+        last_received_at)
+    VALUES (
+        :study_uid, :patient_id, :patient_name, :patient_birth_date, :patient_sex,
+        :accession_number, :study_date, :study_time, :study_description,
+        CAST(:modalities AS varchar(16)[]), :study_body_part, :institution_name,
+        :referring_physician, :clinical_question, :question_sources, :requested_priority,
+        :source_ae_title, :received_at, :received_at)
+    ON CONFLICT (study_instance_uid) DO UPDATE SET
+        patient_id = COALESCE(s.patient_id, EXCLUDED.patient_id),
+        patient_name = COALESCE(s.patient_name, EXCLUDED.patient_name),
+        patient_birth_date = COALESCE(s.patient_birth_date, EXCLUDED.patient_birth_date),
+        patient_sex = COALESCE(s.patient_sex, EXCLUDED.patient_sex),
+        accession_number = COALESCE(s.accession_number, EXCLUDED.accession_number),
+        study_date = COALESCE(s.study_date, EXCLUDED.study_date),
+        study_time = COALESCE(s.study_time, EXCLUDED.study_time),
+        study_description = COALESCE(s.study_description, EXCLUDED.study_description),
+        modalities = CASE WHEN EXCLUDED.modalities <@ s.modalities THEN s.modalities
+                          ELSE s.modalities || EXCLUDED.modalities END,
+        body_part_examined = COALESCE(s.body_part_examined, EXCLUDED.body_part_examined),
+        institution_name = COALESCE(s.institution_name, EXCLUDED.institution_name),
+        referring_physician = COALESCE(s.referring_physician, EXCLUDED.referring_physician),
+        clinical_question = COALESCE(s.clinical_question, EXCLUDED.clinical_question),
+        question_sources = EXCLUDED.question_sources || s.question_sources,
+        requested_priority = COALESCE(s.requested_priority, EXCLUDED.requested_priority)
+    RETURNING id
+), series AS (
+    INSERT INTO series AS r (
+        study_id, series_instance_uid, modality, series_number, series_description,
+        protocol_name, body_part_examined, header)
+    SELECT id, :series_uid, :modality, :series_number, :series_description, :protocol_name,
+           :series_body_part, :header
+    FROM study
+    ON CONFLICT (series_instance_uid) DO UPDATE
+        SET modality = COALESCE(r.modality, EXCLUDED.modality)
+    RETURNING id, study_id
+)
+INSERT INTO instances (
+    study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
+    storage_path, size_bytes, source_ae_title, received_at)
+SELECT study_id, id, :sop_uid, :sop_class_uid, :transfer_syntax_uid, :instance_number,
+       :storage_path, :size_bytes, :source_ae_title, :received_at
+FROM series
+ON CONFLICT (sop_instance_uid) DO NOTHING
+RETURNING study_id, series_id
+""").bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
+
+_COUNT_NEW_INSTANCE = text("""
+WITH counted_series AS (
+    UPDATE series SET instance_count = instance_count + 1, updated_at = now()
+    WHERE id = :series_id
+)
+UPDATE studies SET
+    instance_count = instance_count + 1,
+    last_received_at = GREATEST(last_received_at, :received_at),
+    changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
+                                   ELSE :received_at END,
+    updated_at = now()
+WHERE id = :study_id
+""")
+
+
+def file_instance(session: Session, received: ReceivedInstance, receipt: Receipt) -> bool:
+    """Add the instance (and its study and series when new); False when it was already known."""
+    study, series, instance = received.study, received.series, received.instance
+    parameters = {
+        "study_uid": study.study_instance_uid,
+        "patient_id": study.patient_id,
+        "patient_name": study.patient_name,
+        "patient_birth_date": study.patient_birth_date,
+        "patient_sex": study.patient_sex,
+        "accession_number": study.accession_number,
+        "study_date": study.study_date,
+        "study_time": study.study_time,
+        "study_description": study.study_description,
+        "modalities": [series.modality] if series.modality else [],
+        "study_body_part": study.body_part_examined,
+        "institution_name": study.institution_name,
+        "referring_physician": study.referring_physician,
+        "clinical_question": study.clinical_question,
+        "question_sources": study.question_sources,
+        "requested_priority": study.requested_priority,
+        "source_ae_title": receipt.source_ae_title,
+        "received_at": receipt.received_at,
+        "series_uid": series.series_instance_uid,
+        "modality": series.modality,
+        "series_number": series.series_number,
+        "series_description": series.series_description,
+        "protocol_name": series.protocol_name,
+        "series_body_part": series.body_part_examined,
+        "header": series.header,
+        "sop_uid": instance.sop_instance_uid,
+        "sop_class_uid": instance.sop_class_uid,
+        "transfer_syntax_uid": instance.transfer_syntax_uid,
+        "instance_number": instance.instance_number,
+        "storage_path": receipt.storage_path,
+        "size_bytes": receipt.size_bytes,
+    }
+    added = session.execute(_FILE_INSTANCE, parameters).first()
+    if added is None:
+        return False
+    session.execute(
+        _COUNT_NEW_INSTANCE,
+        {
+            "study_id": added.study_id,
+            "series_id": added.series_id,
+            "received_at": receipt.received_at,
+        },
+    )
+    return True
+
+
+def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
+    query = (
+        select(Instance.sop_instance_uid)
+        .join(Series, Series.id == Instance.series_id)
+        .where(Series.series_instance_uid == series_instance_uid)
+    )
+    return set(session.scalars(query))
+
+
+def claim_settled_studies(session: Session, settled_before: datetime, limit: int) -> list[int]:
+    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped."""
+    query = (
+        select(Study.id)
+        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before)
+        .order_by(Study.last_received_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def mark_stable(session: Session, study_id: int, at: datetime) -> None:
+    session.execute(update(Study).where(Study.id == study_id).values(stable_at=at))

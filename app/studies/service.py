@@ -1,0 +1,45 @@
+"""Operations on studies: filing received instances and declaring quiet studies stable."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.settings import Settings
+from app.studies import repository
+from app.studies.on_stable import on_study_stable
+from app.studies.records import Receipt, ReceivedInstance
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 100
+
+
+def file_instance(session: Session, received: ReceivedInstance, receipt: Receipt) -> bool:
+    """Record a stored instance; False for a re-sent one (nothing changes)."""
+    return repository.file_instance(session, received, receipt)
+
+
+def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
+    return repository.instance_uids_of_series(session, series_instance_uid)
+
+
+def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
+    """Declare stable the studies quiet for `stable_after`, each with what its stability sets off.
+
+    Each study is marked in the same transaction as its `on_study_stable` steps; a study whose
+    steps fail stays unstable (and is retried next sweep) without holding back the others.
+    """
+    now = datetime.now(UTC)
+    settled_before = now - timedelta(seconds=settings.stable_after)
+    marked = 0
+    for study_id in repository.claim_settled_studies(session, settled_before, SWEEP_BATCH):
+        try:
+            with session.begin_nested():
+                on_study_stable(session, study_id, settings)
+                repository.mark_stable(session, study_id, now)
+        except Exception:
+            logger.exception("stability steps failed", extra={"study_id": study_id})
+            continue
+        marked += 1
+    return marked

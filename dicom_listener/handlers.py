@@ -1,0 +1,178 @@
+"""C-STORE, C-ECHO and association handlers: decode, map, call the service, answer a status.
+
+No exception leaves a handler: every failure becomes a named DICOM status.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydicom import Dataset
+from pynetdicom import evt
+from pynetdicom.events import EventHandlerType
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.audit.events import AuditAction, Outcome
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.db.session import session_scope
+from app.studies.records import Receipt
+from app.studies.service import file_instance
+from dicom_listener import metrics, storage
+from dicom_listener.metadata import UnusableDataset, read_header, received_instance
+
+logger = logging.getLogger(__name__)
+
+SUCCESS = 0x0000
+OUT_OF_RESOURCES = 0xA700
+CANNOT_UNDERSTAND = 0xC000
+CANNOT_UNDERSTAND_IDENTIFIERS = 0xC001
+
+
+@dataclass
+class AssociationTally:
+    stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    bytes: int = 0
+
+
+class IngestHandlers:
+    """The listener's event handlers, bound to one database and one storage folder."""
+
+    def __init__(self, database_url: str, storage_dir: Path, quarantine_dir: Path) -> None:
+        self.database_url = database_url
+        self.storage_dir = storage_dir
+        self.quarantine_dir = quarantine_dir
+        self._tallies: dict[int, AssociationTally] = {}
+        self._lock = threading.Lock()
+
+    def bindings(self) -> list[EventHandlerType]:
+        return [
+            (evt.EVT_C_STORE, self.on_store),
+            (evt.EVT_C_ECHO, self.on_echo),
+            (evt.EVT_ACCEPTED, self.on_accepted),
+            (evt.EVT_REJECTED, self.on_rejected),
+            (evt.EVT_RELEASED, self.on_ended),
+            (evt.EVT_ABORTED, self.on_ended),
+        ]
+
+    def on_echo(self, event: evt.Event) -> int:
+        return SUCCESS
+
+    def on_store(self, event: evt.Event) -> int | Dataset:
+        tally = self._tally(event)
+        try:
+            status = self._store(event, tally)
+        except Exception:
+            logger.exception("C-STORE failed unexpectedly")
+            status = _failure(OUT_OF_RESOURCES, "internal error")
+        if isinstance(status, Dataset):
+            tally.failed += 1
+            metrics.FAILURES.labels(status=f"0x{status.Status:04X}").inc()
+        return status
+
+    def _store(self, event: evt.Event, tally: AssociationTally) -> int | Dataset:
+        received_file = Path(event.dataset_path)
+        calling_ae = event.assoc.requestor.ae_title
+        try:
+            received = received_instance(read_header(received_file))
+        except UnusableDataset as error:
+            return self._quarantine(received_file, calling_ae, str(error))
+        ids = received.study.study_instance_uid, received.series.series_instance_uid
+        relative = storage.relative_path(*ids, received.instance.sop_instance_uid)
+        size = received_file.stat().st_size
+        receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
+        try:
+            storage.file_durably(received_file, self.storage_dir, relative)
+            with session_scope(self.database_url) as session:
+                added = file_instance(session, received, receipt)
+        except (OSError, SQLAlchemyError) as error:
+            logger.warning(
+                "C-STORE deferred: storage or database unavailable",
+                extra={
+                    "sop_instance_uid": received.instance.sop_instance_uid,
+                    "error": repr(error),
+                },
+            )
+            return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
+        self._count(tally, added, size)
+        return SUCCESS
+
+    def _quarantine(self, received_file: Path, calling_ae: str, reason: str) -> Dataset:
+        kept = storage.quarantine(received_file, self.quarantine_dir, reason)
+        logger.warning("dataset quarantined", extra={"reason": reason, "file": kept.name})
+        status = CANNOT_UNDERSTAND if reason.startswith("cannot") else CANNOT_UNDERSTAND_IDENTIFIERS
+        return _failure(status, reason)
+
+    def _count(self, tally: AssociationTally, added: bool, size: int) -> None:
+        if added:
+            tally.stored += 1
+            tally.bytes += size
+            metrics.BYTES.inc(size)
+        else:
+            tally.duplicates += 1
+        metrics.INSTANCES.labels(outcome="stored" if added else "duplicate").inc()
+
+    def on_accepted(self, event: evt.Event) -> None:
+        metrics.ASSOCIATIONS.labels(result="accepted").inc()
+        with self._lock:
+            self._tallies[id(event.assoc)] = AssociationTally()
+
+    def on_rejected(self, event: evt.Event) -> None:
+        metrics.ASSOCIATIONS.labels(result="rejected").inc()
+        self._audit(
+            event,
+            AuditAction.SECURITY_ALERT,
+            Outcome.MINOR_FAILURE,
+            {"reason": "association rejected", "called_ae": event.assoc.acceptor.ae_title},
+        )
+
+    def on_ended(self, event: evt.Event) -> None:
+        with self._lock:
+            tally = self._tallies.pop(id(event.assoc), None)
+        if tally is None:
+            return
+        action = AuditAction.INSTANCES_TRANSFERRED if tally.stored else AuditAction.NETWORK_ENTRY
+        outcome = Outcome.MINOR_FAILURE if tally.failed else Outcome.SUCCESS
+        details = {
+            "stored": tally.stored,
+            "duplicates": tally.duplicates,
+            "failed": tally.failed,
+            "bytes": tally.bytes,
+            "ended": "aborted" if event.event is evt.EVT_ABORTED else "released",
+        }
+        self._audit(event, action, outcome, details)
+
+    def _tally(self, event: evt.Event) -> AssociationTally:
+        with self._lock:
+            return self._tallies.setdefault(id(event.assoc), AssociationTally())
+
+    def _audit(
+        self, event: evt.Event, action: AuditAction, outcome: Outcome, details: dict[str, Any]
+    ) -> None:
+        """One audit row per association; a database outage loses the row, never the listener."""
+        requestor = event.assoc.requestor
+        peer = Principal.dicom_peer(requestor.ae_title, requestor.address)
+        try:
+            with session_scope(self.database_url) as session:
+                record(
+                    session,
+                    peer,
+                    action,
+                    object_type="association",
+                    outcome=outcome,
+                    details=details,
+                )
+        except Exception:
+            logger.exception("association audit not written", extra={"action": action.value})
+
+
+def _failure(status: int, comment: str) -> Dataset:
+    answer = Dataset()
+    answer.Status = status
+    answer.ErrorComment = comment[:64]
+    return answer
