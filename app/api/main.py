@@ -2,9 +2,10 @@
 
 from fastapi import FastAPI
 
+from app.api.access import PUBLIC_ROUTES
 from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
-from app.api.problems import install_problem_handlers
+from app.api.problems import document_problems, install_problem_handlers
 from app.api.routes import audit, health, me, metrics, tokens
 from app.db.migrations import head_revision
 from app.settings import Settings
@@ -21,6 +22,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.schema_head = head_revision()
     app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
+    document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
     for module in (health, metrics, me, tokens, audit):

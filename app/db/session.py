@@ -18,8 +18,13 @@ def sqlalchemy_url(url: str) -> str:
 
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
+    # hide_parameters: error messages and logs never carry the values, which may be patient data.
     return create_engine(
-        sqlalchemy_url(url), pool_size=10, max_overflow=20, pool_pre_ping=True, future=True
+        sqlalchemy_url(url),
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 

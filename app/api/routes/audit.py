@@ -10,11 +10,12 @@ from app.api.deps import CurrentUser, SessionDep
 from app.audit import service
 from app.audit.repository import AuditFilter
 from app.audit.schemas import AuditEventOut, AuditPage
+from app.auth.schemas import PLAIN_TEXT
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 JSON_LINES = "application/jsonl"
-FilterText = Annotated[str | None, Query(max_length=200)]
+FilterText = Annotated[str | None, Query(max_length=200, pattern=PLAIN_TEXT)]
 
 
 def audit_filter(

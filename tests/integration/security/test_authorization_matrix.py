@@ -39,7 +39,9 @@ def _request(client: httpx.Client, operation: Operation, token: str | None) -> h
     }
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     # Headers only: an event stream would never end, and the status is all we check.
-    with client.stream(operation.method, _fill_path(operation), params=query, headers=headers) as response:
+    with client.stream(
+        operation.method, _fill_path(operation), params=query, headers=headers
+    ) as response:
         if not operation.streams_events:
             response.read()
         return response
