@@ -2,7 +2,8 @@
 
 import logging
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +12,9 @@ from app.db.url import resolve_database_url
 from app.logging_config import configure_logging
 from app.settings import Settings, get_settings
 from app.vocabulary import Role
+
+if TYPE_CHECKING:
+    from dicom_listener.sender import Destination
 
 cli = typer.Typer(help="Reading worklist service.", no_args_is_help=True, add_completion=False)
 token_cli = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -57,12 +61,77 @@ def api() -> None:
 
 
 @cli.command()
-def listener() -> None:
+def listener(
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            help="Acceptor processes sharing the port [default: WORKLIST_LISTENER_PROCESSES]."
+        ),
+    ] = None,
+) -> None:
     """Run the DICOM listener alone."""
     from dicom_listener.server import serve
 
     settings, database_url = _prepare(migrate=False)
+    if processes:
+        settings = settings.model_copy(update={"listener_processes": processes})
     serve(settings, database_url)
+
+
+@cli.command()
+def send(
+    paths: Annotated[list[Path], typer.Argument(help="DICOM files or folders (walked).")],
+    host: Annotated[str, typer.Option(help="Destination host.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Destination port [default: ours].")] = None,
+    aet: Annotated[str | None, typer.Option(help="Called AE title [default: ours].")] = None,
+    calling_aet: Annotated[str, typer.Option(help="Our AE title as the sender.")] = "WORKLIST-SCU",
+) -> None:
+    """Send DICOM files to a C-STORE destination (our listener by default) and count statuses."""
+    from dicom_listener.sender import Destination, dicom_files
+
+    settings = get_settings()
+    destination = Destination(
+        host, port or settings.dicom_port, aet or settings.ae_title, calling_aet
+    )
+    raise typer.Exit(_send_with_progress(list(dicom_files(paths)), destination))
+
+
+@cli.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Destination host.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Destination port [default: ours].")] = None,
+    aet: Annotated[str | None, typer.Option(help="Called AE title [default: ours].")] = None,
+) -> None:
+    """Generate sample studies (cervical spine MR, knee MR, head CT) and send them."""
+    import tempfile
+
+    from dicom_listener.samples import DEMO_STUDIES, study_datasets, write_datasets
+    from dicom_listener.sender import Destination
+
+    settings = get_settings()
+    destination = Destination(host, port or settings.dicom_port, aet or settings.ae_title, "DEMO")
+    with tempfile.TemporaryDirectory(prefix="worklist-demo-") as folder:
+        files = [
+            path
+            for spec in DEMO_STUDIES
+            for path in write_datasets(study_datasets(spec), Path(folder) / spec.body_part)
+        ]
+        typer.echo(f"generated {len(DEMO_STUDIES)} studies, {len(files)} instances")
+        raise typer.Exit(_send_with_progress(files, destination))
+
+
+def _send_with_progress(files: list[Path], destination: "Destination") -> int:
+    """Send with a progress bar, print the status summary; exit code 1 unless all succeeded."""
+    from dicom_listener.sender import send_files
+
+    where = f"{destination.called_ae}@{destination.host}:{destination.port}"
+    typer.echo(f"sending {len(files)} files to {where}")
+    with typer.progressbar(length=len(files), label="C-STORE", file=sys.stderr) as bar:
+        statuses = send_files(files, destination, on_sent=lambda path, status: bar.update(1))
+    for status, count in sorted(statuses.items()):
+        label = "success" if status == "0x0000" else status
+        typer.echo(f"{count:6d}  {label}")
+    return 0 if set(statuses) <= {"0x0000"} and files else 1
 
 
 @cli.command()

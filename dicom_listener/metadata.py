@@ -31,7 +31,6 @@ QUESTION_CODE_SEQUENCES = (
     "ReasonForRequestedProcedureCodeSequence",
     "AdmittingDiagnosesCodeSequence",
 )
-REQUEST_ITEM_KEYWORDS = (*QUESTION_KEYWORDS, "RequestedProcedureDescription")
 
 # DICOM Requested Procedure Priority (0040,1003) onto our priorities.
 _PRIORITIES = {
@@ -115,7 +114,7 @@ def question_sources(ds: Dataset) -> dict[str, str]:
     sources = dict(_question_texts(ds, QUESTION_KEYWORDS, prefix=""))
     for index, item in enumerate(ds.get("RequestAttributesSequence") or []):
         prefix = f"RequestAttributesSequence[{index}]."
-        sources.update(_question_texts(item, REQUEST_ITEM_KEYWORDS, prefix))
+        sources.update(_question_texts(item, QUESTION_KEYWORDS, prefix))
     return sources
 
 

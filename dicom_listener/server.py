@@ -76,6 +76,7 @@ def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociation
     """Start accepting associations in background threads; `.shutdown()` stops it."""
     # Datasets stream to a temp file in storage; filing one is then a link, never a copy.
     _config.STORE_RECV_CHUNKED_DATASET = True
+    storage.prepare(settings.storage_dir, settings.quarantine_dir)
     tempfile.tempdir = str(storage.incoming_dir(settings.storage_dir))
     handlers = IngestHandlers(database_url, settings.storage_dir, settings.quarantine_dir)
     server = build_ae(settings).make_server(
@@ -138,6 +139,8 @@ def _start_children(
     ]
     for child in children:
         child.start()
+    # multiprocessing's resource tracker unblocks SIGINT and SIGTERM when it starts: block again.
+    block_stop_signals()
     return children
 
 
@@ -145,6 +148,7 @@ def _child_main(settings: Settings, database_url: str) -> None:
     """One acceptor process; it dies with its parent, never outlives it."""
     from app.logging_config import configure_logging
 
+    block_stop_signals()
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     configure_logging(settings.log_level, settings.log_format)
     _serve_until_stopped(settings, database_url)

@@ -1,0 +1,108 @@
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.classification.series_header import SeriesHeader
+from app.settings import Settings
+from app.studies.models import Instance, Series, Study
+from dicom_listener.samples import CERVICAL_SPINE_MR, KNEE_MR, study_datasets
+from tests.integration.listener.conftest import SendDatasets
+
+
+def test_multi_series_mr_is_stored_with_its_metadata(
+    send: SendDatasets, listener: Settings, session: Session
+) -> None:
+    datasets = list(study_datasets(CERVICAL_SPINE_MR))
+
+    assert send(datasets) == Counter({"0x0000": len(datasets)})
+
+    study = session.scalars(select(Study)).one()
+    assert study.instance_count == len(datasets)
+    assert study.modalities == ["MR"]
+    assert study.source_ae_title == "MODALITY"
+    assert study.requested_priority == "ROUTINE"
+    assert study.question_sources["ReasonForStudy"].startswith("Neck pain")
+    assert "C6 radiculopathy" in (study.clinical_question or "")
+    series = session.scalars(select(Series).order_by(Series.series_number)).all()
+    assert [s.series_description for s in series] == [
+        "SAG T1 TSE",
+        "SAG T2 TSE",
+        "SAG STIR",
+        "AX T2 TSE",
+        "AX T2 GRE MEDIC",
+    ]
+    assert sum(s.instance_count for s in series) == len(datasets)
+    assert SeriesHeader.from_json(series[2].header).inversion_time == 150
+    for instance in session.scalars(select(Instance)):
+        assert (listener.storage_dir / instance.storage_path).is_file()
+
+
+def test_re_sent_instance_succeeds_once_and_keeps_the_original(
+    send: SendDatasets, listener: Settings, session: Session
+) -> None:
+    original = next(study_datasets(KNEE_MR))
+    send([original])
+    stored = listener.storage_dir / session.scalars(select(Instance.storage_path)).one()
+    before = stored.read_bytes()
+    original.SeriesDescription = "CHANGED ON RE-SEND"
+
+    assert send([original]) == Counter({"0x0000": 1})
+
+    assert session.scalar(select(func.count()).select_from(Instance)) == 1
+    assert session.scalars(select(Study.instance_count)).one() == 1
+    assert stored.read_bytes() == before
+
+
+def test_dataset_without_uids_is_refused_and_quarantined(
+    send: SendDatasets, listener: Settings, session: Session
+) -> None:
+    dataset = next(study_datasets(KNEE_MR))
+    del dataset.StudyInstanceUID
+
+    statuses = send([dataset])
+
+    assert statuses == Counter({"0xC001": 1})
+    assert session.scalar(select(func.count()).select_from(Instance)) == 0
+    reasons = list(listener.quarantine_dir.glob("*.reason.txt"))
+    assert [reason.read_text().strip() for reason in reasons] == [
+        "missing or invalid StudyInstanceUID"
+    ]
+    assert reasons[0].with_name(reasons[0].name.replace(".reason.txt", ".dcm")).is_file()
+
+
+@pytest.mark.filterwarnings("ignore:Invalid value for VR UI")
+def test_next_association_after_a_refusal_works(send: SendDatasets, session: Session) -> None:
+    broken, good = list(study_datasets(KNEE_MR))[:2]
+    broken.SOPInstanceUID = "not-a-uid"
+    send([broken])
+
+    assert send([good]) == Counter({"0x0000": 1})
+
+
+def test_each_association_leaves_one_audit_row_with_its_counts(
+    send: SendDatasets, session: Session
+) -> None:
+    datasets = list(study_datasets(KNEE_MR))[:5]
+    send(datasets)
+
+    event = session.scalars(select(AuditEvent)).one()
+    assert event.action == "DICOMInstancesTransferred"
+    assert event.actor == "ae:MODALITY"
+    assert event.details["stored"] == 5
+
+
+def test_character_sets_are_decoded(send: SendDatasets, session: Session) -> None:
+    latin, utf8 = list(study_datasets(KNEE_MR))[0], list(study_datasets(KNEE_MR))[0]
+    latin.SpecificCharacterSet = "ISO_IR 100"
+    latin.PatientName = "Müller^Jürgen"
+    utf8.SpecificCharacterSet = "ISO_IR 192"
+    utf8.PatientName = "Yamada^Tarou=山田^太郎"
+
+    send([latin, utf8])
+
+    names = set(session.scalars(select(Study.patient_name)))
+    assert names == {"Müller^Jürgen", "Yamada^Tarou=山田^太郎"}
