@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         default=120, ge=0, validation_alias="WORKLIST_POLL_RATE_PER_MINUTE"
     )
     poll_burst: int = Field(default=30, ge=1, validation_alias="WORKLIST_POLL_BURST")
+    task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
+    skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")

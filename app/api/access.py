@@ -10,6 +10,7 @@ from app.vocabulary import Role
 ANY_ROLE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 ADMIN_OR_INTEGRATION = frozenset({Role.ADMIN, Role.INTEGRATION})
+RADIOLOGIST = frozenset({Role.RADIOLOGIST})
 READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
 
 PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
@@ -21,6 +22,19 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # rules
     # studies
     # tasks
+    ("GET", "/api/v1/tasks"): ANY_ROLE,
+    ("POST", "/api/v1/tasks/next"): RADIOLOGIST,
+    ("GET", "/api/v1/tasks/{task_id}"): ANY_ROLE,
+    ("POST", "/api/v1/tasks/{task_id}/claim"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/heartbeat"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/release"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/preliminary"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/finalize"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/addendum"): RADIOLOGIST,
+    ("POST", "/api/v1/tasks/{task_id}/assign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/reassign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/unassign"): ADMIN,
+    ("POST", "/api/v1/tasks/{task_id}/cancel"): ADMIN_OR_INTEGRATION,
     # audit and tokens
     ("GET", "/api/v1/audit"): ADMIN,
     ("GET", "/api/v1/audit/export"): ADMIN,

@@ -1,11 +1,16 @@
 """Every background job the worker runs, with its interval in seconds."""
 
+from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.jobs.runner import Job
 from app.settings import Settings
 from app.studies.service import mark_settled_studies_stable
+from app.tasks.next_case import release_lapsed_leases
+
+LEASE_CHECK_INTERVAL = 30.0
 
 
 def all_jobs(settings: Settings) -> list[Job]:
     return [
         Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
+        Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
     ]

@@ -1,11 +1,23 @@
 """Every query on reading tasks and their history."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, aliased
 
-from app.tasks.models import ReadingTask, TaskEvent
+from app.people.models import RadiologistSubspecialty
+from app.tasks.models import ReadingTask, TaskEvent, TaskReport, TaskSkip
+from app.tasks.state_machine import OPEN_STATES
+from app.vocabulary import Priority, TaskKind, TaskState
+
+OPEN_STATE_NAMES = sorted(state.value for state in OPEN_STATES)
+
+# STAT first, then URGENT, then ROUTINE: the order "most urgent" means everywhere.
+PRIORITY_RANK = case(
+    {Priority.STAT.value: 0, Priority.URGENT.value: 1}, value=ReadingTask.priority, else_=2
+)
 
 
 def add(session: Session, task: ReadingTask) -> ReadingTask:
@@ -17,7 +29,7 @@ def add(session: Session, task: ReadingTask) -> ReadingTask:
 def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingTask | None:
     query = select(ReadingTask).where(ReadingTask.id == task_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 
@@ -41,3 +53,153 @@ def add_event(
             details=details or {},
         )
     )
+
+
+def pools_of(session: Session, radiologist_id: int) -> frozenset[str]:
+    """The subspecialty pools a radiologist reads for."""
+    codes = session.scalars(
+        select(RadiologistSubspecialty.subspecialty_code).where(
+            RadiologistSubspecialty.radiologist_id == radiologist_id
+        )
+    )
+    return frozenset(codes)
+
+
+def assignee_of(session: Session, task_id: int) -> int | None:
+    return session.scalar(select(ReadingTask.assignee_id).where(ReadingTask.id == task_id))
+
+
+def add_report(session: Session, report: TaskReport) -> None:
+    session.add(report)
+
+
+def reports_of(session: Session, task_id: int) -> list[TaskReport]:
+    query = select(TaskReport).where(TaskReport.task_id == task_id).order_by(TaskReport.id)
+    return list(session.scalars(query))
+
+
+def events_of(session: Session, task_id: int) -> list[TaskEvent]:
+    query = select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)
+    return list(session.scalars(query))
+
+
+def record_skip(session: Session, task_id: int, radiologist_id: int) -> None:
+    """Remember that this radiologist passed the task over, now."""
+    statement = insert(TaskSkip).values(task_id=task_id, radiologist_id=radiologist_id)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[TaskSkip.task_id, TaskSkip.radiologist_id],
+            set_={"skipped_at": func.now()},
+        )
+    )
+
+
+def linked_tasks(session: Session, task: ReadingTask) -> list[ReadingTask]:
+    """The second opinions of a primary task, or the primary of a second opinion."""
+    if task.primary_task_id is not None:
+        condition = ReadingTask.id == task.primary_task_id
+    else:
+        condition = ReadingTask.primary_task_id == task.id
+    return list(session.scalars(select(ReadingTask).where(condition).order_by(ReadingTask.id)))
+
+
+def primary_task_of_study(session: Session, study_id: int) -> ReadingTask | None:
+    query = (
+        select(ReadingTask)
+        .where(ReadingTask.study_id == study_id, ReadingTask.kind == TaskKind.PRIMARY.value)
+        .order_by(ReadingTask.id.desc())
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one_or_none()
+
+
+def open_tasks_of_study(session: Session, study_id: int) -> list[ReadingTask]:
+    query = (
+        select(ReadingTask)
+        .where(ReadingTask.study_id == study_id, ReadingTask.state.in_(OPEN_STATE_NAMES))
+        .order_by(ReadingTask.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query))
+
+
+def touch_tasks_of_study(session: Session, study_id: int) -> None:
+    """Give the study's tasks a new change number: their list items show study fields."""
+    session.execute(
+        update(ReadingTask).where(ReadingTask.study_id == study_id).values(updated_at=func.now())
+    )
+
+
+def lapsed_leases(session: Session, now: datetime, limit: int) -> list[ReadingTask]:
+    query = (
+        select(ReadingTask)
+        .where(
+            ReadingTask.state == TaskState.IN_PROGRESS.value,
+            ReadingTask.lease_expires_at < now,
+        )
+        .order_by(ReadingTask.lease_expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query))
+
+
+def _not_offered_to(radiologist_id: int, skipped_after: datetime) -> ColumnElement[bool]:
+    """Neither skipped by this radiologist lately, nor a second opinion on their own read."""
+    recently_skipped = exists().where(
+        TaskSkip.task_id == ReadingTask.id,
+        TaskSkip.radiologist_id == radiologist_id,
+        TaskSkip.skipped_at > skipped_after,
+    )
+    primary = aliased(ReadingTask)
+    own_primary = exists().where(
+        primary.id == ReadingTask.primary_task_id, primary.assignee_id == radiologist_id
+    )
+    return ~recently_skipped & ~own_primary
+
+
+def next_assigned_to(
+    session: Session, radiologist_id: int, skipped_after: datetime
+) -> ReadingTask | None:
+    """Lock the most urgent task assigned to this radiologist that nobody else has locked."""
+    query = (
+        select(ReadingTask)
+        .where(
+            ReadingTask.assignee_id == radiologist_id,
+            ReadingTask.state == TaskState.ASSIGNED.value,
+            _not_offered_to(radiologist_id, skipped_after),
+        )
+        .order_by(PRIORITY_RANK, ReadingTask.due_at, ReadingTask.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one_or_none()
+
+
+def next_in_pools(
+    session: Session,
+    radiologist_id: int,
+    pools: frozenset[str],
+    priority: Priority,
+    skipped_after: datetime,
+) -> ReadingTask | None:
+    """Lock the unassigned task of one priority in these pools that is due first."""
+    query = (
+        select(ReadingTask)
+        .where(
+            ReadingTask.state == TaskState.UNASSIGNED.value,
+            ReadingTask.subspecialty.in_(sorted(pools)),
+            ReadingTask.priority == priority.value,
+            _not_offered_to(radiologist_id, skipped_after),
+        )
+        .order_by(ReadingTask.due_at, ReadingTask.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one_or_none()

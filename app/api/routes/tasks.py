@@ -1,0 +1,199 @@
+"""The reading worklist: lists clients poll, task detail, next case and every transition."""
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.audit.events import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.errors import Invalid
+from app.tasks import next_case, service, worklist
+from app.tasks.detail import TaskDetail, task_detail
+from app.tasks.schemas import (
+    AssignIn,
+    CancelIn,
+    FinalizeIn,
+    HeartbeatIn,
+    ReportIn,
+    TaskItem,
+    TaskPage,
+    VersionIn,
+)
+from app.tasks.second_opinions import finalize
+from app.tasks.service import ReportText, TaskNotFound
+from app.vocabulary import Priority, Role, TaskKind, TaskState
+
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+
+TaskId = Annotated[int, "the reading task id"]
+Several = Annotated[list[str] | None, Query()]
+
+
+@router.get("", response_model=TaskPage)
+def list_tasks(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    state: Annotated[list[TaskState] | None, Query()] = None,
+    subspecialty: Several = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    kind: Annotated[list[TaskKind] | None, Query()] = None,
+    assignee: Annotated[str | None, Query(description="`me`, `none` or a radiologist id")] = None,
+    modality: str | None = None,
+    region: str | None = None,
+    institution: str | None = None,
+    overdue: bool | None = None,
+    q: Annotated[str | None, Query(description="patient id, accession or description")] = None,
+    sort: Annotated[str, Query(description=", ".join(worklist.SORT_NAMES))] = "urgency",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    """Worklist rows; send `If-None-Match` with the last `ETag` to get `304` when nothing moved."""
+    if sort not in worklist.SORT_NAMES:
+        raise Invalid(f"sort is one of {worklist.SORT_NAMES}")
+    where = worklist.WorklistFilter(
+        states=state or (),
+        subspecialties=subspecialty or (),
+        priorities=priority or (),
+        kinds=kind or (),
+        modality=modality,
+        region=region,
+        institution=institution,
+        overdue=overdue,
+        text=q,
+        visible_to_radiologist=user.radiologist_id if user.role is Role.RADIOLOGIST else None,
+    )
+    where = _with_assignee(where, assignee, user)
+    etag = worklist.fingerprint(session, where, f"{user.radiologist_id}?{request.url.query}")
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag})
+    rows, next_cursor = worklist.page(session, where, sort, cursor, limit)
+    record(session, user, AuditAction.QUERY, object_type="worklist", details=_query_of(request))
+    body = TaskPage(items=[TaskItem.from_row(row) for row in rows], next_cursor=next_cursor)
+    return JSONResponse(body.model_dump(mode="json"), headers={"ETag": etag})
+
+
+@router.post("/next", response_model=TaskItem, responses={204: {"description": "nothing left"}})
+def next_task(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> Response:
+    """Claim the most urgent task the caller may read, or `204` when there is none."""
+    task = next_case.claim_next(session, user, settings)
+    if task is None:
+        return Response(status_code=204)
+    return JSONResponse(_item(session, task.id).model_dump(mode="json"))
+
+
+@router.get("/{task_id}")
+def read_task(task_id: TaskId, user: CurrentUser, session: SessionDep) -> TaskDetail:
+    detail = task_detail(session, user, task_id)
+    record(session, user, AuditAction.PATIENT_RECORD, object_type="reading_task", object_id=task_id)
+    return detail
+
+
+@router.post("/{task_id}/claim")
+def claim(
+    task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
+    service.claim(session, user, task_id, body.version, settings.task_lease)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/heartbeat")
+def heartbeat(
+    task_id: TaskId,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: HeartbeatIn | None = None,
+) -> TaskItem:
+    """Renew the caller's lease on a task they are reading."""
+    version = body.version if body else None
+    service.heartbeat(session, user, task_id, version, settings.task_lease)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/release")
+def release(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.release(session, user, task_id, body.version)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/preliminary")
+def preliminary(
+    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep
+) -> TaskItem:
+    service.preliminary(session, user, task_id, body.version, _text(body))
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/finalize")
+def finalize_task(
+    task_id: TaskId, body: FinalizeIn, user: CurrentUser, session: SessionDep
+) -> TaskItem:
+    finalize(session, user, task_id, body.version, _text(body), body.radpeer, body.radpeer_comment)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/addendum")
+def addendum(task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.addendum(session, user, task_id, body.version, _text(body))
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/assign")
+def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.assign(session, user, task_id, body.version, body.radiologist_id)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/reassign")
+def reassign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.assign(session, user, task_id, body.version, body.radiologist_id)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/unassign")
+def unassign(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.unassign(session, user, task_id, body.version)
+    return _item(session, task_id)
+
+
+@router.post("/{task_id}/cancel")
+def cancel(task_id: TaskId, body: CancelIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    service.cancel(session, user, task_id, body.version, body.reason)
+    return _item(session, task_id)
+
+
+def _item(session: SessionDep, task_id: int) -> TaskItem:
+    row = worklist.item(session, task_id)
+    if row is None:
+        raise TaskNotFound(task_id)
+    return TaskItem.from_row(row)
+
+
+def _text(body: ReportIn) -> ReportText:
+    return ReportText(findings=body.findings, impression=body.impression, critical=body.critical)
+
+
+def _with_assignee(
+    where: worklist.WorklistFilter, assignee: str | None, user: Principal
+) -> worklist.WorklistFilter:
+    if assignee is None:
+        return where
+    if assignee == "none":
+        return replace(where, unassigned_only=True)
+    if assignee == "me":
+        if user.radiologist_id is None:
+            raise Invalid("assignee=me needs a radiologist token")
+        return replace(where, assignee_id=user.radiologist_id)
+    if assignee.isdigit():
+        return replace(where, assignee_id=int(assignee))
+    raise Invalid("assignee is `me`, `none` or a radiologist id")
+
+
+def _query_of(request: Request) -> dict[str, list[str]]:
+    params = request.query_params
+    return {"query": [f"{key}={value}" for key, value in params.multi_items()]}

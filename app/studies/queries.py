@@ -1,0 +1,58 @@
+"""Read-side queries on studies for the API: lookups, lists, series and prior studies."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.studies.models import Series, Study
+
+PRIORS_SHOWN = 20
+
+
+def study_by_uid(
+    session: Session, study_instance_uid: str, *, for_update: bool = False
+) -> Study | None:
+    query = select(Study).where(Study.study_instance_uid == study_instance_uid)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def series_of(session: Session, study_id: int) -> list[Series]:
+    query = (
+        select(Series)
+        .where(Series.study_id == study_id)
+        .order_by(Series.series_number.nulls_last(), Series.id)
+    )
+    return list(session.scalars(query))
+
+
+def priors_of(session: Session, study: Study) -> list[Study]:
+    """Other studies of the same patient, newest first."""
+    if not study.patient_id:
+        return []
+    query = (
+        select(Study)
+        .where(Study.patient_id == study.patient_id, Study.id != study.id)
+        .order_by(Study.study_date.desc().nulls_last(), Study.id.desc())
+        .limit(PRIORS_SHOWN)
+    )
+    return list(session.scalars(query))
+
+
+def studies_page(
+    session: Session,
+    *,
+    patient_id: str | None,
+    accession_number: str | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Study]:
+    """Studies newest first, `limit` of them after the cursor."""
+    query = select(Study).order_by(Study.id.desc()).limit(limit)
+    if patient_id:
+        query = query.where(Study.patient_id == patient_id)
+    if accession_number:
+        query = query.where(Study.accession_number == accession_number)
+    if after_id is not None:
+        query = query.where(Study.id < after_id)
+    return list(session.scalars(query))

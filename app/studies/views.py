@@ -1,0 +1,67 @@
+"""What the API shows of a study: its facts, its series and how each was classified."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from app.studies.models import Series, Study
+
+
+class SeriesView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    series_instance_uid: str
+    series_number: int | None
+    modality: str | None
+    series_description: str | None
+    body_part_examined: str | None
+    instance_count: int
+    sequence: str | None
+    plane: str | None
+    fat_sat: bool | None
+    contrast: bool | None
+    classification_reasons: list[str]
+
+
+class StudySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    study_instance_uid: str
+    patient_id: str | None
+    patient_name: str | None
+    accession_number: str | None
+    study_date: date | None
+    study_description: str | None
+    modalities: list[str]
+    institution_name: str | None
+    stable_at: datetime | None
+
+
+class StudyView(StudySummary):
+    patient_birth_date: date | None
+    patient_sex: str | None
+    body_part_examined: str | None
+    referring_physician: str | None
+    clinical_question: str | None
+    requested_priority: str | None
+    source_ae_title: str | None
+    instance_count: int
+    region: str | None
+    question_categories: list[str]
+    urgency: str | None
+    classification_reasons: list[str]
+    series: list[SeriesView]
+
+    @classmethod
+    def of(cls, study: Study, series: list[Series]) -> "StudyView":
+        summary = StudySummary.model_validate(study).model_dump()
+        rest = {name: getattr(study, name) for name in _DETAIL_FIELDS}
+        return cls(**summary, **rest, series=[SeriesView.model_validate(item) for item in series])
+
+
+class StudyPage(BaseModel):
+    items: list[StudySummary]
+    next_cursor: str | None
+
+
+_DETAIL_FIELDS = tuple(set(StudyView.model_fields) - set(StudySummary.model_fields) - {"series"})

@@ -1,0 +1,99 @@
+"""Everything a reader needs to open one task: study, series, routing, history, links, priors."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.studies.models import Study
+from app.studies.queries import priors_of, series_of
+from app.studies.views import StudySummary, StudyView
+from app.tasks import repository, worklist
+from app.tasks.schemas import TaskItem
+from app.tasks.second_opinions import needs_review
+from app.tasks.service import TaskNotFound, actor_of, facts_of
+from app.tasks.state_machine import actions_for
+
+
+class EventView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    details: dict[str, Any]
+    occurred_at: datetime
+
+
+class ReportView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    findings: str
+    impression: str
+    critical: bool
+    author_id: int | None
+    created_at: datetime
+
+
+class LinkedTask(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    state: str
+    subspecialty: str
+    assignee_id: int | None
+    radpeer: str | None
+    radpeer_comment: str | None
+    reports: list[ReportView] = []
+
+
+class TaskDetail(TaskItem):
+    rule_version: int | None
+    route_reasons: list[str]
+    second_opinion_subspecialty: str | None
+    radpeer_comment: str | None
+    needs_review: bool
+    allowed_actions: list[str]
+    study: StudyView
+    history: list[EventView]
+    reports: list[ReportView]
+    linked_tasks: list[LinkedTask]
+    priors: list[StudySummary]
+
+
+def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDetail:
+    task = repository.get(session, task_id)
+    row = worklist.item(session, task_id)
+    if task is None or row is None:
+        raise TaskNotFound(task_id)
+    study = session.get(Study, task.study_id)
+    assert study is not None  # the foreign key guarantees it
+    actions = actions_for(facts_of(session, task), actor_of(session, principal))
+    return TaskDetail(
+        **TaskItem.from_row(row).model_dump(),
+        rule_version=task.rule_version,
+        route_reasons=task.route_reasons,
+        second_opinion_subspecialty=task.second_opinion_subspecialty,
+        radpeer_comment=task.radpeer_comment,
+        needs_review=needs_review(task.radpeer),
+        allowed_actions=[action.value for action in actions],
+        study=StudyView.of(study, series_of(session, study.id)),
+        history=[EventView.model_validate(e) for e in repository.events_of(session, task.id)],
+        reports=_reports(session, task.id),
+        linked_tasks=[
+            LinkedTask.model_validate(linked).model_copy(
+                update={"reports": _reports(session, linked.id)}
+            )
+            for linked in repository.linked_tasks(session, task)
+        ],
+        priors=[StudySummary.model_validate(prior) for prior in priors_of(session, study)],
+    )
+
+
+def _reports(session: Session, task_id: int) -> list[ReportView]:
+    return [ReportView.model_validate(r) for r in repository.reports_of(session, task_id)]

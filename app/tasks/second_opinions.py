@@ -1,0 +1,124 @@
+"""Finalizing a read, and the second-opinion over-reads a final read may call for."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.audit.events import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.errors import Conflict, Invalid, NotFound
+from app.people.models import Subspecialty
+from app.studies.queries import study_by_uid
+from app.tasks import repository
+from app.tasks.models import ReadingTask
+from app.tasks.service import (
+    AUDIT_OBJECT,
+    ReportText,
+    begin,
+    check_assignable,
+    finish,
+    write_report,
+)
+from app.tasks.state_machine import Action
+from app.vocabulary import Priority, Radpeer, ReportKind, TaskKind, TaskState
+
+SECOND_OPINION_DUE = timedelta(hours=72)
+# Discrepancies that are likely clinically significant, or major: a person looks at each.
+NEEDS_REVIEW = frozenset({Radpeer.MINOR_LIKELY_SIGNIFICANT, Radpeer.MAJOR_UNLIKELY_SIGNIFICANT,
+                          Radpeer.MAJOR_LIKELY_SIGNIFICANT})  # fmt: skip
+RULE_ACTOR = Principal.system("second-opinion-rule")
+
+
+def finalize(
+    session: Session,
+    principal: Principal,
+    task_id: int,
+    version: int | None,
+    text: ReportText,
+    radpeer: Radpeer | None = None,
+    radpeer_comment: str | None = None,
+) -> ReadingTask:
+    """Sign the final report; a second opinion also scores the primary read on RADPEER."""
+    task, target = begin(session, principal, task_id, Action.FINALIZE, version)
+    details = _score(task, radpeer, radpeer_comment)
+    write_report(session, task, ReportKind.FINAL, text)
+    task.finalized_at = datetime.now(UTC)
+    task.lease_expires_at = None
+    finish(session, principal, task, Action.FINALIZE, target, details)
+    if task.second_opinion_subspecialty and not repository.linked_tasks(session, task):
+        create_second_opinion(session, RULE_ACTOR, task, task.second_opinion_subspecialty)
+    return task
+
+
+def needs_review(radpeer: str | None) -> bool:
+    return radpeer is not None and Radpeer(radpeer) in NEEDS_REVIEW
+
+
+def _score(
+    task: ReadingTask, radpeer: Radpeer | None, comment: str | None
+) -> dict[str, str | bool]:
+    if task.kind != TaskKind.SECOND_OPINION.value:
+        if radpeer is not None:
+            raise Invalid("only a second opinion carries a RADPEER score")
+        return {}
+    if radpeer is None:
+        raise Invalid("a second opinion is finalized with a RADPEER score (1, 2a, 2b, 3a, 3b)")
+    task.radpeer = radpeer.value
+    task.radpeer_comment = comment
+    return {"radpeer": radpeer.value, "review": needs_review(radpeer.value)}
+
+
+def request_second_opinion(
+    session: Session,
+    principal: Principal,
+    study_instance_uid: str,
+    subspecialty: str,
+    radiologist_id: int | None = None,
+) -> ReadingTask:
+    """An over-read of the study's final primary read, by someone other than its reader."""
+    study = study_by_uid(session, study_instance_uid)
+    if study is None:
+        raise NotFound(f"no study {study_instance_uid}")
+    primary = repository.primary_task_of_study(session, study.id)
+    if primary is None or primary.state not in (TaskState.FINAL.value, TaskState.ADDENDED.value):
+        raise Conflict("the study has no final primary read to give a second opinion on")
+    if session.get(Subspecialty, subspecialty) is None:
+        raise Invalid(f"no subspecialty {subspecialty}")
+    return create_second_opinion(session, principal, primary, subspecialty, radiologist_id)
+
+
+def create_second_opinion(
+    session: Session,
+    principal: Principal,
+    primary: ReadingTask,
+    subspecialty: str,
+    radiologist_id: int | None = None,
+) -> ReadingTask:
+    task = ReadingTask(
+        study_id=primary.study_id,
+        kind=TaskKind.SECOND_OPINION.value,
+        primary_task_id=primary.id,
+        state=TaskState.UNASSIGNED.value,
+        subspecialty=subspecialty,
+        priority=Priority.ROUTINE.value,
+        due_at=datetime.now(UTC) + SECOND_OPINION_DUE,
+    )
+    if radiologist_id is not None:
+        check_assignable(session, task, radiologist_id)
+        task.state, task.assignee_id = TaskState.ASSIGNED.value, radiologist_id
+        task.assigned_at = datetime.now(UTC)
+    repository.add(session, task)
+    details = {"primary_task_id": primary.id, "subspecialty": subspecialty}
+    repository.add_event(
+        session, task, action="create", from_state=None, actor=principal.actor, details=details
+    )
+    record(
+        session,
+        principal,
+        AuditAction.PROCEDURE_RECORD,
+        object_type=AUDIT_OBJECT,
+        object_id=task.id,
+        details={"action": "create_second_opinion", "to": task.state} | details,
+    )
+    return task

@@ -1,0 +1,239 @@
+"""Moving reading tasks through their life cycle: every transition checked, recorded and audited."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit.events import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.errors import Conflict, Invalid, NotFound
+from app.people.models import Radiologist
+from app.tasks import repository
+from app.tasks.models import ReadingTask, TaskReport
+from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
+from app.vocabulary import ReportKind, TaskKind, TaskState
+
+AUDIT_OBJECT = "reading_task"
+
+
+class TaskNotFound(NotFound):
+    def __init__(self, task_id: int) -> None:
+        super().__init__(f"no reading task {task_id}")
+
+
+class VersionConflict(Conflict):
+    def __init__(self, task: ReadingTask, expected: int) -> None:
+        super().__init__(
+            f"task {task.id} is at version {task.version} ({task.state}), not {expected}: "
+            "someone moved first; reload it"
+        )
+        self.problem_fields = {"state": task.state, "version": task.version}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportText:
+    findings: str = ""
+    impression: str = ""
+    critical: bool = False
+
+
+def actor_of(session: Session, principal: Principal) -> Actor:
+    pools = frozenset[str]()
+    if principal.radiologist_id is not None:
+        pools = repository.pools_of(session, principal.radiologist_id)
+    return Actor(role=principal.role, radiologist_id=principal.radiologist_id, pools=pools)
+
+
+def facts_of(session: Session, task: ReadingTask) -> TaskFacts:
+    primary_reader = None
+    if task.primary_task_id is not None:
+        primary_reader = repository.assignee_of(session, task.primary_task_id)
+    return TaskFacts(
+        state=TaskState(task.state),
+        subspecialty=task.subspecialty,
+        assignee_id=task.assignee_id,
+        claimed_from_state=TaskState(task.claimed_from_state) if task.claimed_from_state else None,
+        primary_reader_id=primary_reader,
+    )
+
+
+def begin(
+    session: Session, principal: Principal, task_id: int, action: Action, version: int | None
+) -> tuple[ReadingTask, TaskState]:
+    """Lock the task and check the version, the state machine and the caller; return the target."""
+    task = repository.get(session, task_id, for_update=True)
+    if task is None:
+        raise TaskNotFound(task_id)
+    return task, check_transition(session, principal, task, action, version)
+
+
+def check_transition(
+    session: Session, principal: Principal, task: ReadingTask, action: Action, version: int | None
+) -> TaskState:
+    if version is not None and task.version != version:
+        raise VersionConflict(task, version)
+    facts = facts_of(session, task)
+    target = next_state(action, facts)
+    check_actor(action, facts, actor_of(session, principal))
+    return target
+
+
+def finish(
+    session: Session,
+    principal: Principal,
+    task: ReadingTask,
+    action: Action,
+    target: TaskState,
+    details: dict[str, Any] | None = None,
+) -> ReadingTask:
+    """Move the task to `target` with a new version, a history line and an audit row."""
+    from_state = task.state
+    task.state = target.value
+    task.version += 1
+    repository.add_event(
+        session, task, action=action.value, from_state=from_state, actor=principal.actor,
+        details=details,
+    )  # fmt: skip
+    audit_details = {"action": action.value, "from": from_state, "to": target.value}
+    record(
+        session,
+        principal,
+        AuditAction.PROCEDURE_RECORD,
+        object_type=AUDIT_OBJECT,
+        object_id=task.id,
+        details=audit_details | (details or {}),
+    )
+    session.flush()
+    return task
+
+
+def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:
+    """What a claim sets on the task, whichever way it was chosen."""
+    now = datetime.now(UTC)
+    task.claimed_from_state = task.state
+    task.assignee_id = radiologist_id
+    task.lease_expires_at = now + timedelta(seconds=lease)
+    task.started_at = task.started_at or now
+
+
+def claim(
+    session: Session, principal: Principal, task_id: int, version: int | None, lease: float
+) -> ReadingTask:
+    task, target = begin(session, principal, task_id, Action.CLAIM, version)
+    assert principal.radiologist_id is not None  # check_actor let only a radiologist through
+    start_reading(task, principal.radiologist_id, lease)
+    return finish(session, principal, task, Action.CLAIM, target)
+
+
+def heartbeat(
+    session: Session, principal: Principal, task_id: int, version: int | None, lease: float
+) -> ReadingTask:
+    """Renew the lease; not a transition, so neither the version nor the history change."""
+    task, _ = begin(session, principal, task_id, Action.HEARTBEAT, version)
+    task.lease_expires_at = datetime.now(UTC) + timedelta(seconds=lease)
+    session.flush()
+    return task
+
+
+def release(
+    session: Session, principal: Principal, task_id: int, version: int | None
+) -> ReadingTask:
+    """Hand the task back to where it was claimed from; "next" skips it for this reader a while."""
+    task, target = begin(session, principal, task_id, Action.RELEASE, version)
+    assert principal.radiologist_id is not None
+    repository.record_skip(session, task.id, principal.radiologist_id)
+    return return_to_queue(session, principal, task, Action.RELEASE, target)
+
+
+def return_to_queue(
+    session: Session,
+    principal: Principal,
+    task: ReadingTask,
+    action: Action,
+    target: TaskState,
+    details: dict[str, Any] | None = None,
+) -> ReadingTask:
+    task.lease_expires_at = None
+    task.claimed_from_state = None
+    if target is TaskState.UNASSIGNED:
+        task.assignee_id = None
+    return finish(session, principal, task, action, target, details)
+
+
+def preliminary(
+    session: Session, principal: Principal, task_id: int, version: int | None, text: ReportText
+) -> ReadingTask:
+    task, target = begin(session, principal, task_id, Action.PRELIMINARY, version)
+    write_report(session, task, ReportKind.PRELIMINARY, text)
+    task.lease_expires_at = None
+    return finish(session, principal, task, Action.PRELIMINARY, target)
+
+
+def addendum(
+    session: Session, principal: Principal, task_id: int, version: int | None, text: ReportText
+) -> ReadingTask:
+    """Append an addendum; the final report it amends stays as it was."""
+    task, target = begin(session, principal, task_id, Action.ADDENDUM, version)
+    write_report(session, task, ReportKind.ADDENDUM, text)
+    return finish(session, principal, task, Action.ADDENDUM, target)
+
+
+def assign(
+    session: Session,
+    principal: Principal,
+    task_id: int,
+    version: int | None,
+    radiologist_id: int,
+) -> ReadingTask:
+    """Give the task to a radiologist: `assign` when unassigned, `reassign` otherwise."""
+    task = repository.get(session, task_id, for_update=True)
+    if task is None:
+        raise TaskNotFound(task_id)
+    action = Action.ASSIGN if task.state == TaskState.UNASSIGNED.value else Action.REASSIGN
+    target = check_transition(session, principal, task, action, version)
+    check_assignable(session, task, radiologist_id)
+    details = {"from_assignee": task.assignee_id, "to_assignee": radiologist_id}
+    task.assignee_id = radiologist_id
+    task.assigned_at = datetime.now(UTC)
+    task.lease_expires_at = None
+    task.claimed_from_state = None
+    return finish(session, principal, task, action, target, details)
+
+
+def unassign(
+    session: Session, principal: Principal, task_id: int, version: int | None
+) -> ReadingTask:
+    task, target = begin(session, principal, task_id, Action.UNASSIGN, version)
+    return return_to_queue(session, principal, task, Action.UNASSIGN, target)
+
+
+def cancel(
+    session: Session, principal: Principal, task_id: int, version: int | None, reason: str
+) -> ReadingTask:
+    task, target = begin(session, principal, task_id, Action.CANCEL, version)
+    task.lease_expires_at = None
+    return finish(session, principal, task, Action.CANCEL, target, {"reason": reason})
+
+
+def check_assignable(session: Session, task: ReadingTask, radiologist_id: int) -> None:
+    radiologist = session.get(Radiologist, radiologist_id)
+    if radiologist is None or not radiologist.active:
+        raise Invalid(f"no active radiologist {radiologist_id}")
+    if task.kind == TaskKind.SECOND_OPINION.value and task.primary_task_id is not None:
+        if repository.assignee_of(session, task.primary_task_id) == radiologist_id:
+            raise Invalid("the primary reader cannot give the second opinion")
+
+
+def write_report(session: Session, task: ReadingTask, kind: ReportKind, text: ReportText) -> None:
+    report = TaskReport(
+        task_id=task.id,
+        kind=kind.value,
+        findings=text.findings,
+        impression=text.impression,
+        critical=text.critical,
+        author_id=task.assignee_id,
+    )
+    repository.add_report(session, report)

@@ -1,0 +1,238 @@
+"""The worklist reading rooms poll: filtered, sorted, paged rows and a cheap fingerprint of them."""
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.errors import Invalid
+from app.people.models import Radiologist, RadiologistSubspecialty
+from app.studies.models import Series, Study
+from app.tasks.models import ReadingTask
+from app.tasks.repository import OPEN_STATE_NAMES, PRIORITY_RANK
+from app.vocabulary import Priority
+
+T = ReadingTask
+KNOWN_PLANES = ("AX", "SAG", "COR", "3D")
+
+OVERDUE_NOW = or_(T.overdue, and_(T.state.in_(OPEN_STATE_NAMES), T.due_at < func.now()))
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistFilter:
+    states: Sequence[str] = ()
+    subspecialties: Sequence[str] = ()
+    priorities: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    assignee_id: int | None = None
+    unassigned_only: bool = False
+    modality: str | None = None
+    region: str | None = None
+    institution: str | None = None
+    overdue: bool | None = None
+    text: str | None = None
+    # A radiologist sees their pools and their own tasks.
+    visible_to_radiologist: int | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [*self._task_conditions(), *self._study_conditions()]
+        if self.visible_to_radiologist is not None:
+            pools = select(RadiologistSubspecialty.subspecialty_code).where(
+                RadiologistSubspecialty.radiologist_id == self.visible_to_radiologist
+            )
+            found.append(
+                or_(T.assignee_id == self.visible_to_radiologist, T.subspecialty.in_(pools))
+            )
+        return found
+
+    @property
+    def needs_study(self) -> bool:
+        return bool(self._study_conditions())
+
+    def _task_conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        for column, wanted in (
+            (T.state, self.states),
+            (T.subspecialty, self.subspecialties),
+            (T.priority, self.priorities),
+            (T.kind, self.kinds),
+        ):
+            if wanted:
+                found.append(column.in_(list(wanted)))
+        if self.assignee_id is not None:
+            found.append(T.assignee_id == self.assignee_id)
+        if self.unassigned_only:
+            found.append(T.assignee_id.is_(None))
+        if self.overdue is not None:
+            found.append(OVERDUE_NOW if self.overdue else ~OVERDUE_NOW)
+        return found
+
+    def _study_conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.modality:
+            found.append(Study.modalities.contains([self.modality]))
+        if self.region:
+            found.append(Study.region == self.region)
+        if self.institution:
+            found.append(Study.institution_name == self.institution)
+        if self.text:
+            pattern = "%" + self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            pattern += "%"
+            found.append(
+                or_(
+                    Study.patient_id.ilike(pattern),
+                    Study.accession_number.ilike(pattern),
+                    Study.study_description.ilike(pattern),
+                )
+            )
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    column: ColumnElement[Any] | InstrumentedAttribute[Any]
+    read: Callable[[Row[Any]], Any]  # the row's value, as JSON for a cursor
+    decode: Callable[[Any], Any]  # and back from the cursor
+
+
+def _text_key(name: str) -> SortKey:
+    return SortKey(getattr(T, name), lambda row: getattr(row, name), str)
+
+
+def _time_key(name: str) -> SortKey:
+    return SortKey(
+        getattr(T, name), lambda row: getattr(row, name).isoformat(), datetime.fromisoformat
+    )
+
+
+RANK = {Priority.STAT.value: 0, Priority.URGENT.value: 1, Priority.ROUTINE.value: 2}
+_ID = SortKey(T.id, lambda row: row.id, int)
+_RANK = SortKey(PRIORITY_RANK, lambda row: RANK[row.priority], int)
+SORTS: dict[str, tuple[SortKey, ...]] = {
+    "urgency": (_RANK, _time_key("due_at"), _ID),
+    "due_at": (_time_key("due_at"), _ID),
+    "created_at": (_time_key("created_at"), _ID),
+    "state": (_text_key("state"), _ID),
+    "subspecialty": (_text_key("subspecialty"), _ID),
+    "priority": (_RANK, _ID),
+    "id": (_ID,),
+}
+SORT_NAMES = sorted([*SORTS, *(f"-{name}" for name in SORTS)])
+
+
+def _series_count() -> ColumnElement[int]:
+    query = select(func.count()).where(Series.study_id == Study.id)
+    return query.correlate(Study).scalar_subquery()
+
+
+def _sequence_summary() -> ColumnElement[str]:
+    """E.g. "SAG T1, SAG T2, AX T2": what each series is, in series order, localizers left out."""
+    plane = case((Series.plane.in_(KNOWN_PLANES), Series.plane))
+    label = case(
+        (Series.sequence.is_(None), Series.series_description),
+        else_=func.concat_ws(" ", plane, Series.sequence),
+    )
+    order: Any = aggregate_order_by(literal_column("', '"), Series.series_number, Series.id)
+    query = select(func.string_agg(label, order)).where(
+        Series.study_id == Study.id, Series.sequence.is_distinct_from("LOCALIZER")
+    )
+    return query.correlate(Study).scalar_subquery()
+
+
+ITEM_COLUMNS = (
+    T.id, T.kind, T.primary_task_id, T.state, T.subspecialty, T.priority, T.assignee_id,
+    T.due_at, OVERDUE_NOW.label("overdue"), T.version, T.change_seq, T.lease_expires_at,
+    T.radpeer, T.created_at, T.updated_at, Study.study_instance_uid, Study.patient_name,
+    Study.patient_id, Study.patient_birth_date, Study.patient_sex, Study.accession_number,
+    Study.study_date, Study.study_description, Study.modalities, Study.region,
+    Study.institution_name, Study.clinical_question,
+    Radiologist.name.label("assignee_name"),
+    _series_count().label("series_count"), _sequence_summary().label("sequence_summary"),
+)  # fmt: skip
+
+
+def item_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(*ITEM_COLUMNS)
+        .join(Study, Study.id == T.study_id)
+        .outerjoin(Radiologist, Radiologist.id == T.assignee_id)
+    )
+
+
+def page(
+    session: Session, where: WorklistFilter, sort: str, cursor: str | None, limit: int
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of worklist rows and the cursor of the next page (None on the last)."""
+    descending = sort.startswith("-")
+    keys = SORTS[sort.lstrip("-")]
+    columns = [key.column for key in keys]
+    query = item_query().where(*where.conditions())
+    if cursor is not None:
+        after = tuple_(*columns)
+        bound = tuple_(*_decode_cursor(cursor, keys))
+        query = query.where(after < bound if descending else after > bound)
+    order: list[Any] = [column.desc() if descending else column.asc() for column in columns]
+    rows = list(session.execute(query.order_by(*order).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = [key.read(rows[-1]) for key in keys]
+    return rows, base64.urlsafe_b64encode(json.dumps(last).encode()).decode()
+
+
+def fingerprint(session: Session, where: WorklistFilter, request_key: str) -> str:
+    """An ETag that changes when any row of the filtered set changes, joins or leaves it.
+
+    One small aggregate instead of rendering the body: the newest change number, the count, and
+    how many are overdue by now (time alone makes a task overdue, with no change number).
+    """
+    query = select(func.max(T.change_seq), func.count(), func.count().filter(OVERDUE_NOW))
+    query = query.select_from(T)
+    if where.needs_study:
+        query = query.join(Study, Study.id == T.study_id)
+    newest, count, overdue = session.execute(query.where(*where.conditions())).one()
+    digest = hashlib.sha256(f"{request_key}|{newest}|{count}|{overdue}".encode()).hexdigest()
+    return f'W/"{digest[:24]}"'
+
+
+def item(session: Session, task_id: int) -> Row[Any] | None:
+    return session.execute(item_query().where(T.id == task_id)).one_or_none()
+
+
+def changed_since(
+    session: Session, where: WorklistFilter, since: int, limit: int
+) -> list[Row[Any]]:
+    query = item_query().where(T.change_seq > since, *where.conditions())
+    return list(session.execute(query.order_by(T.change_seq).limit(limit)))
+
+
+def latest_change(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(T.change_seq), 0))) or 0
+
+
+def _decode_cursor(cursor: str, keys: tuple[SortKey, ...]) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError("wrong number of values")
+        return [key.decode(value) for key, value in zip(keys, values, strict=True)]
+    except (ValueError, TypeError) as error:
+        raise Invalid("the cursor is not one this list handed out") from error

@@ -1,0 +1,30 @@
+"""A real `worklist api` process on a loopback port, for tests that need separate servers."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.support.network import free_port, wait_for_port
+
+
+@contextmanager
+def running_api(database_url: str, home: Path) -> Iterator[str]:
+    """Start `worklist api` against `database_url`; yield its base URL; stop it after."""
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "WORKLIST_HOME": str(home),
+        "WORKLIST_API_PORT": str(port),
+        "WORKLIST_LOG_LEVEL": "WARNING",
+        "WORKLIST_LOG_FORMAT": "json",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
