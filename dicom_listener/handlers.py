@@ -131,6 +131,13 @@ class IngestHandlers:
             {"reason": "association rejected", "called_ae": event.assoc.acceptor.ae_title},
         )
 
+    def on_tls_refused(self, address: str, reason: str) -> None:
+        """A peer that never got as far as an association: no valid certificate, or no TLS."""
+        metrics.ASSOCIATIONS.labels(result="rejected").inc()
+        peer = Principal(name="unidentified DICOM peer", role=None, source_address=address)
+        details = {"reason": reason}
+        self._write_audit(peer, AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details)
+
     def on_ended(self, event: evt.Event) -> None:
         with self._lock:
             tally = self._tallies.pop(id(event.assoc), None)
@@ -157,6 +164,12 @@ class IngestHandlers:
         """One audit row per association; a database outage loses the row, never the listener."""
         requestor = event.assoc.requestor
         peer = Principal.dicom_peer(requestor.ae_title, requestor.address)
+        self._write_audit(peer, action, outcome, details)
+
+    def _write_audit(
+        self, peer: Principal, action: AuditAction, outcome: Outcome, details: dict[str, Any]
+    ) -> None:
+        """One audit row per association; a database outage loses the row, never the listener."""
         try:
             with session_scope(self.database_url) as session:
                 record(
