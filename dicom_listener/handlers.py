@@ -87,9 +87,13 @@ class IngestHandlers:
         size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
         try:
-            storage.file_durably(received_file, self.storage_dir, relative)
+            linked = storage.file_durably(received_file, self.storage_dir, relative)
             with session_scope(self.database_url) as session:
                 added = file_instance(session, received, receipt)
+            if linked and not added:
+                # A known SOP Instance UID under other study or series UIDs: the original stays
+                # the only copy, so no file is left behind without a row.
+                (self.storage_dir / relative).unlink(missing_ok=True)
         except (OSError, SQLAlchemyError) as error:
             logger.warning(
                 "C-STORE deferred: storage or database unavailable",
