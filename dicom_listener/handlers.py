@@ -20,9 +20,10 @@ from app.audit.service import record
 from app.auth.principal import Principal
 from app.db.session import session_scope
 from app.studies.records import Receipt
-from app.studies.service import file_instance
+from app.studies.service import file_instance, file_instance_of_series
 from dicom_listener import metrics, storage
-from dicom_listener.metadata import UnusableDataset, read_header, received_instance
+from dicom_listener.known_series import KnownSeries
+from dicom_listener.metadata import UnusableDataset, identify, read_header, received_instance
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class IngestHandlers:
         self.database_url = database_url
         self.storage_dir = storage_dir
         self.quarantine_dir = quarantine_dir
+        self.known_series = KnownSeries()
         self._tallies: dict[int, AssociationTally] = {}
         self._lock = threading.Lock()
 
@@ -79,34 +81,43 @@ class IngestHandlers:
         received_file = Path(event.dataset_path)
         calling_ae = event.assoc.requestor.ae_title
         try:
-            received = received_instance(read_header(received_file))
+            header = read_header(received_file)
+            identified = identify(header)
+            uids = identified.study_instance_uid, identified.series_instance_uid
+            parents = self.known_series.get(uids)
+            received = None if parents else received_instance(header)
         except UnusableDataset as error:
-            return self._quarantine(received_file, calling_ae, str(error))
-        ids = received.study.study_instance_uid, received.series.series_instance_uid
-        relative = storage.relative_path(*ids, received.instance.sop_instance_uid)
+            return self._quarantine(received_file, str(error))
+        relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
         try:
             linked = storage.file_durably(received_file, self.storage_dir, relative)
             with session_scope(self.database_url) as session:
-                added = file_instance(session, received, receipt)
+                if parents is None:
+                    assert received is not None
+                    parents, added = file_instance(session, received, receipt)
+                else:
+                    added = file_instance_of_series(session, parents, identified.instance, receipt)
             if linked and not added:
                 # A known SOP Instance UID under other study or series UIDs: the original stays
                 # the only copy, so no file is left behind without a row.
                 (self.storage_dir / relative).unlink(missing_ok=True)
         except (OSError, SQLAlchemyError) as error:
+            self.known_series.forget(uids)
             logger.warning(
                 "C-STORE deferred: storage or database unavailable",
                 extra={
-                    "sop_instance_uid": received.instance.sop_instance_uid,
+                    "sop_instance_uid": identified.instance.sop_instance_uid,
                     "error": repr(error),
                 },
             )
             return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
+        self.known_series.remember(uids, parents)
         self._count(tally, added, size)
         return SUCCESS
 
-    def _quarantine(self, received_file: Path, calling_ae: str, reason: str) -> Dataset:
+    def _quarantine(self, received_file: Path, reason: str) -> Dataset:
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)
         logger.warning("dataset quarantined", extra={"reason": reason, "file": kept.name})
         status = CANNOT_UNDERSTAND if reason.startswith("cannot") else CANNOT_UNDERSTAND_IDENTIFIERS

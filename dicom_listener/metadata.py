@@ -14,7 +14,13 @@ from pydicom import Dataset, dcmread
 from pydicom.errors import InvalidDicomError
 
 from app.classification.series_header import header_from_dataset
-from app.studies.records import InstanceFacts, ReceivedInstance, SeriesFacts, StudyFacts
+from app.studies.records import (
+    IdentifiedInstance,
+    InstanceFacts,
+    ReceivedInstance,
+    SeriesFacts,
+    StudyFacts,
+)
 from app.vocabulary import Priority
 
 _UID = re.compile(r"[0-9]+(\.[0-9]+)*")
@@ -52,6 +58,18 @@ def read_header(path: Path) -> Dataset:
         return dcmread(path, stop_before_pixels=True)
     except (InvalidDicomError, EOFError, ValueError, TypeError, KeyError, IndexError) as error:
         raise UnusableDataset(f"cannot parse dataset: {type(error).__name__}") from error
+
+
+def identify(ds: Dataset) -> IdentifiedInstance:
+    """The UIDs and instance facts alone: all an instance of a known series needs."""
+    try:
+        return IdentifiedInstance(
+            _uid(ds, "StudyInstanceUID"), _uid(ds, "SeriesInstanceUID"), _instance_facts(ds)
+        )
+    except UnusableDataset:
+        raise
+    except Exception as error:
+        raise UnusableDataset(f"cannot decode header: {type(error).__name__}") from error
 
 
 def received_instance(ds: Dataset) -> ReceivedInstance:

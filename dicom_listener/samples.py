@@ -1,4 +1,4 @@
-"""Realistic sample studies, built with pydicom: for `worklist demo`, the tests and the benchmark."""
+"""Realistic sample studies built with pydicom, for `worklist demo`, the tests and the bench."""
 
 import itertools
 from collections.abc import Iterator
@@ -32,7 +32,9 @@ class StudySpec:
     tags: dict[str, object] = field(default_factory=dict)
 
 
-def _mr(tr: float, te: float, seq: str, variant: str, options: str = "", ti: float = 0) -> dict[str, object]:
+def _mr(
+    tr: float, te: float, seq: str, variant: str, options: str = "", ti: float = 0
+) -> dict[str, object]:
     tags: dict[str, object] = {
         "RepetitionTime": tr,
         "EchoTime": te,
@@ -87,7 +89,10 @@ HEAD_CT = StudySpec(
     "CT HEAD WO CONTRAST",
     "HEAD",
     (SeriesSpec("HEAD 5mm", AX, 30, {"KVP": 120, "ConvolutionKernel": "H30s"}),),
-    {"ReasonForStudy": "Fall with head strike on anticoagulation", "RequestedProcedurePriority": "STAT"},
+    {
+        "ReasonForStudy": "Fall with head strike on anticoagulation",
+        "RequestedProcedurePriority": "STAT",
+    },
 )
 DEMO_STUDIES = (CERVICAL_SPINE_MR, KNEE_MR, HEAD_CT)
 

@@ -44,6 +44,23 @@ class InstanceFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentifiedInstance:
+    """What every instance must carry: its study, its series and its own identity."""
+
+    study_instance_uid: str
+    series_instance_uid: str
+    instance: InstanceFacts
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesKey:
+    """The rows a series' instances hang on, once its study and series are recorded."""
+
+    study_id: int
+    series_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivedInstance:
     """Everything one instance's header tells us, decoded and ready for the database."""
 

@@ -7,11 +7,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from app.studies.models import Instance, Series, Study
-from app.studies.records import Receipt, ReceivedInstance
+from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
 
-# One round trip files an instance: the study and series are created or completed (known values
-# are kept, gaps filled), and the instance row is added unless its SOP Instance UID is known.
-_FILE_INSTANCE = text("""
+# The study and series are created or completed (known values are kept, gaps filled).
+_RECORD_PARENTS = text("""
 WITH study AS (
     INSERT INTO studies AS s (
         study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex,
@@ -43,31 +42,32 @@ WITH study AS (
         question_sources = EXCLUDED.question_sources || s.question_sources,
         requested_priority = COALESCE(s.requested_priority, EXCLUDED.requested_priority)
     RETURNING id
-), series AS (
-    INSERT INTO series AS r (
-        study_id, series_instance_uid, modality, series_number, series_description,
-        protocol_name, body_part_examined, header)
-    SELECT id, :series_uid, :modality, :series_number, :series_description, :protocol_name,
-           :series_body_part, :header
-    FROM study
-    ON CONFLICT (series_instance_uid) DO UPDATE
-        SET modality = COALESCE(r.modality, EXCLUDED.modality)
-    RETURNING id, study_id
 )
-INSERT INTO instances (
-    study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
-    storage_path, size_bytes, source_ae_title, received_at)
-SELECT study_id, id, :sop_uid, :sop_class_uid, :transfer_syntax_uid, :instance_number,
-       :storage_path, :size_bytes, :source_ae_title, :received_at
-FROM series
-ON CONFLICT (sop_instance_uid) DO NOTHING
-RETURNING study_id, series_id
+INSERT INTO series AS r (
+    study_id, series_instance_uid, modality, series_number, series_description,
+    protocol_name, body_part_examined, header)
+SELECT id, :series_uid, :modality, :series_number, :series_description, :protocol_name,
+       :series_body_part, :header
+FROM study
+ON CONFLICT (series_instance_uid) DO UPDATE
+    SET modality = COALESCE(r.modality, EXCLUDED.modality)
+RETURNING study_id, id AS series_id
 """).bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
 
-_COUNT_NEW_INSTANCE = text("""
-WITH counted_series AS (
+# The instance row, and the counts it changes, unless its SOP Instance UID is already known.
+_ADD_INSTANCE = text("""
+WITH added AS (
+    INSERT INTO instances (
+        study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
+        instance_number, storage_path, size_bytes, source_ae_title, received_at)
+    VALUES (
+        :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
+        :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
+    ON CONFLICT (sop_instance_uid) DO NOTHING
+    RETURNING 1
+), counted_series AS (
     UPDATE series SET instance_count = instance_count + 1, updated_at = now()
-    WHERE id = :series_id
+    WHERE id = :series_id AND EXISTS (SELECT FROM added)
 )
 UPDATE studies SET
     instance_count = instance_count + 1,
@@ -75,13 +75,14 @@ UPDATE studies SET
     changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
                                    ELSE :received_at END,
     updated_at = now()
-WHERE id = :study_id
+WHERE id = :study_id AND EXISTS (SELECT FROM added)
+RETURNING id
 """)
 
 
-def file_instance(session: Session, received: ReceivedInstance, receipt: Receipt) -> bool:
-    """Add the instance (and its study and series when new); False when it was already known."""
-    study, series, instance = received.study, received.series, received.instance
+def record_parents(session: Session, received: ReceivedInstance, receipt: Receipt) -> SeriesKey:
+    """Create or complete the study and series of `received`."""
+    study, series = received.study, received.series
     parameters = {
         "study_uid": study.study_instance_uid,
         "patient_id": study.patient_id,
@@ -108,25 +109,28 @@ def file_instance(session: Session, received: ReceivedInstance, receipt: Receipt
         "protocol_name": series.protocol_name,
         "series_body_part": series.body_part_examined,
         "header": series.header,
+    }
+    row = session.execute(_RECORD_PARENTS, parameters).one()
+    return SeriesKey(row.study_id, row.series_id)
+
+
+def add_instance(
+    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+) -> bool:
+    """Add the instance row and count it; False when its SOP Instance UID was already known."""
+    parameters = {
+        "study_id": parents.study_id,
+        "series_id": parents.series_id,
         "sop_uid": instance.sop_instance_uid,
         "sop_class_uid": instance.sop_class_uid,
         "transfer_syntax_uid": instance.transfer_syntax_uid,
         "instance_number": instance.instance_number,
         "storage_path": receipt.storage_path,
         "size_bytes": receipt.size_bytes,
+        "source_ae_title": receipt.source_ae_title,
+        "received_at": receipt.received_at,
     }
-    added = session.execute(_FILE_INSTANCE, parameters).first()
-    if added is None:
-        return False
-    session.execute(
-        _COUNT_NEW_INSTANCE,
-        {
-            "study_id": added.study_id,
-            "series_id": added.series_id,
-            "received_at": receipt.received_at,
-        },
-    )
-    return True
+    return session.execute(_ADD_INSTANCE, parameters).first() is not None
 
 
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:

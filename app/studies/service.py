@@ -8,16 +8,26 @@ from sqlalchemy.orm import Session
 from app.settings import Settings
 from app.studies import repository
 from app.studies.on_stable import on_study_stable
-from app.studies.records import Receipt, ReceivedInstance
+from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 100
 
 
-def file_instance(session: Session, received: ReceivedInstance, receipt: Receipt) -> bool:
-    """Record a stored instance; False for a re-sent one (nothing changes)."""
-    return repository.file_instance(session, received, receipt)
+def file_instance(
+    session: Session, received: ReceivedInstance, receipt: Receipt
+) -> tuple[SeriesKey, bool]:
+    """Record a stored instance with its study and series; False for a re-sent one."""
+    parents = repository.record_parents(session, received, receipt)
+    return parents, repository.add_instance(session, parents, received.instance, receipt)
+
+
+def file_instance_of_series(
+    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+) -> bool:
+    """Record a stored instance of a series already recorded; False for a re-sent one."""
+    return repository.add_instance(session, parents, instance, receipt)
 
 
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:

@@ -1,12 +1,19 @@
 """A listener on a loopback port of its own, in this process, and a way to send it studies."""
 
+import os
+import subprocess
+import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from pydicom import Dataset
+from pynetdicom import AE
+from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 
 from app.settings import Settings
 from dicom_listener.reconcile import reconcile
@@ -47,3 +54,41 @@ def send(tmp_path: Path, listener: Settings) -> SendDatasets:
         return send_files(files, destination)
 
     return send_datasets
+
+
+@contextmanager
+def listener_process(settings: Settings, database_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`worklist listener` as a process of its own, stopped (if still alive) at the end."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WORKLIST_HOME": str(settings.home),
+        "WORKLIST_DICOM_PORT": str(settings.dicom_port),
+        "WORKLIST_LISTENER_METRICS_PORT": "0",
+    }
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with (settings.home / "listener.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "listener"], env=env, stdout=log, stderr=log
+        )
+    try:
+        wait_for_echo(settings)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
+
+
+def wait_for_echo(settings: Settings, timeout: float = 60) -> None:
+    """Until the listener answers a C-ECHO (a bare TCP connect would hold an acceptor thread)."""
+    ae = AE(ae_title="PROBE")
+    ae.add_requested_context(Verification)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assoc = ae.associate("127.0.0.1", settings.dicom_port, ae_title=settings.ae_title)
+        if assoc.is_established:
+            assoc.release()
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"no C-ECHO answer on port {settings.dicom_port}")

@@ -30,9 +30,7 @@ def test_unknown_calling_ae_is_rejected_and_audited(
         {"not sent": 1}
     )
     assert send(list(study_datasets(KNEE_MR))[:1], calling_ae="PACS") == Counter({"0x0000": 1})
-    alert = session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "SecurityAlert")
-    ).one()
+    alert = session.scalars(select(AuditEvent).where(AuditEvent.action == "SecurityAlert")).one()
     assert alert.actor == "ae:INTRUDER"
 
 
@@ -47,8 +45,17 @@ def _self_signed_pair(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         [
-            *("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+            ),
             *("-nodes", "-days", "1", "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=DNS:localhost"),
             *("-keyout", str(key), "-out", str(cert)),
         ],
         check=True,
@@ -65,7 +72,6 @@ def test_tls_round_trip(
     server = start_acceptor(tls_settings, database_url)
     try:
         client_context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(cert))
-        client_context.check_hostname = False
         dataset = next(study_datasets(KNEE_MR))
         ae = AE(ae_title="MODALITY")
         ae.add_requested_context(MRImageStorage)
@@ -73,7 +79,7 @@ def test_tls_round_trip(
             "127.0.0.1",
             tls_settings.dicom_port,
             ae_title=tls_settings.ae_title,
-            tls_args=(client_context, None),
+            tls_args=(client_context, "localhost"),
         )
         assert assoc.is_established
         status = assoc.send_c_store(dataset)

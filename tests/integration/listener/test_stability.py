@@ -1,6 +1,5 @@
 import time
 from datetime import UTC, datetime, timedelta
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -17,12 +16,12 @@ from tests.integration.listener.conftest import SendDatasets
 
 
 @pytest.fixture
-def stable_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def stable_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     monkeypatch.setattr(
         on_stable, "STEPS", (lambda session, study_id, settings: calls.append(study_id),)
     )
-    yield calls
+    return calls
 
 
 def _sweep(listener: Settings, database_url: str) -> int | None:

@@ -1,0 +1,112 @@
+"""What survives a database outage and a killed listener: nothing acknowledged is ever lost."""
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pynetdicom import AE
+from pynetdicom.sop_class import MRImageStorage  # type: ignore[attr-defined]
+from sqlalchemy import func, select, text
+
+from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
+from app.db.migrations import upgrade_to_head
+from app.db.session import session_scope
+from app.settings import Settings
+from app.studies.models import Instance
+from dicom_listener.samples import CERVICAL_SPINE_MR, study_datasets, write_datasets
+from dicom_listener.sender import Destination, send_files
+from dicom_listener.server import start_acceptor
+from tests.integration.listener.conftest import listener_process
+
+
+def _instance_count(database_url: str) -> int:
+    with session_scope(database_url) as session:
+        return session.scalar(select(func.count()).select_from(Instance)) or 0
+
+
+def _stored_files(settings: Settings) -> int:
+    return sum(1 for _ in settings.storage_dir.glob("*/*/*.dcm"))
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A Postgres cluster of this test alone, so stopping it disturbs no other test."""
+    pgdata = tmp_path / "pgdata"
+    url = start_embedded_postgres(pgdata, "worklist")
+    upgrade_to_head(url)
+    yield pgdata, url
+    stop_embedded_postgres(pgdata)
+
+
+def test_database_outage_answers_a700_and_a_resend_completes_the_study(
+    own_database: tuple[Path, str], listener_settings: Settings, tmp_path: Path
+) -> None:
+    pgdata, url = own_database
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
+    server = start_acceptor(listener_settings, url)
+    try:
+        ae = AE(ae_title="MODALITY")
+        ae.add_requested_context(MRImageStorage)
+        assoc = ae.associate("127.0.0.1", listener_settings.dicom_port, ae_title="WORKLIST")
+        before = [assoc.send_c_store(path).Status for path in files[:10]]
+        stop_embedded_postgres(pgdata)
+        during = [assoc.send_c_store(path).Status for path in files[10:20]]
+        assoc.release()
+        assert start_embedded_postgres(pgdata, "worklist") == url
+        destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
+        resend = send_files(files, destination)
+    finally:
+        server.shutdown()
+
+    assert (set(before), set(during)) == ({0x0000}, {0xA700})
+    assert resend == Counter({"0x0000": len(files)})
+    assert _instance_count(url) == len(files) == _stored_files(listener_settings)
+
+
+def test_listener_killed_mid_study_then_a_full_resend_stores_each_instance_once(
+    listener_settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
+    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
+    with listener_process(listener_settings, database_url) as listener:
+        sending = threading.Thread(target=send_files, args=(files, destination))
+        sending.start()
+        while _instance_count(database_url) < 20:
+            time.sleep(0.05)
+        listener.kill()
+        listener.wait()
+        sending.join()
+    assert _instance_count(database_url) < len(files)
+
+    with listener_process(listener_settings, database_url):
+        resend = send_files(files, destination)
+
+    assert resend == Counter({"0x0000": len(files)})
+    assert _instance_count(database_url) == len(files) == _stored_files(listener_settings)
+
+
+def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
+    listener_settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    from dicom_listener import storage
+    from dicom_listener.reconcile import reconcile
+
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
+    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
+    with listener_process(listener_settings, database_url):
+        send_files(files[:5], destination)
+    with session_scope(database_url) as session:
+        session.execute(text("DELETE FROM instances WHERE id IN (SELECT min(id) FROM instances)"))
+    leftover = storage.incoming_dir(listener_settings.storage_dir) / "tmp-interrupted.dcm"
+    leftover.write_bytes(b"partial")
+
+    indexed = reconcile(
+        listener_settings.storage_dir, listener_settings.quarantine_dir, database_url
+    )
+
+    assert indexed == 1
+    assert _instance_count(database_url) == 5
+    assert not leftover.exists()
