@@ -21,6 +21,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # people and pools
     # rules
     # studies
+    ("GET", "/api/v1/studies"): ANY_ROLE,
+    ("GET", "/api/v1/studies/{study_uid}"): ANY_ROLE,
+    ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
+    ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
     # tasks
     ("GET", "/api/v1/tasks"): ANY_ROLE,
     ("POST", "/api/v1/tasks/next"): RADIOLOGIST,
@@ -35,6 +39,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/tasks/{task_id}/reassign"): ADMIN,
     ("POST", "/api/v1/tasks/{task_id}/unassign"): ADMIN,
     ("POST", "/api/v1/tasks/{task_id}/cancel"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/changes"): ANY_ROLE,
+    ("GET", "/api/v1/events"): ANY_ROLE,
+    ("GET", "/api/v1/metrics/concordance"): ADMIN,
+    ("GET", "/api/v1/metrics/turnaround"): ADMIN,
     # audit and tokens
     ("GET", "/api/v1/audit"): ADMIN,
     ("GET", "/api/v1/audit/export"): ADMIN,

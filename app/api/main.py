@@ -6,7 +6,18 @@ from app.api.access import PUBLIC_ROUTES
 from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.problems import document_problems, install_problem_handlers
-from app.api.routes import audit, health, me, metrics, tasks, tokens
+from app.api.routes import (
+    audit,
+    changes,
+    events,
+    health,
+    me,
+    metrics,
+    reports,
+    studies,
+    tasks,
+    tokens,
+)
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.settings import Settings
@@ -26,6 +37,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
-    for module in (health, metrics, me, tasks, tokens, audit):
+    routers = (health, metrics, me, tasks, changes, events, studies, reports, tokens, audit)
+    for module in routers:
         app.include_router(module.router)
     return app

@@ -14,7 +14,7 @@ from app.people.models import Radiologist
 from app.tasks import repository
 from app.tasks.models import ReadingTask, TaskReport
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
-from app.vocabulary import ReportKind, TaskKind, TaskState
+from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
 AUDIT_OBJECT = "reading_task"
 
@@ -237,3 +237,23 @@ def write_report(session: Session, task: ReadingTask, kind: ReportKind, text: Re
         author_id=task.assignee_id,
     )
     repository.add_report(session, report)
+
+
+DUE_AFTER = {
+    Priority.STAT.value: timedelta(hours=1),
+    Priority.URGENT.value: timedelta(hours=4),
+    Priority.ROUTINE.value: timedelta(hours=24),
+}
+
+
+def reprioritize(
+    session: Session, principal: Principal, task: ReadingTask, priority: Priority, since: datetime
+) -> None:
+    """A new priority and the due time it sets, counted from `since` (when the study was ready)."""
+    if task.priority == priority.value:
+        return
+    target = check_transition(session, principal, task, Action.REPRIORITIZE, None)
+    details = {"from_priority": task.priority, "to_priority": priority.value}
+    task.priority = priority.value
+    task.due_at = since + DUE_AFTER[priority.value]
+    finish(session, principal, task, Action.REPRIORITIZE, target, details)

@@ -22,6 +22,7 @@ class Action(StrEnum):
     FINALIZE = "finalize"
     ADDENDUM = "addendum"
     CANCEL = "cancel"
+    REPRIORITIZE = "reprioritize"
 
 
 S = TaskState
@@ -39,9 +40,11 @@ TRANSITIONS: dict[Action, dict[TaskState, TaskState]] = {
     Action.FINALIZE: {S.IN_PROGRESS: S.FINAL, S.PRELIMINARY: S.FINAL},
     Action.ADDENDUM: {S.FINAL: S.ADDENDED, S.ADDENDED: S.ADDENDED},
     Action.CANCEL: {state: S.CANCELLED for state in OPEN_STATES},
+    Action.REPRIORITIZE: {state: state for state in OPEN_STATES},
 }
 
-# Actions for the engine or an admin, for integration systems too, and for the task's owner.
+# Actions for the engine or an admin, for integration systems too (cancel, reprioritize), and for
+# the task's owner.
 MANAGING = frozenset({Action.ASSIGN, Action.REASSIGN, Action.UNASSIGN})
 OWNER_ONLY = frozenset(
     {Action.HEARTBEAT, Action.RELEASE, Action.PRELIMINARY, Action.FINALIZE, Action.ADDENDUM}
@@ -108,9 +111,9 @@ def actions_for(task: TaskFacts, actor: Actor) -> list[Action]:
 def _refusal(action: Action, task: TaskFacts, actor: Actor) -> str | None:
     if action in MANAGING:
         return None if actor.role in (None, Role.ADMIN) else "only an admin assigns tasks"
-    if action is Action.CANCEL:
+    if action in (Action.CANCEL, Action.REPRIORITIZE):
         allowed = actor.role in (None, Role.ADMIN, Role.INTEGRATION)
-        return None if allowed else "only an admin or integration cancels tasks"
+        return None if allowed else f"only an admin or integration may {action.value} a task"
     if actor.role is not Role.RADIOLOGIST or actor.radiologist_id is None:
         return f"only a radiologist may {action.value} a task"
     if action is Action.CLAIM:

@@ -100,7 +100,7 @@ def test_refused_transition_gets_422_listing_the_allowed_ones(
     response = _post(client, task.id, "finalize", headers, version=1, impression="x")
     assert response.status_code == 422
     assert response.json()["state"] == "UNASSIGNED"
-    assert response.json()["allowed_actions"] == ["assign", "claim", "cancel"]
+    assert response.json()["allowed_actions"] == ["assign", "claim", "cancel", "reprioritize"]
 
 
 def test_someone_elses_task_gets_403(

@@ -37,6 +37,8 @@ EXPECTED = {
     (Action.ADDENDUM, S.ADDENDED): S.ADDENDED,
     **{(Action.CANCEL, s): S.CANCELLED for s in (S.UNASSIGNED, S.ASSIGNED, S.IN_PROGRESS)},
     (Action.CANCEL, S.PRELIMINARY): S.CANCELLED,
+    **{(Action.REPRIORITIZE, s): s for s in (S.UNASSIGNED, S.ASSIGNED, S.IN_PROGRESS)},
+    (Action.REPRIORITIZE, S.PRELIMINARY): S.PRELIMINARY,
 }
 
 
@@ -133,4 +135,5 @@ def test_actions_for_lists_what_this_caller_may_do_now() -> None:
         Action.REASSIGN,
         Action.UNASSIGN,
         Action.CANCEL,
+        Action.REPRIORITIZE,
     ]

@@ -1,0 +1,29 @@
+"""Reading metrics for department leads: RADPEER concordance and turnaround."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import CurrentUser, SessionDep
+from app.tasks.metrics import ConcordanceReport, TurnaroundReport, concordance, turnaround
+
+router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+
+WindowDays = Annotated[int, Query(ge=1, le=3650, description="how many days back")]
+
+
+@router.get("/concordance")
+def read_concordance(
+    user: CurrentUser, session: SessionDep, days: WindowDays = 90
+) -> ConcordanceReport:
+    """RADPEER scores of second opinions, by subspecialty and by the primary reader."""
+    return concordance(session, datetime.now(UTC) - timedelta(days=days))
+
+
+@router.get("/turnaround")
+def read_turnaround(
+    user: CurrentUser, session: SessionDep, days: WindowDays = 30
+) -> TurnaroundReport:
+    """Median and p90 minutes from stable to final, by priority, subspecialty and reader."""
+    return turnaround(session, datetime.now(UTC) - timedelta(days=days))

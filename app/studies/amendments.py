@@ -1,0 +1,71 @@
+"""Order details a RIS or integration engine sets after the images arrived."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit.events import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.errors import NotFound
+from app.settings import Settings
+from app.studies.models import Study
+from app.studies.on_stable import on_study_stable
+from app.studies.queries import study_by_uid
+from app.tasks import repository as tasks
+from app.tasks.service import reprioritize
+from app.vocabulary import Priority, TaskState
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetails:
+    clinical_question: str | None = None
+    priority: Priority | None = None
+    accession_number: str | None = None
+
+
+def amend_study(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    study_instance_uid: str,
+    changes: OrderDetails,
+) -> Study:
+    """Store the new details; re-route a stable study nobody has taken, else re-prioritize."""
+    study = study_by_uid(session, study_instance_uid, for_update=True)
+    if study is None:
+        raise NotFound(f"no study {study_instance_uid}")
+    changed = _apply(study, changes)
+    record(
+        session,
+        principal,
+        AuditAction.PATIENT_RECORD,
+        object_type="study",
+        object_id=study.study_instance_uid,
+        details={"changed": sorted(changed)},
+    )
+    session.flush()
+    primary = tasks.primary_task_of_study(session, study.id)
+    if study.stable_at is not None and primary and primary.state == TaskState.UNASSIGNED.value:
+        on_study_stable(session, study.id, settings)
+    elif changes.priority is not None:
+        for task in tasks.open_tasks_of_study(session, study.id):
+            reprioritize(
+                session, principal, task, changes.priority, study.stable_at or task.created_at
+            )
+    tasks.touch_tasks_of_study(session, study.id)
+    return study
+
+
+def _apply(study: Study, changes: OrderDetails) -> dict[str, Any]:
+    changed: dict[str, Any] = {}
+    if changes.clinical_question is not None:
+        changed["clinical_question"] = changes.clinical_question
+    if changes.accession_number is not None:
+        changed["accession_number"] = changes.accession_number
+    if changes.priority is not None:
+        changed["requested_priority"] = changes.priority.value
+    for name, value in changed.items():
+        setattr(study, name, value)
+    return changed

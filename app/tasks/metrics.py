@@ -1,0 +1,125 @@
+"""Reading quality and speed: RADPEER concordance of over-reads, turnaround from stable to final."""
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.studies.models import Study
+from app.tasks.models import ReadingTask
+from app.tasks.second_opinions import needs_review
+from app.tasks.worklist import OVERDUE_NOW
+from app.vocabulary import Radpeer, TaskKind
+
+T = ReadingTask
+
+
+class Concordance(BaseModel):
+    group: str
+    total: int
+    scores: dict[str, int]
+    agreement_rate: float
+    needs_review: int
+
+
+class ConcordanceReport(BaseModel):
+    since: datetime
+    by_subspecialty: list[Concordance]
+    by_reader: list[Concordance]
+
+
+class Turnaround(BaseModel):
+    group: str
+    finalized: int
+    median_minutes: float
+    p90_minutes: float
+    finalized_late: int
+
+
+class TurnaroundReport(BaseModel):
+    since: datetime
+    by_priority: list[Turnaround]
+    by_subspecialty: list[Turnaround]
+    by_reader: list[Turnaround]
+    overdue_open_by_priority: dict[str, int]
+
+
+def concordance(session: Session, since: datetime) -> ConcordanceReport:
+    """Scores second opinions gave primary reads, by the primary's pool and by its reader."""
+    primary = aliased(ReadingTask)
+    query = (
+        select(primary.subspecialty, primary.assignee_id, T.radpeer, func.count())
+        .join(primary, primary.id == T.primary_task_id)
+        .where(T.kind == TaskKind.SECOND_OPINION.value, T.radpeer.is_not(None))
+        .where(T.finalized_at >= since)
+        .group_by(primary.subspecialty, primary.assignee_id, T.radpeer)
+    )
+    by_pool: dict[str, dict[str, int]] = defaultdict(dict)
+    by_reader: dict[str, dict[str, int]] = defaultdict(dict)
+    for pool, reader, score, count in session.execute(query):
+        by_pool[pool][str(score)] = by_pool[pool].get(str(score), 0) + count
+        by_reader[str(reader)][str(score)] = count + by_reader[str(reader)].get(str(score), 0)
+    return ConcordanceReport(
+        since=since,
+        by_subspecialty=[_concordance(key, scores) for key, scores in sorted(by_pool.items())],
+        by_reader=[_concordance(key, scores) for key, scores in sorted(by_reader.items())],
+    )
+
+
+def _concordance(group: str, scores: dict[str, int]) -> Concordance:
+    total = sum(scores.values())
+    return Concordance(
+        group=group,
+        total=total,
+        scores={score.value: scores.get(score.value, 0) for score in Radpeer},
+        agreement_rate=round(scores.get(Radpeer.AGREE.value, 0) / total, 4),
+        needs_review=sum(count for score, count in scores.items() if needs_review(score)),
+    )
+
+
+def turnaround(session: Session, since: datetime) -> TurnaroundReport:
+    """Minutes from a study's stability to the final report of its primary read."""
+    overdue = (
+        select(T.priority, func.count()).where(OVERDUE_NOW, T.finalized_at.is_(None))
+        .group_by(T.priority)
+    )  # fmt: skip
+    return TurnaroundReport(
+        since=since,
+        by_priority=_turnaround(session, since, T.priority),
+        by_subspecialty=_turnaround(session, since, T.subspecialty),
+        by_reader=_turnaround(session, since, T.assignee_id),
+        overdue_open_by_priority={p: n for p, n in session.execute(overdue)},
+    )
+
+
+def _turnaround(
+    session: Session, since: datetime, group: ColumnElement[Any] | Any
+) -> list[Turnaround]:
+    started = func.coalesce(Study.stable_at, T.created_at)
+    minutes = func.extract("epoch", T.finalized_at - started) / 60
+    query = (
+        select(
+            group,
+            func.count(),
+            func.percentile_cont(0.5).within_group(minutes),
+            func.percentile_cont(0.9).within_group(minutes),
+            func.count().filter(T.finalized_at > T.due_at),
+        )
+        .join(Study, Study.id == T.study_id)
+        .where(T.kind == TaskKind.PRIMARY.value, T.finalized_at >= since)
+        .group_by(group)
+        .order_by(group)
+    )
+    return [
+        Turnaround(
+            group=str(key),
+            finalized=count,
+            median_minutes=round(float(median), 1),
+            p90_minutes=round(float(p90), 1),
+            finalized_late=late,
+        )
+        for key, count, median, p90, late in session.execute(query)
+    ]
