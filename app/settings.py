@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -58,6 +59,23 @@ class Settings(BaseSettings):
     task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
     skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
+    sla_stat_hours: float = Field(default=1.0, gt=0, validation_alias="WORKLIST_SLA_STAT_HOURS")
+    sla_urgent_hours: float = Field(default=4.0, gt=0, validation_alias="WORKLIST_SLA_URGENT_HOURS")
+    sla_routine_hours: float = Field(
+        default=24.0, gt=0, validation_alias="WORKLIST_SLA_ROUTINE_HOURS"
+    )
+    sla_second_opinion_hours: float = Field(
+        default=72.0, gt=0, validation_alias="WORKLIST_SLA_SECOND_OPINION_HOURS"
+    )
+    fallback_subspecialty: str = Field(
+        default="GENERAL", validation_alias="WORKLIST_FALLBACK_SUBSPECIALTY"
+    )
+    shift_timezone: str = Field(default="UTC", validation_alias="WORKLIST_SHIFT_TIMEZONE")
+    assign_interval: float = Field(default=5.0, gt=0, validation_alias="WORKLIST_ASSIGN_INTERVAL")
+    escalate_interval: float = Field(
+        default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
+    )
+
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 
@@ -81,6 +99,15 @@ class Settings(BaseSettings):
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
         return self
+
+    @field_validator("shift_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
+        return value
 
     @field_validator("log_format")
     @classmethod

@@ -19,7 +19,20 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # identity
     ("GET", "/api/v1/me"): ANY_ROLE,
     # people and pools
+    ("POST", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists"): ADMIN,
+    ("GET", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("PATCH", "/api/v1/radiologists/{radiologist_id}"): ADMIN,
+    ("GET", "/api/v1/subspecialties"): ANY_ROLE,
+    ("POST", "/api/v1/subspecialties"): ADMIN,
     # rules
+    ("GET", "/api/v1/rules"): ADMIN,
+    ("PUT", "/api/v1/rules"): ADMIN,
+    ("GET", "/api/v1/rules/versions"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}"): ADMIN,
+    ("GET", "/api/v1/rules/versions/{version}/diff"): ADMIN,
+    ("POST", "/api/v1/rules/versions/{version}/restore"): ADMIN,
+    ("POST", "/api/v1/rules/dry-run"): ADMIN,
     # studies
     ("GET", "/api/v1/studies"): ANY_ROLE,
     ("GET", "/api/v1/studies/{study_uid}"): ANY_ROLE,
@@ -43,6 +56,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/events"): ANY_ROLE,
     ("GET", "/api/v1/metrics/concordance"): ADMIN,
     ("GET", "/api/v1/metrics/turnaround"): ADMIN,
+    ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     # audit and tokens
     ("GET", "/api/v1/audit"): ADMIN,
     ("GET", "/api/v1/audit/export"): ADMIN,

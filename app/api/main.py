@@ -9,12 +9,16 @@ from app.api.problems import document_problems, install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    eligibility,
     events,
     health,
     me,
     metrics,
+    radiologists,
     reports,
+    rules,
     studies,
+    subspecialties,
     tasks,
     tokens,
 )
@@ -37,7 +41,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
-    routers = (health, metrics, me, tasks, changes, events, studies, reports, tokens, audit)
+    routers = (health, metrics, me, radiologists, subspecialties, rules, eligibility)
+    routers += (tasks, changes, events, studies, reports, tokens, audit)
     for module in routers:
         app.include_router(module.router)
     return app

@@ -7,15 +7,33 @@ from app.classification.text import first_match, normalise, terms
 CT_KIND_TERMS = terms(
     [
         ("LOCALIZER", r"topogram|scout|surview|localizer|localiser|\bscano", "a localizer"),
-        ("OTHER", r"dose|report|screen|patient protocol|\bsave\b", "a dose report or screen capture"),
+        (
+            "OTHER",
+            r"dose|report|screen|patient protocol|\bsave\b",
+            "a dose report or screen capture",
+        ),
         ("PERFUSION", r"perf|\bcbf|\bcbv|\bmtt|tmax|\bttp", "CT perfusion"),
     ]
 )
 CT_NONCONTRAST_TERMS = terms(
-    [("CT_NONCONTRAST", r"\bvnc|virtual non|non ?con|noncontrast|\bwo\b|without|\bnc\b|\bpre\b|native|\bplain\b", "non-contrast")]
+    [
+        (
+            "CT_NONCONTRAST",
+            r"\bvnc|virtual non|non ?con|noncontrast|\bwo\b|without|\bnc\b|\bpre\b|native"
+            r"|\bplain\b",
+            "non-contrast",
+        )
+    ]
 )
 CT_ANGIO_TERMS = terms(
-    [("CT_ANGIO", r"\bcta|angio|ctpa|\bpe (study|protocol)|run ?off|\bcow\b|circle of willis|carotid|aort|bolus ?track", "angiographic")]
+    [
+        (
+            "CT_ANGIO",
+            r"\bcta|angio|ctpa|\bpe (study|protocol)|run ?off|\bcow\b|circle of willis|carotid"
+            r"|aort|bolus ?track",
+            "angiographic",
+        )
+    ]
 )
 CT_LATE_PHASE_TERMS = terms(
     [("CT_CONTRAST", r"venous|portal|\bpv\b|delay|nephro|excret|urogra|equilib", "an organ phase")]
@@ -40,12 +58,12 @@ def classify_ct(header: SeriesHeader) -> tuple[str, list[str]]:
     noncontrast = first_match(CT_NONCONTRAST_TERMS, series_text)
     if noncontrast is not None:
         return "CT_NONCONTRAST", [f"series description says {noncontrast.words}"]
-    agent = contrast_agent_given(header)
     post = first_match(CT_POST_TERMS, series_text) or first_match(CT_LATE_PHASE_TERMS, series_text)
-    if not agent and post is None:
-        return "CT_NONCONTRAST", ["no ContrastBolusAgent and no contrast in the description"]
-    evidence = "ContrastBolusAgent is set" if agent else f"series description says {post.words}"  # type: ignore[union-attr]
-    return _contrast_phase(header, series_text, evidence)
+    if contrast_agent_given(header):
+        return _contrast_phase(header, series_text, "ContrastBolusAgent is set")
+    if post is not None:
+        return _contrast_phase(header, series_text, f"series description says {post.words}")
+    return "CT_NONCONTRAST", ["no ContrastBolusAgent and no contrast in the description"]
 
 
 def _contrast_phase(header: SeriesHeader, series_text: str, evidence: str) -> tuple[str, list[str]]:

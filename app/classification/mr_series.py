@@ -1,5 +1,6 @@
 """MR sequence type: vendor names and ImageType first, then physics, then the description."""
 
+from app.classification.contrast import contrast_agent_given
 from app.classification.mr_names import (
     DESCRIPTION_KIND_TERMS,
     DESCRIPTION_WEIGHTING_TERMS,
@@ -12,17 +13,28 @@ from app.classification.text import Term, first_match, normalise
 # ImageType tokens that name what a derived or special series is, in priority order.
 IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset({"LOCALIZER"}), "LOCALIZER", "ImageType says LOCALIZER"),
-    (frozenset({"EADC", "EXP", "FA", "TENSOR", "COLFA"}), "OTHER", "ImageType marks eADC/FA/tensor"),
+    (
+        frozenset({"EADC", "EXP", "FA", "TENSOR", "COLFA"}),
+        "OTHER",
+        "ImageType marks eADC/FA/tensor",
+    ),
     (frozenset({"ADC"}), "ADC", "ImageType says ADC"),
     (frozenset({"TRACEW", "TRACE"}), "DWI", "ImageType says TRACEW (diffusion trace)"),
-    (frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}), "PERFUSION",
-     "ImageType marks a perfusion map"),
+    (
+        frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}),
+        "PERFUSION",
+        "ImageType marks a perfusion map",
+    ),
     (frozenset({"FAT", "FAT_ONLY", "F"}), "OTHER", "ImageType marks a Dixon fat-only image"),
-    (frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}), "OTHER", "ImageType marks a screen save"),
+    (
+        frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}),
+        "OTHER",
+        "ImageType marks a screen save",
+    ),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )
-# Kinds a description may name on its own only when the physics does not contradict it.
-GRADIENT_ECHO_KINDS = frozenset({"SWI", "MRA", "MRV", "PERFUSION", "DWI", "ADC"})
+# Kinds a description may name only when the tags do not show a spin-echo or IR acquisition.
+KINDS_NEEDING_GRE_OR_EPI = frozenset({"SWI", "MRA", "MRV", "PERFUSION", "DWI", "ADC"})
 CONFIDENT_FAMILIES = frozenset({"SE", "IR", "SSFP"})
 WEIGHTING_LABELS = frozenset({"T1", "T2"})
 FAMILIES = frozenset({"IR", "GRE", "SE", "SSFP", "EPI"})
@@ -72,7 +84,11 @@ def _special_kind(
     """Series types that are not a plain weighting: diffusion, SWI, angiography, perfusion…"""
     if vendor is not None and vendor.label not in FAMILIES and vendor.label not in WEIGHTING_LABELS:
         said = f"sequence name {_vendor_name(header)} is {vendor.words}"
-        if vendor.label == "DWI" and named_kind is not None and named_kind.label in {"ADC", "OTHER"}:
+        if (
+            vendor.label == "DWI"
+            and named_kind is not None
+            and named_kind.label in {"ADC", "OTHER"}
+        ):
             return named_kind.label, [said, f"description names {named_kind.words}"]
         return _venous_if_named(vendor.label, named_kind), [said]
     if header.diffusion_b_value is not None and header.diffusion_b_value > 0:
@@ -82,7 +98,7 @@ def _special_kind(
         return label, [f"AcquisitionContrast is {header.acquisition_contrast}"]
     if named_kind is None:
         return None
-    contradicted = named_kind.label in GRADIENT_ECHO_KINDS and family in CONFIDENT_FAMILIES
+    contradicted = named_kind.label in KINDS_NEEDING_GRE_OR_EPI and family in CONFIDENT_FAMILIES
     if contradicted:
         return None
     return named_kind.label, [f"description names {named_kind.words}"]
@@ -104,6 +120,8 @@ def _weighting(
     if physics is None:
         if named is not None:
             return named.label, [f"description says {named.words}; physics tags do not decide"]
+        if family == "EPI" and contrast_agent_given(header):
+            return "PERFUSION", ["gradient-echo EPI during a contrast bolus: DSC perfusion"]
         if family == "EPI":
             return "OTHER", ["gradient-echo EPI without diffusion or perfusion marks"]
         return "OTHER", ["neither physics tags nor the description name a weighting"]

@@ -1,8 +1,8 @@
 """Imaging plane from ImageOrientationPatient, with 3D and tri-plane localizer conventions."""
 
 from app.classification.series_header import SeriesHeader
-from app.classification.text import normalise, terms, first_match
-from app.classification.vocabulary import Plane
+from app.classification.text import first_match, normalise, terms
+from app.classification.vocabulary import PLANE_BY_NAME, Plane
 
 THIN_PARTITION_MM = 1.5
 PROJECTION_TOKENS = frozenset({"MIP", "MNIP", "MINIP", "VR", "VRT", "PROJECTION IMAGE", "VOLUME"})
@@ -33,8 +33,9 @@ def classify_plane(header: SeriesHeader, *, is_localizer: bool) -> tuple[Plane, 
         return _plane_from_orientation(header.image_orientation_patient)
     term = first_match(DESCRIPTION_PLANES, normalise(header.series_description))
     if term is not None:
-        plane: Plane = term.label  # type: ignore[assignment]
-        return plane, f"no ImageOrientationPatient; description says {term.words}"
+        return PLANE_BY_NAME[
+            term.label
+        ], f"no ImageOrientationPatient; description says {term.words}"
     return "unknown", "no ImageOrientationPatient and no plane in the description"
 
 

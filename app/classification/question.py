@@ -5,33 +5,41 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from app.classification.question_terms import (
-    ABBREVIATIONS,
-    CATEGORY_TERMS,
+from app.classification.icd10 import ICD10_CATEGORIES, ICD10_STAT_PREFIXES
+from app.classification.question_cues import (
     DEFICIT_TERMS,
-    FUZZY_VOCABULARY,
     HISTORY_CUES,
-    ICD10_CATEGORIES,
-    ICD10_STAT_PREFIXES,
-    MISSPELLINGS,
     NEGATION_CUES,
     NEURO_INTACT_TERMS,
     STAT_TERMS,
     URGENT_TERMS,
 )
+from app.classification.question_terms import (
+    ABBREVIATIONS,
+    CATEGORY_TERMS,
+    FUZZY_VOCABULARY,
+    MISSPELLINGS,
+)
 from app.classification.text import Term, first_match
-from app.classification.vocabulary import URGENCY_ORDER, Category, Urgency
+from app.classification.vocabulary import (
+    CATEGORY_BY_NAME,
+    URGENCY_BY_NAME,
+    URGENCY_ORDER,
+    Category,
+    Urgency,
+)
 
 _ABBREVIATION = re.compile(
     r"(?<![\w/])("
     + "|".join(re.escape(key) for key in sorted(ABBREVIATIONS, key=len, reverse=True))
     + r")(?![\w/])"
 )
-_WORD = re.compile(r"[a-z]{8,}")
+_WORD = re.compile(r"[a-z]{5,}")
 _CLAUSE_BREAK = re.compile(r"[.;,?!:()]| - |\bbut\b|\bhowever\b")
 _ICD10 = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
 NEGATION_REACH_WORDS = 5
 FUZZY_CUTOFF = 0.85
+FUZZY_MIN_LENGTH = 8  # shorter words are too easily "corrected" into another word
 ICD_CATEGORIES_LONGEST_FIRST = sorted(ICD10_CATEGORIES, key=lambda row: -len(row[0]))
 
 
@@ -58,11 +66,11 @@ def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassific
     for code in [*codes, *_ICD10.findall(text.upper())]:
         urgency = _apply_code(code.upper(), found, urgency, reasons)
     _add_trauma_deficit(clauses, found)
-    categories = tuple(sorted(found))
+    categories = tuple(CATEGORY_BY_NAME[name] for name in sorted(found))
     reasons = [found[category] for category in categories] + reasons
     if not categories:
         reasons.insert(0, "no routing category recognised in the question")
-    return QuestionClassification(categories, urgency, tuple(reasons))  # type: ignore[arg-type]
+    return QuestionClassification(categories, urgency, tuple(reasons))
 
 
 def spell_out(text: str) -> str:
@@ -75,6 +83,8 @@ def _correct_spelling(match: re.Match[str]) -> str:
     word = match.group(0)
     if word in MISSPELLINGS:
         return MISSPELLINGS[word]
+    if len(word) < FUZZY_MIN_LENGTH:
+        return word
     close = get_close_matches(word, FUZZY_VOCABULARY, n=1, cutoff=FUZZY_CUTOFF)
     return close[0] if close else word
 
@@ -101,7 +111,7 @@ def _clause_urgency(clause: str) -> tuple[Urgency, str]:
     for level, table in (("STAT", STAT_TERMS), ("URGENT", URGENT_TERMS)):
         cue = _live_cue(table, clause)
         if cue is not None and not (historical and level == "STAT"):
-            return level, f"{level}: the question mentions {cue.words}"  # type: ignore[return-value]
+            return URGENCY_BY_NAME[level], f"{level}: the question mentions {cue.words}"
     return "ROUTINE", ""
 
 

@@ -5,12 +5,12 @@ from typing import Any
 
 from app.classification.contrast import contrast_agent_given, mr_contrast
 from app.classification.ct import classify_ct
+from app.classification.mr_names import FAT_SAT_WORDS
 from app.classification.mr_series import classify_mr
 from app.classification.plane import classify_plane
 from app.classification.series_header import SeriesHeader
 from app.classification.text import first_match, normalise
-from app.classification.mr_names import FAT_SAT_WORDS
-from app.classification.vocabulary import Plane, Sequence
+from app.classification.vocabulary import SEQUENCE_BY_NAME, Plane, Sequence
 
 FAT_SAT_APPLIES: frozenset[str] = frozenset(
     {"T1", "T1_POST", "T2", "PD", "FLAIR", "STIR", "T2STAR_GRE"}
@@ -66,7 +66,8 @@ def classify_series(header: SeriesHeader) -> SeriesClassification:
         reasons = [f"modality {header.modality or 'missing'} is neither MR nor CT"]
     plane, plane_reason = classify_plane(header, is_localizer=label == "LOCALIZER")
     reasons.append(plane_reason)
-    return SeriesClassification(label, plane, fat_sat, contrast, tuple(reasons))  # type: ignore[arg-type]
+    sequence = SEQUENCE_BY_NAME[label]
+    return SeriesClassification(sequence, plane, fat_sat, contrast, tuple(reasons))
 
 
 def _fat_sat(header: SeriesHeader, label: str) -> tuple[bool | None, str]:

@@ -15,6 +15,12 @@ GE_DIFFUSION_B_VALUE = Tag(0x0043, 0x1039)
 SIEMENS_DIFFUSION_B_VALUE = Tag(0x0019, 0x100C)
 PHILIPS_SCANNING_TECHNIQUE = Tag(0x2001, 0x1020)
 PHILIPS_DIFFUSION_B_VALUE = Tag(0x2001, 0x1003)
+# Where enhanced MR objects keep the classic tags, when the name differs.
+FUNCTIONAL_GROUP_NAMES = {
+    "EchoTime": "EffectiveEchoTime",
+    "InversionTime": "InversionTimes",
+    "ImageType": "FrameType",
+}
 # GE stores b as a large offset plus the b value (e.g. 1000001000 for b=1000).
 GE_B_VALUE_OFFSET = 1_000_000_000
 
@@ -85,8 +91,7 @@ def header_from_dataset(ds: Dataset) -> SeriesHeader:
         body_part_examined=_text(ds, "BodyPartExamined"),
         series_number=_integer(_value(ds, "SeriesNumber")),
         sequence_name=_text(ds, "SequenceName"),
-        pulse_sequence_name=_text(ds, "PulseSequenceName")
-        or _text(ds, GE_PULSE_SEQUENCE_NAME),
+        pulse_sequence_name=_text(ds, "PulseSequenceName") or _text(ds, GE_PULSE_SEQUENCE_NAME),
         scanning_technique=_text(ds, PHILIPS_SCANNING_TECHNIQUE),
         scanning_sequence=_tokens(ds, "ScanningSequence"),
         sequence_variant=_tokens(ds, "SequenceVariant"),
@@ -112,12 +117,26 @@ def header_from_dataset(ds: Dataset) -> SeriesHeader:
 
 def _value(ds: Dataset, key: str | BaseTag) -> Any:
     element = ds.get(key)
+    if element is None and isinstance(key, str):
+        element = _first_frame_value(ds, FUNCTIONAL_GROUP_NAMES.get(key, key))
     if element is None:
         return None
     value = element.value if hasattr(element, "value") else element
     if isinstance(value, bytes):
         return value.decode("latin-1", errors="replace").strip("\x00 ")
     return value
+
+
+def _first_frame_value(ds: Dataset, keyword: str) -> Any:
+    """Enhanced (multi-frame) objects keep timing and geometry in functional group macros."""
+    for groups_keyword in ("SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence"):
+        groups = ds.get(groups_keyword)
+        if not groups:
+            continue
+        for macro in groups[0]:
+            if macro.VR == "SQ" and macro.value and keyword in macro.value[0]:
+                return macro.value[0].get(keyword)
+    return None
 
 
 def _text(ds: Dataset, key: str | BaseTag) -> str:

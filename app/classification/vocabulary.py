@@ -84,3 +84,9 @@ REGIONS: frozenset[str] = frozenset(get_args(Region))
 CATEGORIES: frozenset[str] = frozenset(get_args(Category))
 URGENCY_ORDER: tuple[Urgency, ...] = ("ROUTINE", "URGENT", "STAT")
 SPINE_REGIONS: frozenset[Region] = frozenset({"CSPINE", "TSPINE", "LSPINE", "SPINE"})
+
+# Look-ups from a plain string (a table label) to the typed vocabulary word.
+SEQUENCE_BY_NAME: dict[str, Sequence] = {name: name for name in get_args(Sequence)}
+PLANE_BY_NAME: dict[str, Plane] = {name: name for name in get_args(Plane)}
+CATEGORY_BY_NAME: dict[str, Category] = {name: name for name in get_args(Category)}
+URGENCY_BY_NAME: dict[str, Urgency] = {name: name for name in get_args(Urgency)}

@@ -2,6 +2,8 @@
 
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.jobs.runner import Job
+from app.routing.assigner import assign_waiting
+from app.routing.escalation import escalate_due
 from app.settings import Settings
 from app.studies.service import mark_settled_studies_stable
 from app.tasks.next_case import release_lapsed_leases
@@ -13,4 +15,6 @@ def all_jobs(settings: Settings) -> list[Job]:
     return [
         Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
         Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
+        Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
+        Job("escalate-by-sla", settings.escalate_interval, escalate_due),
     ]

@@ -8,12 +8,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from app.routing.classify import classify_study
+from app.routing.route import route_study
 from app.settings import Settings
 
 StableStudyStep = Callable[[Session, int, Settings], None]
 
 # In order: each step sees what the earlier ones wrote.
-STEPS: tuple[StableStudyStep, ...] = ()
+STEPS: tuple[StableStudyStep, ...] = (classify_study, route_study)
 
 
 def on_study_stable(session: Session, study_id: int, settings: Settings) -> None:

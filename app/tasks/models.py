@@ -71,6 +71,8 @@ class ReadingTask(Timestamps, Base):
     assigned_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finalized_at: Mapped[datetime | None]
+    # How much reading this task is (by modality): open workload sums it, not a plain count.
+    workload_weight: Mapped[float] = mapped_column(server_default="1.0")
 
 
 class TaskEvent(Base):

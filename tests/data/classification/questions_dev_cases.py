@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# fmt: off
 """Development referral cases: (modality, body_part, study_description, question,
 region, categories, subspecialty, urgency, contested). Labels written by hand."""
 

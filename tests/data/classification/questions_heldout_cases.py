@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# fmt: off
 """Held-out referral cases, written before any tuning and never tuned on.
 Same columns as questions_dev_cases.py."""
 

@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# fmt: off
 """Vendor protocol templates behind the labelled series sets (see README.md).
 
 Each row: key, vendor, region, header fields, expected labels, dev names, held-out names.

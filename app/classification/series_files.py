@@ -1,0 +1,61 @@
+"""Read the series headers of DICOM files and folders (header only, pixel data skipped)."""
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pydicom import dcmread
+from pydicom.errors import InvalidDicomError
+
+from app.classification.series_header import SeriesHeader, header_from_dataset
+
+ORIENTATION_DECIMALS = 2
+
+
+@dataclasses.dataclass
+class _SeriesSeen:
+    header: SeriesHeader
+    instance_number: int
+    orientations: set[tuple[float, ...]]
+
+
+def read_series_headers(paths: Iterable[Path]) -> tuple[list[SeriesHeader], list[str]]:
+    """One header per series (from its lowest-numbered instance) and the files skipped, why."""
+    seen: dict[str, _SeriesSeen] = {}
+    skipped: list[str] = []
+    for path in _files(paths):
+        try:
+            dataset = dcmread(path, stop_before_pixels=True)
+        except (InvalidDicomError, OSError, ValueError) as error:
+            skipped.append(f"{path}: not a readable DICOM file ({error})")
+            continue
+        header = header_from_dataset(dataset)
+        if not header.series_instance_uid:
+            skipped.append(f"{path}: no SeriesInstanceUID")
+            continue
+        _remember(seen, header, int(dataset.get("InstanceNumber") or 0))
+    headers = [
+        dataclasses.replace(entry.header, distinct_orientations=max(1, len(entry.orientations)))
+        for entry in seen.values()
+    ]
+    return sorted(headers, key=lambda h: (h.series_number or 0, h.series_instance_uid)), skipped
+
+
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(child for child in path.rglob("*") if child.is_file())
+        else:
+            yield path
+
+
+def _remember(seen: dict[str, _SeriesSeen], header: SeriesHeader, instance_number: int) -> None:
+    orientation = header.image_orientation_patient
+    rounded = {tuple(round(v, ORIENTATION_DECIMALS) for v in orientation)} if orientation else set()
+    entry = seen.get(header.series_instance_uid)
+    if entry is None:
+        seen[header.series_instance_uid] = _SeriesSeen(header, instance_number, rounded)
+        return
+    entry.orientations |= rounded
+    if instance_number < entry.instance_number:
+        entry.header, entry.instance_number = header, instance_number

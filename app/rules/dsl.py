@@ -1,0 +1,159 @@
+"""The routing rule DSL: an ordered rule set of `when` condition trees and `then` actions.
+
+Stored as JSON and validated here, so a bad rule is reported at its exact place
+(`rules.3.when.all.1.region.0`), never discovered while routing.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import time
+from importlib.resources import files
+from typing import Annotated, Any, Literal, Self, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from app.classification.vocabulary import Category, Region, Sequence, Urgency
+
+SubspecialtyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,31}$")]
+ModalityCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")]
+Keyword = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, to_lower=True)]
+Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
+WEEKDAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+T = TypeVar("T")
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors: a misspelt fact must not silently match everything."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class TimeWindow(StrictModel):
+    """Local clock window; `end` before `start` wraps past midnight (e.g. 18:00–07:00)."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        """Whether a local clock time falls in [start, end)."""
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+class Condition(StrictModel):
+    """One node of a `when` tree: exactly one fact test, or all/any/not of child nodes."""
+
+    all: list["Condition"] | None = Field(None, min_length=1)
+    any: list["Condition"] | None = Field(None, min_length=1)
+    not_: "Condition | None" = Field(None, alias="not")
+    modality: list[ModalityCode] | None = Field(None, min_length=1)
+    region: list[Region] | None = Field(None, min_length=1)
+    sequences_present: list[Sequence] | None = Field(None, min_length=1)
+    sequences_absent: list[Sequence] | None = Field(None, min_length=1)
+    categories_any: list[Category] | None = Field(None, min_length=1)
+    categories_all: list[Category] | None = Field(None, min_length=1)
+    keywords: list[Keyword] | None = Field(None, min_length=1)
+    urgency: list[Urgency] | None = Field(None, min_length=1)
+    source_ae: list[Name] | None = Field(None, min_length=1)
+    institution: list[Name] | None = Field(None, min_length=1)
+    time_between: TimeWindow | None = None
+    weekday: list[Weekday] | None = Field(None, min_length=1)
+    _fact: str = PrivateAttr("")
+
+    @model_validator(mode="after")
+    def names_exactly_one_fact(self) -> Self:
+        named = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(named) != 1:
+            shown = ", ".join(_public(name) for name in named) or "nothing"
+            raise ValueError(
+                f"a condition names exactly one fact or one of all/any/not; it names {shown}"
+            )
+        self._fact = named[0]
+        return self
+
+    @property
+    def fact(self) -> str:
+        """The field this node tests (`not_` for a negation)."""
+        return self._fact
+
+
+class Action(StrictModel):
+    """What a matching rule does with the study."""
+
+    subspecialty: SubspecialtyCode
+    priority: Urgency | None = None
+    second_opinion_required: bool = False
+    second_opinion_subspecialty: SubspecialtyCode | None = None
+    radiologist_id: int | str | None = None
+
+    @model_validator(mode="after")
+    def second_opinion_pool_needs_second_opinion(self) -> Self:
+        if self.second_opinion_subspecialty and not self.second_opinion_required:
+            raise ValueError(
+                "second_opinion_subspecialty is set but second_opinion_required is false"
+            )
+        return self
+
+
+class Rule(StrictModel):
+    """One ordered rule; a rule without `when` matches every study."""
+
+    id: RuleId
+    name: str = ""
+    enabled: bool = True
+    when: Condition | None = None
+    then: Action
+
+
+class RuleSet(StrictModel):
+    """An ordered list of rules; the first enabled match wins and the last rule is the default."""
+
+    rules: list[Rule] = Field(min_length=1)
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("rules")
+    @classmethod
+    def ends_with_default_and_ids_are_unique(cls, rules: list[Rule]) -> list[Rule]:
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(rules):
+            if rule.id in seen:
+                raise ValueError(f"rules.{index}.id: '{rule.id}' repeats rules.{seen[rule.id]}.id")
+            seen[rule.id] = index
+        last = len(rules) - 1
+        if rules[last].when is not None or not rules[last].enabled:
+            raise ValueError(
+                f"rules.{last}: the last rule must be an enabled default without 'when'"
+            )
+        return rules
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """Cache something derived from this immutable rule set, such as a compiled plan."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored JSON form (aliases such as `not`, unset fields left out)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _public(field_name: str) -> str:
+    return "not" if field_name == "not_" else field_name
+
+
+def load_default_rules() -> RuleSet:
+    """The rule set shipped with the service (the department split of issue 5)."""
+    text = files("app.rules").joinpath("default_rules.json").read_text(encoding="utf-8")
+    return RuleSet.model_validate(json.loads(text))

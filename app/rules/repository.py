@@ -1,0 +1,50 @@
+"""Every query on rule set versions."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from app.rules.models import RuleSetVersion
+
+
+def latest_number(session: Session) -> int | None:
+    number: int | None = session.scalar(select(func.max(RuleSetVersion.version)))
+    return number
+
+
+def latest(session: Session) -> RuleSetVersion | None:
+    query = select(RuleSetVersion).order_by(RuleSetVersion.version.desc()).limit(1)
+    return session.scalars(query).first()
+
+
+def get(session: Session, version: int) -> RuleSetVersion | None:
+    return session.get(RuleSetVersion, version)
+
+
+def list_all(session: Session) -> Sequence[RuleSetVersion]:
+    return session.scalars(select(RuleSetVersion).order_by(RuleSetVersion.version.desc())).all()
+
+
+def add_first(session: Session, rules: list[dict[str, Any]], author: str, comment: str) -> None:
+    """Insert version 1 unless another transaction already has."""
+    session.execute(
+        insert(RuleSetVersion)
+        .values(version=1, rules=rules, author=author, comment=comment)
+        .on_conflict_do_nothing(index_elements=[RuleSetVersion.version])
+    )
+
+
+def add_next(
+    session: Session, rules: list[dict[str, Any]], author: str, comment: str
+) -> RuleSetVersion:
+    """Insert the next version; concurrent saves queue on a lock instead of racing for a number."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('rule_set_versions'))"))
+    version = RuleSetVersion(
+        version=(latest_number(session) or 0) + 1, rules=rules, author=author, comment=comment
+    )
+    session.add(version)
+    session.flush()
+    return version

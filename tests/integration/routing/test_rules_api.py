@@ -1,0 +1,182 @@
+"""Rule set versions over the API: read, save, list, diff, restore, and what a save re-routes."""
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.rules.models import RuleSetVersion
+from app.settings import Settings
+from app.studies.on_stable import on_study_stable
+from app.tasks.models import ReadingTask
+from app.vocabulary import TaskState
+from tests.support.factories import make_radiologist, make_series, make_study
+
+BRAIN_TO_BODY = {
+    "id": "brain-to-body",
+    "when": {"region": ["BRAIN"]},
+    "then": {"subspecialty": "BODY"},
+}
+
+
+def _current(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    response = client.get("/api/v1/rules", headers=headers)
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _with_first_rule(rules: list[dict[str, Any]], rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return [rule, *copy.deepcopy(rules)]
+
+
+def _version_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(RuleSetVersion)) or 0
+
+
+def test_first_read_gives_the_shipped_rules_as_version_1(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    current = _current(client, admin_headers)
+
+    assert current["version"] == 1
+    assert current["rules"][-1].get("when") is None
+    assert {"author", "comment", "created_at"} <= set(current)
+
+
+def test_put_saves_version_2_and_audits_it(
+    client: TestClient, admin_headers: dict[str, str], session: Session
+) -> None:
+    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
+
+    saved = client.put(
+        "/api/v1/rules", json={"rules": rules, "comment": "brain to body"}, headers=admin_headers
+    )
+
+    assert saved.status_code == 201
+    assert (saved.json()["version"], saved.json()["comment"]) == (2, "brain to body")
+    assert _current(client, admin_headers)["rules"][0]["id"] == "brain-to-body"
+    audited = session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.object_type == "rule_set")
+    ).all()
+    assert audited == ["2"]
+
+
+def test_versions_list_read_diff_and_restore(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    original = _current(client, admin_headers)["rules"]
+    client.put(
+        "/api/v1/rules",
+        json={"rules": _with_first_rule(original, BRAIN_TO_BODY)},
+        headers=admin_headers,
+    )
+
+    versions = client.get("/api/v1/rules/versions", headers=admin_headers).json()
+    diff = client.get("/api/v1/rules/versions/2/diff", headers=admin_headers).json()
+    restored = client.post("/api/v1/rules/versions/1/restore", headers=admin_headers)
+
+    assert [version["version"] for version in versions] == [2, 1]
+    assert (diff["added"], diff["removed"], diff["changed"]) == (["brain-to-body"], [], [])
+    assert restored.status_code == 201
+    assert restored.json()["version"] == 3
+    assert restored.json()["rules"] == original
+    assert client.get("/api/v1/rules/versions/1", headers=admin_headers).json()["rules"] == original
+    assert client.get("/api/v1/rules/versions/9", headers=admin_headers).status_code == 404
+
+
+def test_invalid_rule_set_is_422_at_the_exact_place_and_changes_nothing(
+    client: TestClient, admin_headers: dict[str, str], session: Session
+) -> None:
+    rules = _current(client, admin_headers)["rules"]
+    misspelt = _with_first_rule(
+        rules,
+        {"id": "bad", "when": {"all": [{"regoin": ["BRAIN"]}]}, "then": {"subspecialty": "BODY"}},
+    )
+
+    response = client.put("/api/v1/rules", json={"rules": misspelt}, headers=admin_headers)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    locations = [error["loc"] for error in response.json()["errors"]]
+    assert ["body", "rules", 0, "when", "all", 0, "regoin"] in locations
+    assert _version_count(session) == 1
+
+
+def test_unknown_pool_is_422_naming_the_rule_field(
+    client: TestClient, admin_headers: dict[str, str], session: Session
+) -> None:
+    rules = _with_first_rule(
+        _current(client, admin_headers)["rules"],
+        {"id": "to-nowhere", "when": {"region": ["BRAIN"]}, "then": {"subspecialty": "NOWHERE"}},
+    )
+
+    response = client.put("/api/v1/rules", json={"rules": rules}, headers=admin_headers)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "rules", 0, "then", "subspecialty"]
+    assert response.json()["detail"].startswith("body.rules.0.then.subspecialty")
+    assert _version_count(session) == 1
+
+
+def test_new_version_reroutes_only_unassigned_tasks(
+    client: TestClient,
+    admin_headers: dict[str, str],
+    session: Session,
+    settings: Settings,
+) -> None:
+    make_radiologist(session, subspecialties=("NEURO",), max_open_tasks=1)
+    studies = [_stable_brain_study(session) for _ in range(2)]
+    for study_id in studies:
+        on_study_stable(session, study_id, settings)
+    session.commit()
+    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
+
+    client.put("/api/v1/rules", json={"rules": rules}, headers=admin_headers)
+
+    session.expire_all()
+    tasks = session.scalars(select(ReadingTask).order_by(ReadingTask.id)).all()
+    assert [(task.state, task.subspecialty, task.rule_version) for task in tasks] == [
+        (TaskState.ASSIGNED.value, "NEURO", 1),
+        (TaskState.UNASSIGNED.value, "BODY", 2),
+    ]
+
+
+def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
+    client: TestClient,
+    admin_headers: dict[str, str],
+    session: Session,
+    settings: Settings,
+) -> None:
+    for _ in range(3):
+        on_study_stable(session, _stable_brain_study(session), settings)
+    session.commit()
+    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
+
+    response = client.post(
+        "/api/v1/rules/dry-run", json={"rules": rules, "last": 2}, headers=admin_headers
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["studies"], body["changed"]) == (2, 2)
+    sample = body["samples"][0]
+    assert (sample["from"]["subspecialty"], sample["to"]["subspecialty"]) == ("NEURO", "BODY")
+    assert sample["rule"] == "brain-to-body"
+    assert _version_count(session) == 1
+
+
+def _stable_brain_study(session: Session) -> int:
+    study = make_study(
+        session,
+        study_description="MRI BRAIN",
+        body_part_examined="BRAIN",
+        clinical_question="headache",
+        stable_at=datetime.now(UTC),
+    )
+    make_series(session, study, series_description="AX T2")
+    return study.id

@@ -1,0 +1,29 @@
+"""Due times by priority and workload weights by modality."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.routing.sla import due_at, workload_weight
+from app.settings import Settings
+
+START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("priority", "second_opinion", "hours"),
+    [("STAT", False, 1), ("URGENT", False, 4), ("ROUTINE", False, 24), ("ROUTINE", True, 72)],
+)
+def test_default_service_levels(priority: str, second_opinion: bool, hours: int) -> None:
+    due = due_at(Settings(), priority, START, second_opinion=second_opinion)
+    assert due == START + timedelta(hours=hours)
+
+
+def test_service_levels_are_configurable() -> None:
+    settings = Settings(WORKLIST_SLA_STAT_HOURS=0.5)
+    assert due_at(settings, "STAT", START) == START + timedelta(minutes=30)
+
+
+def test_the_heaviest_modality_sets_the_weight() -> None:
+    assert workload_weight(["CR", "MR"]) == 2.0
+    assert workload_weight([]) == workload_weight(["XX"]) == 1.0
