@@ -41,8 +41,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
-    routers = (health, metrics, me, radiologists, subspecialties, rules, eligibility)
-    routers += (tasks, changes, events, studies, reports, tokens, audit)
-    for module in routers:
+    for module in (
+        *(health, metrics, me, radiologists, subspecialties, rules, eligibility),
+        *(tasks, changes, events, studies, reports, tokens, audit),
+    ):
         app.include_router(module.router)
     return app
