@@ -12,7 +12,7 @@ import pytest
 
 from app.api.access import PUBLIC_ROUTES, allowed_roles
 from app.vocabulary import Role
-from tests.integration.security.conftest import Operation, operations
+from tests.integration.security.conftest import EVENT_STREAM, Operation, operations
 
 UNKNOWN_ID = 987654
 UNKNOWN_UID = "1.2.826.0.1.3680043.10.987654"
@@ -42,7 +42,7 @@ def _request(client: httpx.Client, operation: Operation, token: str | None) -> h
     with client.stream(
         operation.method, _fill_path(operation), params=query, headers=headers
     ) as response:
-        if not operation.streams_events:
+        if not response.headers.get("content-type", "").startswith(EVENT_STREAM):
             response.read()
         return response
 
