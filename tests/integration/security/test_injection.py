@@ -88,9 +88,7 @@ def test_text_filters_match_injection_strings_literally(
         for payload in PAYLOADS:
             response = client.get(path, params={name: payload}, headers=admin_headers)
             both_listed = response.status_code == plain.status_code == 200
-            if response.status_code >= 500 or (
-                both_listed and _listed(response) != _listed(plain)
-            ):
+            if response.status_code >= 500 or (both_listed and _listed(response) != _listed(plain)):
                 wrong.append(f"GET {path}?{name}={payload!r}: {response.status_code}")
     assert wrong == []
     session.expire_all()
