@@ -13,7 +13,7 @@ from typing import Any
 from pydicom import Dataset
 from pynetdicom import evt
 from pynetdicom.events import EventHandlerType
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
@@ -91,6 +91,7 @@ class IngestHandlers:
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
+        linked = False
         try:
             linked = storage.file_durably(received_file, self.storage_dir, relative)
             with session_scope(self.database_url) as session:
@@ -103,6 +104,14 @@ class IngestHandlers:
                 # A known SOP Instance UID under other study or series UIDs: the original stays
                 # the only copy, so no file is left behind without a row.
                 (self.storage_dir / relative).unlink(missing_ok=True)
+        except DataError as error:
+            # The database refuses a header value (a NUL in text, a number out of range): the
+            # sender's fault, so a failure status and quarantine, never a retry or a stray file.
+            self.known_series.forget(uids)
+            if linked:
+                (self.storage_dir / relative).unlink(missing_ok=True)
+            reason = f"cannot store a header value: {type(error.orig).__name__}"
+            return self._quarantine(received_file, reason)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(
