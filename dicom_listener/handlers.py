@@ -19,10 +19,15 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.db.session import session_scope
-from app.studies.records import Receipt
-from app.studies.service import file_instance, file_instance_of_series
+from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
+from app.studies.service import (
+    file_instance_of_series,
+    note_distinct_orientations,
+    record_parents,
+)
 from dicom_listener import metrics, storage
-from dicom_listener.known_series import KnownSeries
+from dicom_listener.database import run_single_statement
+from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import UnusableDataset, identify, read_header, received_instance
 
 logger = logging.getLogger(__name__)
@@ -44,11 +49,14 @@ class AssociationTally:
 class IngestHandlers:
     """The listener's event handlers, bound to one database and one storage folder."""
 
-    def __init__(self, database_url: str, storage_dir: Path, quarantine_dir: Path) -> None:
+    def __init__(
+        self, database_url: str, storage_dir: Path, quarantine_dir: Path, touch_interval: float
+    ) -> None:
         self.database_url = database_url
         self.storage_dir = storage_dir
         self.quarantine_dir = quarantine_dir
         self.known_series = KnownSeries()
+        self.touches = TouchSchedule(touch_interval)
         self._tallies: dict[int, AssociationTally] = {}
         self._lock = threading.Lock()
 
@@ -94,24 +102,18 @@ class IngestHandlers:
         linked = False
         try:
             linked = storage.file_durably(received_file, self.storage_dir, relative)
-            with session_scope(self.database_url) as session:
-                if parents is None:
-                    assert received is not None
-                    parents, added = file_instance(session, received, receipt)
-                else:
-                    added = file_instance_of_series(session, parents, identified.instance, receipt)
+            if received is not None:
+                parents, added = self._file_with_parents(received, receipt)
+            else:
+                assert parents is not None
+                added = self._file_in_known_series(parents, identified, receipt)
             if linked and not added:
                 # A known SOP Instance UID under other study or series UIDs: the original stays
                 # the only copy, so no file is left behind without a row.
                 (self.storage_dir / relative).unlink(missing_ok=True)
         except DataError as error:
-            # The database refuses a header value (a NUL in text, a number out of range): the
-            # sender's fault, so a failure status and quarantine, never a retry or a stray file.
             self.known_series.forget(uids)
-            if linked:
-                (self.storage_dir / relative).unlink(missing_ok=True)
-            reason = f"cannot store a header value: {type(error.orig).__name__}"
-            return self._quarantine(received_file, reason)
+            return self._refuse_value(received_file, relative if linked else None, error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(
@@ -122,9 +124,46 @@ class IngestHandlers:
                 },
             )
             return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
-        self.known_series.remember(uids, parents)
+        self.known_series.remember(uids, parents, identified.orientation)
         self._count(tally, added, size)
         return SUCCESS
+
+    def _file_with_parents(
+        self, received: ReceivedInstance, receipt: Receipt
+    ) -> tuple[SeriesKey, bool]:
+        """The first instance of a series here: study, series and instance in one transaction."""
+        with session_scope(self.database_url) as session:
+            parents = record_parents(session, received, receipt)
+            touch = self.touches.due(parents.study_id)
+            added = file_instance_of_series(session, parents, received.instance, receipt, touch)
+        return parents, added
+
+    def _file_in_known_series(
+        self, parents: SeriesKey, identified: IdentifiedInstance, receipt: Receipt
+    ) -> bool:
+        touch = self.touches.due(parents.study_id)
+        instance = identified.instance
+        added = run_single_statement(
+            self.database_url,
+            lambda session: file_instance_of_series(session, parents, instance, receipt, touch),
+        )
+        uids = identified.study_instance_uid, identified.series_instance_uid
+        planes = self.known_series.note_orientation(uids, identified.orientation)
+        if added and planes:
+            run_single_statement(
+                self.database_url,
+                lambda session: note_distinct_orientations(session, parents.series_id, planes),
+            )
+        return added
+
+    def _refuse_value(self, received_file: Path, filed: str | None, error: DataError) -> Dataset:
+        """The database refuses a header value (a NUL in text, a number out of range): the
+        sender's fault, so a failure status and quarantine, never a retry or a stray file."""
+        if filed is not None:
+            (self.storage_dir / filed).unlink(missing_ok=True)
+        return self._quarantine(
+            received_file, f"cannot store a header value: {type(error.orig).__name__}"
+        )
 
     def _quarantine(self, received_file: Path, reason: str) -> Dataset:
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)

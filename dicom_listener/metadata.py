@@ -64,7 +64,10 @@ def identify(ds: Dataset) -> IdentifiedInstance:
     """The UIDs and instance facts alone: all an instance of a known series needs."""
     try:
         return IdentifiedInstance(
-            _uid(ds, "StudyInstanceUID"), _uid(ds, "SeriesInstanceUID"), _instance_facts(ds)
+            _uid(ds, "StudyInstanceUID"),
+            _uid(ds, "SeriesInstanceUID"),
+            _instance_facts(ds),
+            _orientation(ds),
         )
     except UnusableDataset:
         raise
@@ -194,6 +197,15 @@ def _uid(ds: Dataset, keyword: str) -> str:
     if value is None or len(value) > 64 or not _UID.fullmatch(value):
         raise UnusableDataset(f"missing or invalid {keyword}")
     return value
+
+
+def _orientation(ds: Dataset) -> tuple[float, ...] | None:
+    """Image orientation rounded as the classifier counts distinct planes."""
+    value = ds.get("ImageOrientationPatient")
+    try:
+        return tuple(round(float(item), 2) for item in value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _integer(ds: Dataset, keyword: str) -> int | None:

@@ -1,5 +1,6 @@
 """Realistic sample studies built with pydicom, for `worklist demo`, the tests and the bench."""
 
+import copy
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -154,8 +155,7 @@ def _set(ds: Dataset, keyword: str, value: object) -> None:
 
 
 def _series_level(study: Dataset, spec: SeriesSpec, number: int) -> Dataset:
-    ds = Dataset()
-    ds.update(study)
+    ds = copy.deepcopy(study)
     ds.SeriesInstanceUID = generate_uid()
     ds.SeriesNumber = number
     ds.SeriesDescription = spec.description
@@ -168,8 +168,7 @@ def _series_level(study: Dataset, spec: SeriesSpec, number: int) -> Dataset:
 
 def _instance(series: Dataset, modality: str, spec: SeriesSpec, index: int, matrix: int) -> Dataset:
     sop_class = MRImageStorage if modality == "MR" else CTImageStorage
-    ds = Dataset()
-    ds.update(series)
+    ds = copy.deepcopy(series)  # each instance owns its elements
     ds.file_meta = FileMetaDataset()
     ds.file_meta.MediaStorageSOPClassUID = sop_class
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian

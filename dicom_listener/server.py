@@ -118,7 +118,11 @@ def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociation
     _config.STORE_RECV_CHUNKED_DATASET = True
     storage.prepare(settings.storage_dir, settings.quarantine_dir)
     tempfile.tempdir = str(storage.incoming_dir(settings.storage_dir))
-    handlers = IngestHandlers(database_url, settings.storage_dir, settings.quarantine_dir)
+    # Often enough that no study looks quiet while it arrives; rarely enough to spare its row lock.
+    touch_interval = min(1.0, settings.stable_after / 4)
+    handlers = IngestHandlers(
+        database_url, settings.storage_dir, settings.quarantine_dir, touch_interval
+    )
     server = build_ae(settings).make_server(
         (settings.dicom_host, settings.dicom_port),
         ssl_context=tls_context(settings),

@@ -50,6 +50,7 @@ class IdentifiedInstance:
     study_instance_uid: str
     series_instance_uid: str
     instance: InstanceFacts
+    orientation: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,9 @@ ON CONFLICT (series_instance_uid) DO UPDATE
 RETURNING study_id, id AS series_id
 """).bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
 
-# The instance row, and the counts it changes, unless its SOP Instance UID is already known.
+# The instance row unless its SOP Instance UID is known, in one statement (one round trip, its
+# own transaction under autocommit). With :touch, the study's and series' counts, counting the
+# new row, and the study's reception time are brought up to date in the same statement.
 _ADD_INSTANCE = text("""
 WITH added AS (
     INSERT INTO instances (
@@ -64,19 +66,46 @@ WITH added AS (
         :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
         :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
     ON CONFLICT (sop_instance_uid) DO NOTHING
-    RETURNING 1
+    RETURNING series_id
+), counts AS (
+    SELECT series_id, count(*) AS n
+    FROM (SELECT series_id FROM instances WHERE study_id = :study_id
+          UNION ALL SELECT series_id FROM added) AS study_rows
+    WHERE CAST(:touch AS boolean) AND EXISTS (SELECT FROM added)
+    GROUP BY series_id
 ), counted_series AS (
-    UPDATE series SET instance_count = instance_count + 1, updated_at = now()
-    WHERE id = :series_id AND EXISTS (SELECT FROM added)
+    UPDATE series SET instance_count = counts.n, updated_at = now()
+    FROM counts WHERE series.id = counts.series_id AND series.instance_count <> counts.n
+), touched_study AS (
+    UPDATE studies SET
+        instance_count = (SELECT sum(n) FROM counts),
+        last_received_at = GREATEST(last_received_at, :received_at),
+        changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
+                                       ELSE :received_at END,
+        updated_at = now()
+    WHERE id = :study_id AND EXISTS (SELECT FROM counts)
+)
+SELECT count(*) AS added FROM added
+""")
+
+_RAISE_DISTINCT_ORIENTATIONS = text("""
+UPDATE series SET header = jsonb_set(
+    header, '{distinct_orientations}',
+    to_jsonb(GREATEST(COALESCE((header->>'distinct_orientations')::int, 1), CAST(:count AS int))))
+WHERE id = :series_id
+""")
+
+_REFRESH_COUNTS = text("""
+WITH counted_series AS (
+    UPDATE series SET instance_count = counts.n, updated_at = now()
+    FROM (SELECT series_id, count(*) AS n FROM instances
+          WHERE study_id = :study_id GROUP BY series_id) AS counts
+    WHERE series.id = counts.series_id AND series.instance_count <> counts.n
 )
 UPDATE studies SET
-    instance_count = instance_count + 1,
-    last_received_at = GREATEST(last_received_at, :received_at),
-    changed_after_stable_at = CASE WHEN stable_at IS NULL THEN changed_after_stable_at
-                                   ELSE :received_at END,
+    instance_count = (SELECT count(*) FROM instances WHERE study_id = :study_id),
     updated_at = now()
-WHERE id = :study_id AND EXISTS (SELECT FROM added)
-RETURNING id
+WHERE id = :study_id
 """)
 
 
@@ -115,9 +144,9 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
 
 
 def add_instance(
-    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
 ) -> bool:
-    """Add the instance row and count it; False when its SOP Instance UID was already known."""
+    """Add the instance row (and with `touch`, update the study); False if it was known."""
     parameters = {
         "study_id": parents.study_id,
         "series_id": parents.series_id,
@@ -129,8 +158,18 @@ def add_instance(
         "size_bytes": receipt.size_bytes,
         "source_ae_title": receipt.source_ae_title,
         "received_at": receipt.received_at,
+        "touch": touch,
     }
-    return session.execute(_ADD_INSTANCE, parameters).first() is not None
+    return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
+
+
+def refresh_counts(session: Session, study_id: int) -> None:
+    """Recount the study's and its series' instances from the rows."""
+    session.execute(_REFRESH_COUNTS, {"study_id": study_id})
+
+
+def raise_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+    session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
 
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
@@ -143,10 +182,19 @@ def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[s
 
 
 def claim_settled_studies(session: Session, settled_before: datetime, limit: int) -> list[int]:
-    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped."""
+    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped.
+
+    `last_received_at` may trail the newest instance by a moment (the listener updates it at
+    most every second per study), so the instances themselves have the last word.
+    """
+    newer_instance = (
+        select(Instance.id)
+        .where(Instance.study_id == Study.id, Instance.received_at >= settled_before)
+        .exists()
+    )
     query = (
         select(Study.id)
-        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before)
+        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before, ~newer_instance)
         .order_by(Study.last_received_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -20,14 +20,30 @@ def file_instance(
 ) -> tuple[SeriesKey, bool]:
     """Record a stored instance with its study and series; False for a re-sent one."""
     parents = repository.record_parents(session, received, receipt)
-    return parents, repository.add_instance(session, parents, received.instance, receipt)
+    added = file_instance_of_series(session, parents, received.instance, receipt, touch=True)
+    return parents, added
+
+
+def record_parents(session: Session, received: ReceivedInstance, receipt: Receipt) -> SeriesKey:
+    """Create or complete the study and series an instance belongs to."""
+    return repository.record_parents(session, received, receipt)
 
 
 def file_instance_of_series(
-    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt
+    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
 ) -> bool:
-    """Record a stored instance of a series already recorded; False for a re-sent one."""
-    return repository.add_instance(session, parents, instance, receipt)
+    """Record a stored instance of a recorded series; False for a re-sent one.
+
+    With `touch`, the study's reception time and counts are brought up to date too. Callers
+    touch at most about once a second per study: concurrent senders of one study would
+    otherwise queue on its row lock. The stability sweep brings every count up to date.
+    """
+    return repository.add_instance(session, parents, instance, receipt, touch)
+
+
+def note_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+    """Raise the series header's count of image planes (a three-plane localizer shows 3)."""
+    repository.raise_distinct_orientations(session, series_id, count)
 
 
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
@@ -46,6 +62,7 @@ def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
     for study_id in repository.claim_settled_studies(session, settled_before, SWEEP_BATCH):
         try:
             with session.begin_nested():
+                repository.refresh_counts(session, study_id)
                 on_study_stable(session, study_id, settings)
                 repository.mark_stable(session, study_id, now)
         except Exception:

@@ -14,7 +14,12 @@ import pytest
 from pydicom import Dataset
 from pynetdicom import AE
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
+from sqlalchemy import select
 
+from app.audit.models import AuditEvent
+from app.db.session import session_scope
+from app.jobs.registry import all_jobs
+from app.jobs.runner import run_once
 from app.settings import Settings
 from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
@@ -54,6 +59,25 @@ def send(tmp_path: Path, listener: Settings) -> SendDatasets:
         return send_files(files, destination)
 
     return send_datasets
+
+
+def audit_rows(database_url: str, action: str, count: int = 1) -> list[AuditEvent]:
+    """The `action` audit rows, once `count` are there: the listener writes them after the peer
+    has seen the association end."""
+    deadline = time.monotonic() + 30
+    while True:
+        with session_scope(database_url) as session:
+            rows = list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        if len(rows) >= count or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.05)
+
+
+def settle(settings: Settings, database_url: str) -> int | None:
+    """Wait out `stable_after` and run the stability sweep once; how many studies it marked."""
+    time.sleep(settings.stable_after + 0.1)
+    (job,) = [job for job in all_jobs(settings) if job.name == "stability-sweep"]
+    return run_once(job, database_url, settings)
 
 
 @contextmanager

@@ -9,12 +9,11 @@ from pynetdicom.sop_class import MRImageStorage, Verification  # type: ignore[at
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.settings import Settings
 from app.studies.models import Study
 from dicom_listener.samples import KNEE_MR, study_datasets
 from dicom_listener.server import start_acceptor
-from tests.integration.listener.conftest import SendDatasets
+from tests.integration.listener.conftest import SendDatasets, audit_rows
 
 
 @pytest.fixture
@@ -24,13 +23,13 @@ def only_pacs(listener_settings: Settings) -> Settings:
 
 
 def test_unknown_calling_ae_is_rejected_and_audited(
-    only_pacs: Settings, send: SendDatasets, session: Session
+    only_pacs: Settings, send: SendDatasets, database_url: str
 ) -> None:
     assert send(list(study_datasets(KNEE_MR))[:1], calling_ae="INTRUDER") == Counter(
         {"not sent": 1}
     )
     assert send(list(study_datasets(KNEE_MR))[:1], calling_ae="PACS") == Counter({"0x0000": 1})
-    alert = session.scalars(select(AuditEvent).where(AuditEvent.action == "SecurityAlert")).one()
+    (alert,) = audit_rows(database_url, "SecurityAlert")
     assert alert.actor == "ae:INTRUDER"
 
 

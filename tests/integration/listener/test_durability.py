@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydicom.uid import ExplicitVRLittleEndian
 from pynetdicom import AE
 from pynetdicom.sop_class import MRImageStorage  # type: ignore[attr-defined]
 from sqlalchemy import func, select, text
@@ -49,7 +50,7 @@ def test_database_outage_answers_a700_and_a_resend_completes_the_study(
     server = start_acceptor(listener_settings, url)
     try:
         ae = AE(ae_title="MODALITY")
-        ae.add_requested_context(MRImageStorage)
+        ae.add_requested_context(MRImageStorage, ExplicitVRLittleEndian)
         assoc = ae.associate("127.0.0.1", listener_settings.dicom_port, ae_title="WORKLIST")
         before = [assoc.send_c_store(path).Status for path in files[:10]]
         stop_embedded_postgres(pgdata)

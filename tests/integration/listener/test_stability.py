@@ -1,4 +1,3 @@
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from app.studies import on_stable
 from app.studies.models import Study
 from app.studies.repository import claim_settled_studies
 from dicom_listener.samples import KNEE_MR, study_datasets
-from tests.integration.listener.conftest import SendDatasets
+from tests.integration.listener.conftest import SendDatasets, settle
 
 
 @pytest.fixture
@@ -41,9 +40,7 @@ def test_quiet_study_becomes_stable_once_and_sets_off_the_hook(
     send(datasets[:3])
     assert _sweep(listener, database_url) == 0
 
-    time.sleep(listener.stable_after + 0.1)
-
-    assert _sweep(listener, database_url) == 1
+    assert settle(listener, database_url) == 1
     assert _sweep(listener, database_url) == 0
     study = _study(database_url)
     assert stable_calls == [study.id]
@@ -56,8 +53,7 @@ def test_instance_after_stability_updates_the_study_and_says_so(
 ) -> None:
     datasets = list(study_datasets(KNEE_MR))
     send(datasets[:3])
-    time.sleep(listener.stable_after + 0.1)
-    _sweep(listener, database_url)
+    settle(listener, database_url)
 
     send(datasets[3:4])
 

@@ -4,20 +4,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.classification.series_header import SeriesHeader
 from app.settings import Settings
 from app.studies.models import Instance, Series, Study
-from dicom_listener.samples import CERVICAL_SPINE_MR, KNEE_MR, study_datasets
-from tests.integration.listener.conftest import SendDatasets
+from dicom_listener.samples import AX, CERVICAL_SPINE_MR, COR, KNEE_MR, SAG, study_datasets
+from tests.integration.listener.conftest import SendDatasets, audit_rows, settle
 
 
 def test_multi_series_mr_is_stored_with_its_metadata(
-    send: SendDatasets, listener: Settings, session: Session
+    send: SendDatasets, listener: Settings, database_url: str, session: Session
 ) -> None:
     datasets = list(study_datasets(CERVICAL_SPINE_MR))
 
     assert send(datasets) == Counter({"0x0000": len(datasets)})
+    settle(listener, database_url)
 
     study = session.scalars(select(Study)).one()
     assert study.instance_count == len(datasets)
@@ -83,13 +83,12 @@ def test_next_association_after_a_refusal_works(send: SendDatasets, session: Ses
 
 
 def test_each_association_leaves_one_audit_row_with_its_counts(
-    send: SendDatasets, session: Session
+    send: SendDatasets, database_url: str
 ) -> None:
     datasets = list(study_datasets(KNEE_MR))[:5]
     send(datasets)
 
-    event = session.scalars(select(AuditEvent)).one()
-    assert event.action == "DICOMInstancesTransferred"
+    (event,) = audit_rows(database_url, "DICOMInstancesTransferred")
     assert event.actor == "ae:MODALITY"
     assert event.details["stored"] == 5
 
@@ -105,3 +104,16 @@ def test_character_sets_are_decoded(send: SendDatasets, session: Session) -> Non
 
     names = set(session.scalars(select(Study.patient_name)))
     assert names == {"Müller^Jürgen", "Yamada^Tarou=山田^太郎"}
+
+
+def test_three_plane_localizer_counts_its_orientations(
+    send: SendDatasets, session: Session
+) -> None:
+    datasets = list(study_datasets(KNEE_MR))[:3]
+    for dataset, orientation in zip(datasets, (SAG, COR, AX), strict=True):
+        dataset.ImageOrientationPatient = list(orientation)
+
+    assert send(datasets) == Counter({"0x0000": 3})
+
+    header = SeriesHeader.from_json(session.scalars(select(Series.header)).one())
+    assert header.distinct_orientations == 3

@@ -62,9 +62,9 @@ def door(settings: Settings, database_url: str) -> Iterator[Settings]:
 @pytest.fixture
 def raw_sending() -> Iterator[None]:
     """C-STORE sends a file's bytes as they are, instead of decoding and re-encoding them."""
-    _config.STORE_SEND_CHUNKED_DATASET = True
+    chunked, _config.STORE_SEND_CHUNKED_DATASET = _config.STORE_SEND_CHUNKED_DATASET, True
     yield
-    _config.STORE_SEND_CHUNKED_DATASET = False
+    _config.STORE_SEND_CHUNKED_DATASET = chunked
 
 
 def _file_bytes(dataset: Dataset) -> tuple[bytes, int]:

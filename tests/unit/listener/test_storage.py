@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from app.studies.records import SeriesKey
+from dicom_listener import storage
+from dicom_listener.known_series import KnownSeries, TouchSchedule
+
+
+def test_filing_links_the_file_and_never_replaces_an_original(tmp_path: Path) -> None:
+    storage_dir = tmp_path / "storage"
+    first, second = tmp_path / "first.dcm", tmp_path / "second.dcm"
+    first.write_bytes(b"original")
+    second.write_bytes(b"re-sent")
+    relative = storage.relative_path("1.2", "1.2.3", "1.2.3.4")
+
+    assert storage.file_durably(first, storage_dir, relative)
+    assert not storage.file_durably(second, storage_dir, relative)
+    assert (storage_dir / "1.2/1.2.3/1.2.3.4.dcm").read_bytes() == b"original"
+
+
+def test_quarantine_keeps_bytes_and_reason(tmp_path: Path) -> None:
+    received = tmp_path / "received.dcm"
+    received.write_bytes(b"garbage")
+    kept = storage.quarantine(received, tmp_path / "quarantine", "cannot parse dataset")
+    assert kept.read_bytes() == b"garbage"
+    assert kept.with_suffix(".reason.txt").read_text() == "cannot parse dataset\n"
+
+
+def test_known_series_forgets_the_oldest_beyond_capacity() -> None:
+    known = KnownSeries(capacity=2)
+    for number in range(3):
+        known.remember(("1", str(number)), SeriesKey(1, number), None)
+    assert known.get(("1", "0")) is None
+    assert known.get(("1", "2")) == SeriesKey(1, 2)
+
+
+def test_known_series_counts_new_orientations() -> None:
+    known = KnownSeries()
+    known.remember(("1", "2"), SeriesKey(1, 2), (1.0, 0.0))
+    noted = [known.note_orientation(("1", "2"), plane) for plane in [(1.0, 0.0), (0.0, 1.0)]]
+    assert noted == [None, 2]
+
+
+def test_a_study_is_touched_once_per_interval() -> None:
+    touches = TouchSchedule(interval=3600)
+    assert [touches.due(7), touches.due(7), touches.due(8)] == [True, False, True]
