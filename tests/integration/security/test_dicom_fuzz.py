@@ -9,6 +9,7 @@ import io
 import socket
 import struct
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,12 +86,15 @@ def _association(door: Settings) -> AE:
 
 
 def _still_serving(door: Settings) -> bool:
-    assoc = _association(door).associate("127.0.0.1", door.dicom_port, ae_title=door.ae_title)
-    if not assoc.is_established:
-        return False
-    status = assoc.send_c_echo()
-    assoc.release()
-    return bool(status and status.Status == 0x0000)
+    """A C-ECHO succeeds once the fuzzed associations have timed out and freed their slots."""
+    for _ in range(20):
+        assoc = _association(door).associate("127.0.0.1", door.dicom_port, ae_title=door.ae_title)
+        if assoc.is_established:
+            status = assoc.send_c_echo()
+            assoc.release()
+            return bool(status and status.Status == 0x0000)
+        time.sleep(0.5)
+    return False
 
 
 mutations = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=12)

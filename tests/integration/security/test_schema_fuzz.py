@@ -1,7 +1,7 @@
 """schemathesis against the live OpenAPI schema: generated requests, valid and invalid, for every
 operation, as an admin and as a radiologist. No answer may be a 5xx or stray from the schema."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,11 +15,16 @@ from schemathesis.checks import (
     not_a_server_error,
     response_schema_conformance,
 )
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from app.api.main import create_app
+from app.people.models import Subspecialty
 from app.settings import Settings
-from app.vocabulary import Role
+from app.vocabulary import SEEDED_SUBSPECIALTIES, Role
 from tests.integration.security.conftest import EVENT_STREAM
+from tests.support.database import truncate_all
+from tests.support.factories import make_task
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 # Requests per role and generation mode, shared by the operations: the run stays bounded as
@@ -29,9 +34,17 @@ FLOOR = 8
 
 
 @pytest.fixture
-def fuzzed_app(settings: Settings, database_url: str) -> FastAPI:
+def fuzzed_app(settings: Settings, database_url: str, session: Session) -> Iterator[FastAPI]:
+    """The API over a few real tasks, so that generated ids sometimes find a row."""
+    for _ in range(3):
+        make_task(session)
+    session.commit()
     # The polling limit would answer 429 to most generated polls and hide what is behind it.
-    return create_app(settings.model_copy(update={"poll_rate_per_minute": 0}), database_url)
+    yield create_app(settings.model_copy(update={"poll_rate_per_minute": 0}), database_url)
+    # Generated subspecialties land in a reference table that the next tests keep: remove them.
+    truncate_all(database_url)
+    session.execute(delete(Subspecialty).where(Subspecialty.code.not_in(SEEDED_SUBSPECIALTIES)))
+    session.commit()
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.RADIOLOGIST])
