@@ -57,7 +57,7 @@ def test_the_worker_runs_assignment_and_escalation(
 
     handled = {job.name: run_once(job, database_url, settings) for job in all_jobs(settings)}
 
-    assert handled == {"assign-waiting-tasks": 1, "escalate-by-sla": 0}
+    assert (handled["assign-waiting-tasks"], handled["escalate-by-sla"]) == (1, 0)
 
 
 def test_eligibility_explains_every_radiologist(
