@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.classification.commands import classify_series_command, route_question_command
 from app.db.migrations import upgrade_to_head
 from app.db.url import resolve_database_url
 from app.logging_config import configure_logging
@@ -55,8 +56,14 @@ def api() -> None:
 
     settings, database_url = _prepare(migrate=False)
     app = create_app(settings, database_url)
+    # Event streams never end by themselves: give them a few seconds on shutdown, then close.
     uvicorn.run(
-        app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
     )
 
 
@@ -197,6 +204,10 @@ def token_create(
         raise typer.Exit(2) from error
     typer.echo(f"created {role.value} token {issued.id} for {name!r}; it is shown only once:")
     typer.echo(issued.secret)
+
+
+cli.command("classify-series")(classify_series_command)
+cli.command("route-question")(route_question_command)
 
 
 def main() -> None:

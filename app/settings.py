@@ -56,8 +56,6 @@ class Settings(BaseSettings):
         default=120, ge=0, validation_alias="WORKLIST_POLL_RATE_PER_MINUTE"
     )
     poll_burst: int = Field(default=30, ge=1, validation_alias="WORKLIST_POLL_BURST")
-    task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
-    skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
     sla_stat_hours: float = Field(default=1.0, gt=0, validation_alias="WORKLIST_SLA_STAT_HOURS")
     sla_urgent_hours: float = Field(default=4.0, gt=0, validation_alias="WORKLIST_SLA_URGENT_HOURS")
@@ -75,6 +73,8 @@ class Settings(BaseSettings):
     escalate_interval: float = Field(
         default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
     )
+    task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
+    skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
@@ -85,6 +85,15 @@ class Settings(BaseSettings):
         value = value.strip()
         if not 1 <= len(value) <= 16:
             raise ValueError("an AE title has 1 to 16 characters")
+        return value
+
+    @field_validator("shift_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
         return value
 
     @field_validator("allowed_calling_aets", mode="before")
@@ -99,15 +108,6 @@ class Settings(BaseSettings):
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
         return self
-
-    @field_validator("shift_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
-        return value
 
     @field_validator("log_format")
     @classmethod

@@ -47,7 +47,9 @@ class Run:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell (median reported)")
-    parser.add_argument("--processes", type=int, default=4, help="our listener's processes")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 2, help="our listener's processes"
+    )
     args = parser.parse_args()
     missing = missing_peers()
     if missing:

@@ -28,7 +28,13 @@ from app.studies.service import (
 from dicom_listener import metrics, storage
 from dicom_listener.database import run_single_statement
 from dicom_listener.known_series import KnownSeries, TouchSchedule
-from dicom_listener.metadata import UnusableDataset, identify, read_header, received_instance
+from dicom_listener.metadata import (
+    MissingIdentifiers,
+    UnusableDataset,
+    identify,
+    read_header,
+    received_instance,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +101,7 @@ class IngestHandlers:
             parents = self.known_series.get(uids)
             received = None if parents else received_instance(header)
         except UnusableDataset as error:
-            return self._quarantine(received_file, str(error))
+            return self._quarantine(received_file, error)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
@@ -161,14 +167,18 @@ class IngestHandlers:
         sender's fault, so a failure status and quarantine, never a retry or a stray file."""
         if filed is not None:
             (self.storage_dir / filed).unlink(missing_ok=True)
-        return self._quarantine(
-            received_file, f"cannot store a header value: {type(error.orig).__name__}"
-        )
+        refused = UnusableDataset(f"cannot store a header value: {type(error.orig).__name__}")
+        return self._quarantine(received_file, refused)
 
-    def _quarantine(self, received_file: Path, reason: str) -> Dataset:
+    def _quarantine(self, received_file: Path, error: UnusableDataset) -> Dataset:
+        reason = str(error)
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)
         logger.warning("dataset quarantined", extra={"reason": reason, "file": kept.name})
-        status = CANNOT_UNDERSTAND if reason.startswith("cannot") else CANNOT_UNDERSTAND_IDENTIFIERS
+        status = (
+            CANNOT_UNDERSTAND_IDENTIFIERS
+            if isinstance(error, MissingIdentifiers)
+            else CANNOT_UNDERSTAND
+        )
         return _failure(status, reason)
 
     def _count(self, tally: AssociationTally, added: bool, size: int) -> None:

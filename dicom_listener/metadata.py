@@ -52,12 +52,20 @@ class UnusableDataset(Exception):
     """A dataset we cannot file: unreadable, or without valid Study/Series/SOP Instance UIDs."""
 
 
+class UnreadableDataset(UnusableDataset):
+    """The bytes do not parse as a DICOM dataset, or a value in it cannot be decoded."""
+
+
+class MissingIdentifiers(UnusableDataset):
+    """A Study, Series or SOP Instance UID is absent or not a valid UID."""
+
+
 def read_header(path: Path) -> Dataset:
     """Everything before the pixel data: the image itself is never decoded."""
     try:
         return dcmread(path, stop_before_pixels=True)
     except (InvalidDicomError, EOFError, ValueError, TypeError, KeyError, IndexError) as error:
-        raise UnusableDataset(f"cannot parse dataset: {type(error).__name__}") from error
+        raise UnreadableDataset(f"cannot parse dataset: {type(error).__name__}") from error
 
 
 def identify(ds: Dataset) -> IdentifiedInstance:
@@ -72,7 +80,7 @@ def identify(ds: Dataset) -> IdentifiedInstance:
     except UnusableDataset:
         raise
     except Exception as error:
-        raise UnusableDataset(f"cannot decode header: {type(error).__name__}") from error
+        raise UnreadableDataset(f"cannot decode header: {type(error).__name__}") from error
 
 
 def received_instance(ds: Dataset) -> ReceivedInstance:
@@ -84,7 +92,7 @@ def received_instance(ds: Dataset) -> ReceivedInstance:
     except UnusableDataset:
         raise
     except Exception as error:  # a malformed value anywhere is the sender's fault
-        raise UnusableDataset(f"cannot decode header: {type(error).__name__}") from error
+        raise UnreadableDataset(f"cannot decode header: {type(error).__name__}") from error
 
 
 def _study_facts(ds: Dataset) -> StudyFacts:
@@ -195,7 +203,7 @@ def _text(ds: Dataset, keyword: str, limit: int | None = None) -> str | None:
 def _uid(ds: Dataset, keyword: str) -> str:
     value = _text(ds, keyword)
     if value is None or len(value) > 64 or not _UID.fullmatch(value):
-        raise UnusableDataset(f"missing or invalid {keyword}")
+        raise MissingIdentifiers(f"missing or invalid {keyword}")
     return value
 
 

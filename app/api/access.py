@@ -39,6 +39,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
     ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
     # tasks
+    ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,
     ("POST", "/api/v1/tasks/next"): RADIOLOGIST,
     ("GET", "/api/v1/tasks/{task_id}"): ANY_ROLE,
@@ -56,7 +57,6 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/events"): ANY_ROLE,
     ("GET", "/api/v1/metrics/concordance"): ADMIN,
     ("GET", "/api/v1/metrics/turnaround"): ADMIN,
-    ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     # audit and tokens
     ("GET", "/api/v1/audit"): ADMIN,
     ("GET", "/api/v1/audit/export"): ADMIN,

@@ -1,6 +1,7 @@
 """Dependencies every route declares: a session per request and the calling principal."""
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,29 +13,40 @@ from app.audit import refusals
 from app.auth.errors import AuthenticationError
 from app.auth.principal import Principal
 from app.auth.service import authenticate
-from app.db.session import new_session
+from app.db.session import POOL_CAPACITY, session_scope
 from app.errors import Forbidden
 from app.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """Async because it does no I/O: a sync dependency would cost a thread-pool hop."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def database_slot(request: Request) -> AsyncIterator[None]:
+    """Admit no more requests to the database at once than the pool has connections.
+
+    A sync request keeps its connection across thread-pool hops (dependencies, route, commit);
+    with more such requests than connections, threads wait on the pool while the holders wait
+    for a thread, and the pool deadlocks under load.
+    """
+    loop = asyncio.get_running_loop()
+    slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = getattr(
+        request.app.state, "database_slots", None
+    )
+    if slots is None or slots[0] is not loop:  # one per event loop (test clients make several)
+        slots = request.app.state.database_slots = (loop, asyncio.Semaphore(POOL_CAPACITY))
+    async with slots[1]:
+        yield
+
+
+def get_session(request: Request, _: Annotated[None, Depends(database_slot)]) -> Iterator[Session]:
     """One session and transaction per request: committed on success, rolled back on error."""
-    session = new_session(request.app.state.database_url)
-    try:
+    with session_scope(request.app.state.database_url) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -42,8 +42,20 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
     for module in (
-        *(health, metrics, me, radiologists, subspecialties, rules, eligibility),
-        *(tasks, changes, events, studies, reports, tokens, audit),
+        health,
+        metrics,
+        me,
+        radiologists,
+        subspecialties,
+        rules,
+        eligibility,
+        tasks,
+        changes,
+        events,
+        studies,
+        reports,
+        tokens,
+        audit,
     ):
         app.include_router(module.router)
     return app

@@ -16,13 +16,18 @@ def sqlalchemy_url(url: str) -> str:
     raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
 
 
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+POOL_CAPACITY = POOL_SIZE + POOL_OVERFLOW
+
+
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
     # hide_parameters: error messages and logs never carry the values, which may be patient data.
     return create_engine(
         sqlalchemy_url(url),
-        pool_size=10,
-        max_overflow=20,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
         pool_pre_ping=True,
         hide_parameters=True,
     )

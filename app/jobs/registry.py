@@ -14,7 +14,7 @@ LEASE_CHECK_INTERVAL = 30.0
 def all_jobs(settings: Settings) -> list[Job]:
     return [
         Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
-        Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
         Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
         Job("escalate-by-sla", settings.escalate_interval, escalate_due),
+        Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
     ]

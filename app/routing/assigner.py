@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.audit.events import AuditAction
-from app.audit.service import record
 from app.auth.principal import Principal
 from app.people.duty import is_on_duty
-from app.people.models import Radiologist
 from app.routing import repository
 from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
 from app.routing.errors import TaskNotFound
+from app.routing.history import record_task_change
+from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.tasks import repository as tasks
@@ -26,18 +25,9 @@ ASSIGNER = Principal.system("assignment")
 
 def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Candidate]:
     """Every radiologist with their open load; `lock` takes the assigners' row locks first."""
-    radiologists = (
-        repository.lock_radiologists(session) if lock else repository.all_radiologists(session)
-    )
-    ids = [radiologist.id for radiologist in radiologists]
-    pools = repository.pools_by_reader(session, ids)
-    institutions = repository.institutions_by_reader(session, ids)
-    loads = repository.open_load_by_reader(session, ids)
     local_now = datetime.now(ZoneInfo(settings.shift_timezone))
-    return [
-        _candidate(r, pools, institutions, loads.get(r.id, (0, 0.0)), local_now)
-        for r in radiologists
-    ]
+    rows = repository.readers_with_load(session, lock=lock)
+    return [_candidate(row, local_now) for row in rows]
 
 
 def needs_of(session: Session, task: ReadingTask, named_reader: int | None = None) -> TaskNeeds:
@@ -128,26 +118,17 @@ def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Prin
     task.assignee_id = choice.radiologist_id
     task.assigned_at = now
     task.version += 1
-    reader = session.get(Radiologist, choice.radiologist_id)
-    assert reader is not None
-    reader.last_assigned_at = now
     session.flush()
+    repository.mark_assigned_at(session, choice.radiologist_id, now)
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    tasks.add_event(
+    record_task_change(
         session,
         task,
+        principal,
         action="assign",
         from_state=TaskState.UNASSIGNED.value,
-        actor=principal.actor,
+        event="assigned",
         details=details,
-    )
-    record(
-        session,
-        principal,
-        AuditAction.PROCEDURE_RECORD,
-        object_type="reading_task",
-        object_id=task.id,
-        details={"event": "assigned", **details},
     )
     return now
 
@@ -168,22 +149,17 @@ def _after_assignment(
     ]
 
 
-def _candidate(
-    radiologist: Radiologist,
-    pools: dict[int, set[str]],
-    institutions: dict[int, set[str]],
-    load: tuple[int, float],
-    local_now: datetime,
-) -> Candidate:
+def _candidate(row: ReaderRow, local_now: datetime) -> Candidate:
+    radiologist = row.radiologist
     return Candidate(
         id=radiologist.id,
         name=radiologist.name,
         active=radiologist.active,
         on_duty=is_on_duty(radiologist.on_duty, radiologist.shift_windows, local_now),
-        subspecialties=frozenset(pools.get(radiologist.id, ())),
-        institutions=frozenset(institutions.get(radiologist.id, ())),
-        open_tasks=load[0],
-        open_workload=load[1],
+        subspecialties=frozenset(row.pools),
+        institutions=frozenset(row.institutions),
+        open_tasks=row.open_tasks,
+        open_workload=row.open_workload,
         max_open_tasks=radiologist.max_open_tasks,
         last_assigned_at=radiologist.last_assigned_at,
     )

@@ -4,13 +4,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from app.audit.events import AuditAction
-from app.audit.service import record
 from app.auth.principal import Principal
 from app.routing import repository
+from app.routing.history import record_task_change
 from app.routing.sla import PRIORITY_STEP_UP
 from app.settings import Settings
-from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
 from app.vocabulary import TaskState
 
@@ -27,21 +25,14 @@ def escalate_due(session: Session, settings: Settings, limit: int = 500) -> int:
         changes = _escalate(task, now, settings.fallback_subspecialty)
         task.version += 1
         session.flush()
-        tasks.add_event(
+        record_task_change(
             session,
             task,
+            ESCALATOR,
             action="escalate",
             from_state=task.state,
-            actor=ESCALATOR.actor,
+            event="escalated",
             details=changes,
-        )
-        record(
-            session,
-            ESCALATOR,
-            AuditAction.PROCEDURE_RECORD,
-            object_type="reading_task",
-            object_id=task.id,
-            details={"event": "escalated", **changes},
         )
     return len(due)
 

@@ -1,9 +1,11 @@
 """Every query routing and assignment make: studies to route, tasks to place, readers to weigh."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
@@ -43,59 +45,68 @@ def primary_task(session: Session, study_id: int) -> ReadingTask | None:
     return session.scalars(query).first()
 
 
-def lock_radiologists(session: Session, *, active_only: bool = True) -> Sequence[Radiologist]:
-    """Radiologists, locked in id order so concurrent assigners queue rather than deadlock.
+@dataclass(frozen=True, slots=True)
+class ReaderRow:
+    radiologist: Radiologist
+    pools: set[str]
+    institutions: set[str]  # casefolded
+    open_tasks: int
+    open_workload: float
 
-    Every assigner locks the same ordered set before reading workloads, so two never pick a
-    reader from the same stale figures. NO KEY UPDATE leaves foreign-key checks unblocked.
+
+def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
+    """Every radiologist with their pools, institutions and open load.
+
+    With `lock`, every active one, locked in id order: assigners take these locks before reading
+    workloads, so two never pick from the same stale figures. All of them, not one pool's: the
+    stability sweep routes many studies in one transaction, and a transaction that locked pool
+    after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
+    foreign-key checks free.
     """
-    query = select(Radiologist).order_by(Radiologist.id).with_for_update(key_share=True)
-    if active_only:
-        query = query.where(Radiologist.active)
-    return session.scalars(query).all()
-
-
-def all_radiologists(session: Session) -> Sequence[Radiologist]:
-    return session.scalars(select(Radiologist).order_by(Radiologist.id)).all()
-
-
-def pools_by_reader(session: Session, ids: list[int]) -> dict[int, set[str]]:
-    rows = session.execute(
-        select(
-            RadiologistSubspecialty.radiologist_id, RadiologistSubspecialty.subspecialty_code
-        ).where(RadiologistSubspecialty.radiologist_id.in_(ids))
-    )
-    found: dict[int, set[str]] = {}
-    for radiologist_id, code in rows:
-        found.setdefault(radiologist_id, set()).add(code)
-    return found
-
-
-def institutions_by_reader(session: Session, ids: list[int]) -> dict[int, set[str]]:
-    rows = session.execute(
-        select(RadiologistCredential.radiologist_id, RadiologistCredential.value).where(
-            RadiologistCredential.radiologist_id.in_(ids),
+    query = select(
+        Radiologist,
+        _aggregate(
+            RadiologistSubspecialty.subspecialty_code, RadiologistSubspecialty.radiologist_id
+        ),
+        _aggregate(
+            RadiologistCredential.value,
+            RadiologistCredential.radiologist_id,
             RadiologistCredential.kind == "INSTITUTION",
-        )
-    )
-    found: dict[int, set[str]] = {}
-    for radiologist_id, value in rows:
-        found.setdefault(radiologist_id, set()).add(value.casefold())
-    return found
+        ),
+        _open(func.count()),
+        _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
+    ).order_by(Radiologist.id)
+    if lock:
+        query = query.where(Radiologist.active).with_for_update(of=Radiologist, key_share=True)
+    return [
+        ReaderRow(reader, set(pools or ()), {name.casefold() for name in names or ()}, count, load)
+        for reader, pools, names, count, load in session.execute(query)
+    ]
 
 
-def open_load_by_reader(session: Session, ids: list[int]) -> dict[int, tuple[int, float]]:
-    """(open task count, summed workload weight) per radiologist."""
-    rows = session.execute(
-        select(
-            ReadingTask.assignee_id,
-            func.count(),
-            func.coalesce(func.sum(ReadingTask.workload_weight), 0.0),
-        )
-        .where(ReadingTask.assignee_id.in_(ids), ReadingTask.state.in_(OPEN_STATES))
-        .group_by(ReadingTask.assignee_id)
+def _aggregate(value: Any, owner: Any, *conditions: Any) -> Any:
+    return (
+        select(func.array_agg(value))
+        .where(owner == Radiologist.id, *conditions)
+        .correlate(Radiologist)
+        .scalar_subquery()
     )
-    return {row[0]: (int(row[1]), float(row[2])) for row in rows if row[0] is not None}
+
+
+def _open(measure: Any) -> Any:
+    return (
+        select(measure)
+        .where(ReadingTask.assignee_id == Radiologist.id, ReadingTask.state.in_(OPEN_STATES))
+        .correlate(Radiologist)
+        .scalar_subquery()
+    )
+
+
+def mark_assigned_at(session: Session, radiologist_id: int, at: datetime) -> None:
+    """Start the reader's idle clock again (ties go to the longest idle)."""
+    session.execute(
+        update(Radiologist).where(Radiologist.id == radiologist_id).values(last_assigned_at=at)
+    )
 
 
 def readers_of_patient(session: Session, patient_id: str | None, study_id: int) -> set[int]:

@@ -4,12 +4,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from app.audit.events import AuditAction
-from app.audit.service import record
 from app.auth.principal import Principal
 from app.routing import repository
 from app.routing.assigner import assign_one
 from app.routing.facts import study_facts
+from app.routing.history import record_task_change
 from app.routing.sla import due_at, workload_weight
 from app.rules.engine import RouteDecision, route
 from app.rules.service import current_rule_set
@@ -82,16 +81,14 @@ def _reroute(
     task.version += 1
     session.flush()
     details = {"before": before, "rule_version": version, "rule": decision.rule_id}
-    tasks.add_event(
-        session, task, action="reroute", from_state=task.state, actor=ROUTER.actor, details=details
-    )
-    record(
+    record_task_change(
         session,
+        task,
         ROUTER,
-        AuditAction.PROCEDURE_RECORD,
-        object_type="reading_task",
-        object_id=task.id,
-        details={"event": "re-routed", **details},
+        action="reroute",
+        from_state=task.state,
+        event="re-routed",
+        details=details,
     )
 
 

@@ -1,6 +1,7 @@
 """Every query on rule set versions."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -18,6 +19,13 @@ def latest_number(session: Session) -> int | None:
 def latest(session: Session) -> RuleSetVersion | None:
     query = select(RuleSetVersion).order_by(RuleSetVersion.version.desc()).limit(1)
     return session.scalars(query).first()
+
+
+def latest_key(session: Session) -> tuple[int, datetime] | None:
+    """(version, created_at) of the newest version: enough to tell a cached copy is current."""
+    query = select(RuleSetVersion.version, RuleSetVersion.created_at)
+    row = session.execute(query.order_by(RuleSetVersion.version.desc()).limit(1)).first()
+    return None if row is None else (row.version, row.created_at)
 
 
 def get(session: Session, version: int) -> RuleSetVersion | None:

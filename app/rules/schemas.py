@@ -15,6 +15,8 @@ class RuleSetSave(RuleSet):
 
 
 class RuleSetVersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     version: int
     rules: list[dict[str, Any]]
     author: str

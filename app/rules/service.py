@@ -35,7 +35,11 @@ def current_version(session: Session) -> RuleSetVersion:
 
 
 def current_rule_set(session: Session) -> tuple[int, RuleSet]:
-    """The newest version's number and its parsed rule set."""
+    """The newest version's number and its parsed rule set, read only when not yet parsed."""
+    key = repository.latest_key(session)
+    cached = _PARSED.get(key) if key is not None else None
+    if key is not None and cached is not None:
+        return key[0], cached
     row = current_version(session)
     return row.version, parsed(row)
 

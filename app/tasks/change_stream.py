@@ -29,7 +29,8 @@ class Subscription:
     queue: "asyncio.Queue[dict[str, Any]]" = field(
         default_factory=lambda: asyncio.Queue(QUEUE_LIMIT)
     )
-    # Set when the client fell too far behind: its stream ends and it resumes with Last-Event-ID.
+    # Set when the client fell behind or the listener lost changes: its stream ends (at the next
+    # keep-alive at the latest) and the client resumes with Last-Event-ID.
     overflowed: bool = False
 
 
@@ -62,6 +63,10 @@ class ChangeHub:
             except (psycopg.Error, OSError):
                 logger.warning("change listener lost its connection; reconnecting")
             self._ready.clear()
+            # Changes made while nobody listened are lost to these streams: end them, so their
+            # clients reconnect with Last-Event-ID and get the missed ones replayed.
+            for subscription in self._subscribers:
+                subscription.overflowed = True
             await asyncio.sleep(RECONNECT_DELAY)
 
     async def _listen(self) -> None:

@@ -11,10 +11,12 @@ from app.studies.models import Study
 from app.studies.queries import priors_of, series_of
 from app.studies.views import StudySummary, StudyView
 from app.tasks import repository, worklist
+from app.tasks.models import ReadingTask
 from app.tasks.schemas import TaskItem
 from app.tasks.second_opinions import needs_review
 from app.tasks.service import TaskNotFound, actor_of, facts_of
-from app.tasks.state_machine import actions_for
+from app.tasks.state_machine import Actor, NotYourTask, actions_for
+from app.vocabulary import Role
 
 
 class EventView(BaseModel):
@@ -71,9 +73,12 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
     row = worklist.item(session, task_id)
     if task is None or row is None:
         raise TaskNotFound(task_id)
+    actor = actor_of(session, principal)
+    if actor.role is Role.RADIOLOGIST and not _visible(task, actor):
+        raise NotYourTask("this task is neither yours nor in your pools")
     study = session.get(Study, task.study_id)
     assert study is not None  # the foreign key guarantees it
-    actions = actions_for(facts_of(session, task), actor_of(session, principal))
+    actions = actions_for(facts_of(session, task), actor)
     return TaskDetail(
         **TaskItem.from_row(row).model_dump(),
         rule_version=task.rule_version,
@@ -93,6 +98,11 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         ],
         priors=[StudySummary.model_validate(prior) for prior in priors_of(session, study)],
     )
+
+
+def _visible(task: ReadingTask, actor: Actor) -> bool:
+    """What a radiologist's worklist shows them: their own tasks and their pools'."""
+    return task.assignee_id == actor.radiologist_id or task.subspecialty in actor.pools
 
 
 def _reports(session: Session, task_id: int) -> list[ReportView]:

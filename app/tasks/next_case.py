@@ -8,7 +8,7 @@ from app.auth.principal import Principal
 from app.settings import Settings
 from app.tasks import repository
 from app.tasks.models import ReadingTask
-from app.tasks.service import actor_of, facts_of, finish, return_to_queue, start_reading
+from app.tasks.service import facts_of, finish, return_to_queue, start_reading
 from app.tasks.state_machine import Action, next_state
 from app.vocabulary import Priority, TaskState
 
@@ -22,19 +22,17 @@ def claim_next(session: Session, principal: Principal, settings: Settings) -> Re
     Each candidate query locks one row with SKIP LOCKED, so concurrent callers never get the
     same task and never wait on each other.
     """
-    actor = actor_of(session, principal)
-    assert actor.radiologist_id is not None  # the access table admits radiologists only
+    reader = principal.radiologist_id
+    assert reader is not None  # the access table admits radiologists only
     skipped_after = datetime.now(UTC) - timedelta(seconds=settings.skip_cooldown)
-    task = repository.next_assigned_to(session, actor.radiologist_id, skipped_after)
+    task = repository.next_assigned_to(session, reader, skipped_after)
     for priority in Priority:
-        if task is not None or not actor.pools:
+        if task is not None:
             break
-        task = repository.next_in_pools(
-            session, actor.radiologist_id, actor.pools, priority, skipped_after
-        )
+        task = repository.next_in_pools(session, reader, priority, skipped_after)
     if task is None:
         return None
-    start_reading(task, actor.radiologist_id, settings.task_lease)
+    start_reading(task, reader, settings.task_lease)
     return finish(session, principal, task, Action.CLAIM, TaskState.IN_PROGRESS, {"next": True})
 
 

@@ -4,8 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.audit.events import AuditAction
-from app.audit.service import record
 from app.auth.principal import Principal
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Subspecialty
@@ -13,11 +11,11 @@ from app.studies.queries import study_by_uid
 from app.tasks import repository
 from app.tasks.models import ReadingTask
 from app.tasks.service import (
-    AUDIT_OBJECT,
     ReportText,
     begin,
     check_assignable,
     finish,
+    record_history,
     write_report,
 )
 from app.tasks.state_machine import Action
@@ -110,15 +108,5 @@ def create_second_opinion(
         task.assigned_at = datetime.now(UTC)
     repository.add(session, task)
     details = {"primary_task_id": primary.id, "subspecialty": subspecialty}
-    repository.add_event(
-        session, task, action="create", from_state=None, actor=principal.actor, details=details
-    )
-    record(
-        session,
-        principal,
-        AuditAction.PROCEDURE_RECORD,
-        object_type=AUDIT_OBJECT,
-        object_id=task.id,
-        details={"action": "create_second_opinion", "to": task.state} | details,
-    )
+    record_history(session, principal, task, "create_second_opinion", None, details)
     return task

@@ -40,9 +40,10 @@ class ReportText:
     critical: bool = False
 
 
-def actor_of(session: Session, principal: Principal) -> Actor:
+def actor_of(session: Session, principal: Principal, with_pools: bool = True) -> Actor:
+    """The caller as the state machine sees them; pools are only read when a rule needs them."""
     pools = frozenset[str]()
-    if principal.radiologist_id is not None:
+    if with_pools and principal.radiologist_id is not None:
         pools = repository.pools_of(session, principal.radiologist_id)
     return Actor(role=principal.role, radiologist_id=principal.radiologist_id, pools=pools)
 
@@ -77,7 +78,7 @@ def check_transition(
         raise VersionConflict(task, version)
     facts = facts_of(session, task)
     target = next_state(action, facts)
-    check_actor(action, facts, actor_of(session, principal))
+    check_actor(action, facts, actor_of(session, principal, with_pools=action is Action.CLAIM))
     return target
 
 
@@ -93,21 +94,32 @@ def finish(
     from_state = task.state
     task.state = target.value
     task.version += 1
+    record_history(session, principal, task, action.value, from_state, details or {})
+    session.flush()
+    return task
+
+
+def record_history(
+    session: Session,
+    principal: Principal,
+    task: ReadingTask,
+    action: str,
+    from_state: str | None,
+    details: dict[str, Any],
+) -> None:
+    """A line in the task's history and a row in the audit trail, for one change of the task."""
     repository.add_event(
-        session, task, action=action.value, from_state=from_state, actor=principal.actor,
-        details=details,
-    )  # fmt: skip
-    audit_details = {"action": action.value, "from": from_state, "to": target.value}
+        session, task, action=action, from_state=from_state, actor=principal.actor, details=details
+    )
+    audit_details = {"action": action, "from": from_state, "to": task.state}
     record(
         session,
         principal,
         AuditAction.PROCEDURE_RECORD,
         object_type=AUDIT_OBJECT,
         object_id=task.id,
-        details=audit_details | (details or {}),
+        details=audit_details | details,
     )
-    session.flush()
-    return task
 
 
 def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:

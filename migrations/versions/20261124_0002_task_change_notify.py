@@ -1,7 +1,7 @@
 """task change notify
 
 Revision ID: 0002_workflow
-Revises: 0001
+Revises: 0002_routing
 Create Date: 2026-11-24 09:35:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0002_workflow"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_routing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

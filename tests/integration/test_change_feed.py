@@ -51,12 +51,12 @@ def test_event_stream_of_one_replica_carries_a_change_made_through_another(
         running_api(database_url, tmp_path / "a") as replica_a,
         running_api(database_url, tmp_path / "b") as replica_b,
         httpx.Client(headers=admin_headers, timeout=30) as http,
-        http.stream("GET", f"{replica_b}/api/v1/events") as stream,
+        http.stream("GET", f"{replica_b.url}/api/v1/events") as stream,
     ):
         assert stream.headers["content-type"].startswith("text/event-stream")
         reader = threading.Thread(target=_first_task_event, args=(stream, found))
         reader.start()
-        answer = http.post(f"{replica_a}/api/v1/tasks/{task.id}/cancel", json={"version": 1})
+        answer = http.post(f"{replica_a.url}/api/v1/tasks/{task.id}/cancel", json={"version": 1})
         assert answer.status_code == 200
         reader.join(timeout=30)
     assert [(c["id"], c["state"], c["version"]) for c in found] == [(task.id, "CANCELLED", 2)]
@@ -71,7 +71,7 @@ def test_a_resuming_stream_replays_what_it_missed(
     with (
         running_api(database_url, tmp_path) as replica,
         httpx.Client(headers=admin_headers | {"Last-Event-ID": "0"}, timeout=30) as http,
-        http.stream("GET", f"{replica}/api/v1/events") as stream,
+        http.stream("GET", f"{replica.url}/api/v1/events") as stream,
     ):
         _first_task_event(stream, found)
     assert [(c["id"], c["state"]) for c in found] == [(task.id, "UNASSIGNED")]

@@ -121,10 +121,10 @@ def test_fifty_clients_racing_for_next_claim_each_task_exactly_once(
     _seed_pool(session, RACE_TASKS)
     readers = [make_reader(session, make_token)[1] for _ in range(RACE_CLIENTS)]
     with (
-        running_api(database_url, tmp_path) as base_url,
+        running_api(database_url, tmp_path) as server,
         ThreadPoolExecutor(RACE_CLIENTS) as pool,
     ):
-        results = list(pool.map(lambda headers: _drain(base_url, headers), readers))
+        results = list(pool.map(lambda headers: _drain(server.url, headers), readers))
     claimed = Counter(task_id for result in results for task_id in result)
     assert len(claimed) == RACE_TASKS
     assert set(claimed.values()) == {1}

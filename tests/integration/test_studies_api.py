@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.settings import Settings
 from app.studies import on_stable
+from app.studies.models import Study
 from app.tasks.models import ReadingTask
 from app.vocabulary import Role
+from tests.integration.routing.studies import make_stable_brain_study
 from tests.support.factories import make_series, make_study, make_task
 from tests.support.readers import bearer, make_reader
 
@@ -74,6 +76,24 @@ def test_patch_of_a_waiting_stable_study_routes_it_again(
         "r/o stroke", "STAT",
     )  # fmt: skip
     assert routed == [study.id]
+
+
+def test_patch_of_a_waiting_study_reroutes_it_with_the_real_rules(
+    client: TestClient, session: Session, settings: Settings, admin_headers: Headers
+) -> None:
+    study_id = make_stable_brain_study(session)
+    on_stable.on_study_stable(session, study_id, settings)  # no NEURO reader: the task waits
+    session.commit()
+    study = session.get_one(Study, study_id)
+    response = client.patch(
+        f"/api/v1/studies/{study.study_instance_uid}",
+        json={"priority": "STAT", "clinical_question": "sudden weakness, r/o stroke"},
+        headers=admin_headers,
+    )
+    assert response.status_code == 200, response.text
+    session.expire_all()
+    [task] = session.scalars(select(ReadingTask).where(ReadingTask.study_id == study_id))
+    assert (task.state, task.priority) == ("UNASSIGNED", "STAT")
 
 
 def test_patch_of_a_study_being_read_reprioritizes_its_task(

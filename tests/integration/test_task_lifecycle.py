@@ -10,6 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
+from app.jobs.registry import all_jobs
+from app.jobs.runner import run_once
 from app.settings import Settings
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport
 from app.tasks.next_case import release_lapsed_leases
@@ -206,3 +208,17 @@ def test_live_lease_is_left_alone(
     _post(client, task.id, "claim", headers, version=1)
     assert release_lapsed_leases(session, settings) == 0
     assert session.scalar(select(func.count()).select_from(TaskEvent)) == 1
+
+
+def test_the_worker_runs_the_lease_job_from_the_registry(
+    client: TestClient, session: Session, reader: tuple[int, Headers], settings: Settings
+) -> None:
+    _, headers = reader
+    task = _new_task(session)
+    _post(client, task.id, "claim", headers, version=1)
+    session.execute(update(ReadingTask).values(lease_expires_at=datetime.now(UTC)))
+    session.commit()
+    [job] = [job for job in all_jobs(settings) if job.name == "release-lapsed-leases"]
+    assert run_once(job, settings.database_url or "", settings) == 1
+    session.expire_all()
+    assert session.get_one(ReadingTask, task.id).state == "UNASSIGNED"

@@ -171,3 +171,14 @@ def test_unknown_task_is_404_and_bad_cursor_is_422(
     assert client.get("/api/v1/tasks/999", headers=admin_headers).status_code == 404
     assert client.get("/api/v1/tasks?cursor=nope", headers=admin_headers).status_code == 422
     assert client.get("/api/v1/tasks?sort=name", headers=admin_headers).status_code == 422
+
+
+def test_a_reader_sees_the_detail_of_their_pools_tasks_only(
+    client: TestClient, session: Session, make_token: Callable[..., str]
+) -> None:
+    _, headers = make_reader(session, make_token, pools=("MSK",))
+    pool_task = make_task(session, subspecialty="MSK")
+    other = make_task(session, subspecialty="BODY")
+    session.commit()
+    assert client.get(f"/api/v1/tasks/{pool_task.id}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/tasks/{other.id}", headers=headers).status_code == 403

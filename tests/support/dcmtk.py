@@ -1,21 +1,37 @@
-"""DCMTK's command-line tools: skipped where absent, except in CI, where their absence fails."""
+"""DCMTK's command-line tools: skipped where absent, except in CI, where their absence fails.
+
+pynetdicom installs Python apps under the same names (storescu, echoscu, ...) into the
+virtualenv's bin folder, so a plain PATH lookup can find them first; only DCMTK's count here.
+"""
 
 import os
-import shutil
+import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
-# pynetdicom installs Python look-alikes (`storescu`, `echoscu`) into the virtualenv's bin folder,
-# which comes first on PATH under ./scripts/test: never take those for DCMTK's.
-_VENV_BIN = (Path(sys.prefix) / "bin").resolve()
+
+@lru_cache(maxsize=16)
+def find_dcmtk(name: str) -> str | None:
+    """The first `name` on PATH that is DCMTK's own program, or None."""
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(folder) / name
+        if os.access(candidate, os.X_OK) and _is_dcmtk(candidate):
+            return str(candidate)
+    return None
+
+
+def _is_dcmtk(program: Path) -> bool:
+    if program.parent == Path(sys.prefix) / "bin":
+        return False
+    version = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=10)
+    return "dcmtk" in version.stdout.lower()
 
 
 def dcmtk_tool(name: str) -> str:
-    folders = os.environ.get("PATH", "").split(os.pathsep)
-    outside_venv = os.pathsep.join(f for f in folders if f and Path(f).resolve() != _VENV_BIN)
-    path = shutil.which(name, path=outside_venv)
+    path = find_dcmtk(name)
     if path:
         return path
     message = f"DCMTK's {name} is not installed (apt-get install dcmtk)"

@@ -71,10 +71,4 @@ def dry_run_rules(body: DryRunRequest, session: SessionDep, user: CurrentUser) -
 
 
 def _out(row: RuleSetVersion) -> RuleSetVersionOut:
-    return RuleSetVersionOut(
-        version=row.version,
-        rules=row.rules,
-        author=row.author,
-        comment=row.comment,
-        created_at=row.created_at,
-    )
+    return RuleSetVersionOut.model_validate(row)

@@ -144,13 +144,9 @@ def addendum(task_id: TaskId, body: ReportIn, user: CurrentUser, session: Sessio
 
 
 @router.post("/{task_id}/assign")
-def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    service.assign(session, user, task_id, body.version, body.radiologist_id)
-    return _item(session, task_id)
-
-
 @router.post("/{task_id}/reassign")
-def reassign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    """Give the task to a radiologist (`assign` from the pool, `reassign` from someone else)."""
     service.assign(session, user, task_id, body.version, body.radiologist_id)
     return _item(session, task_id)
 

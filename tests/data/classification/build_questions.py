@@ -9,8 +9,7 @@ import json
 import random
 from pathlib import Path
 
-import questions_dev_cases
-import questions_heldout_cases
+from tests.data.classification import questions_dev_cases, questions_heldout_cases
 
 HERE = Path(__file__).parent
 WRONG_BODY_PARTS = ["CHEST", "ABDOMEN", "HEAD", "EXTREMITY", "PELVIS", "SPINE"]

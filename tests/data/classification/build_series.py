@@ -1,6 +1,6 @@
 """Writes series_dev.jsonl and series_heldout.jsonl from the protocol templates.
 
-Run from the repository root: python tests/data/classification/build_series.py
+Run from the repository root: python -m tests.data.classification.build_series
 Each split draws its own names (dev names vs held-out names), its own seed and its own rate of
 empty and lying descriptions, so the held-out set is not the dev set renamed.
 """
@@ -8,9 +8,9 @@ empty and lying descriptions, so the held-out set is not the dev set renamed.
 import json
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from series_protocols import PROTOCOLS
+from tests.data.classification.series_protocols import PROTOCOLS
 
 HERE = Path(__file__).parent
 VARIANTS_PER_PROTOCOL = 4
@@ -38,7 +38,7 @@ def build(split: str, seed: int, empty_rate: float, lie_rate: float) -> list[dic
         if row[4][0] in PHYSICS_LABELS and not row[4][3]
         for name in row[name_index]
     ]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in PROTOCOLS:
         key, vendor, region, fields, expected, *_ = row
         for variant in range(VARIANTS_PER_PROTOCOL):
@@ -51,7 +51,7 @@ def build(split: str, seed: int, empty_rate: float, lie_rate: float) -> list[dic
                 header["magnetic_field_strength"] = rng.choice([1.5, 3.0])
             if vendor == "SIEMENS" and "scan_options" not in header and rng.random() < 0.5:
                 header["scan_options"] = ["PFP"]
-            name = rng.choice(row[name_index])
+            name: str = rng.choice(cast(list[str], row[name_index]))
             name = name.upper() if rng.random() < 0.2 else name
             hard = ""
             draw = rng.random()

@@ -50,6 +50,7 @@ def test_database_outage_answers_a700_and_a_resend_completes_the_study(
     server = start_acceptor(listener_settings, url)
     try:
         ae = AE(ae_title="MODALITY")
+        # The files are Explicit VR; propose exactly that, whether or not sending streams them.
         ae.add_requested_context(MRImageStorage, ExplicitVRLittleEndian)
         assoc = ae.associate("127.0.0.1", listener_settings.dicom_port, ae_title="WORKLIST")
         before = [assoc.send_c_store(path).Status for path in files[:10]]

@@ -1,6 +1,6 @@
 """A study that becomes stable is classified, routed by the current rules and assigned."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 from app.settings import Settings
 from app.studies.models import Series, Study
 from app.studies.on_stable import on_study_stable
+from app.studies.service import mark_settled_studies_stable
 from app.tasks.models import ReadingTask, TaskEvent
 from app.vocabulary import TaskState
+from tests.integration.routing.studies import make_stable_brain_study
 from tests.support.factories import make_radiologist, make_series, make_study
 
 
@@ -18,17 +20,14 @@ def _tasks(session: Session, study_id: int) -> list[ReadingTask]:
     return list(session.scalars(query))
 
 
+def _study(session: Session, study_id: int) -> Study:
+    study = session.get(Study, study_id)
+    assert study is not None
+    return study
+
+
 def _stable_neuro_study(session: Session) -> int:
-    study = make_study(
-        session,
-        study_description="MRI BRAIN WO CONTRAST",
-        body_part_examined="BRAIN",
-        clinical_question="new onset seizure",
-        stable_at=datetime.now(UTC),
-    )
-    make_series(session, study, series_description="AX T2 FLAIR")
-    make_series(session, study, series_description="AX DWI")
-    return study.id
+    return make_stable_brain_study(session, series=("AX T2 FLAIR", "AX DWI"))
 
 
 def test_stable_study_is_classified_routed_and_assigned(
@@ -55,8 +54,7 @@ def test_routing_fills_classification_on_study_and_series(
 
     on_study_stable(session, study_id, settings)
 
-    classified = session.get(Study, study_id)
-    assert classified is not None
+    classified = _study(session, study_id)
     assert classified.region == "BRAIN"
     assert classified.classified_at is not None
     sequences = set(session.scalars(select(Series.sequence).where(Series.study_id == study_id)))
@@ -78,8 +76,7 @@ def test_routing_again_updates_the_unassigned_task_instead_of_adding_one(
 ) -> None:
     study_id = _stable_neuro_study(session)
     on_study_stable(session, study_id, settings)
-    study = session.get(Study, study_id)
-    assert study is not None
+    study = _study(session, study_id)
     study.study_description = "MRI LUMBAR SPINE"
     study.body_part_examined = "LSPINE"
     study.clinical_question = "low back pain with facet arthropathy"
@@ -95,8 +92,7 @@ def test_routing_again_leaves_an_assigned_task_alone(session: Session, settings:
     reader = make_radiologist(session, subspecialties=("NEURO",))
     study_id = _stable_neuro_study(session)
     on_study_stable(session, study_id, settings)
-    study = session.get(Study, study_id)
-    assert study is not None
+    study = _study(session, study_id)
     study.study_description = "MRI KNEE"
     study.body_part_examined = "KNEE"
 
@@ -104,3 +100,23 @@ def test_routing_again_leaves_an_assigned_task_alone(session: Session, settings:
 
     [task] = _tasks(session, study_id)
     assert (task.subspecialty, task.assignee_id, task.version) == ("NEURO", reader.id, 2)
+
+
+def test_the_stability_sweep_routes_and_assigns_settled_studies(
+    session: Session, settings: Settings
+) -> None:
+    reader = make_radiologist(session, subspecialties=("NEURO",))
+    quiet_since = datetime.now(UTC) - timedelta(minutes=5)
+    study = make_study(
+        session,
+        study_description="MRI BRAIN",
+        body_part_examined="BRAIN",
+        last_received_at=quiet_since,
+    )
+    make_series(session, study, series_description="AX FLAIR")
+
+    assert mark_settled_studies_stable(session, settings) == 1
+
+    [task] = _tasks(session, study.id)
+    assert (task.state, task.assignee_id) == (TaskState.ASSIGNED.value, reader.id)
+    assert session.scalar(select(Study.stable_at).where(Study.id == study.id)) is not None

@@ -1,7 +1,6 @@
 """Rule set versions over the API: read, save, list, diff, restore, and what a save re-routes."""
 
 import copy
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,7 +13,8 @@ from app.settings import Settings
 from app.studies.on_stable import on_study_stable
 from app.tasks.models import ReadingTask
 from app.vocabulary import TaskState
-from tests.support.factories import make_radiologist, make_series, make_study
+from tests.integration.routing.studies import make_stable_brain_study
+from tests.support.factories import make_radiologist
 
 BRAIN_TO_BODY = {
     "id": "brain-to-body",
@@ -130,7 +130,7 @@ def test_new_version_reroutes_only_unassigned_tasks(
     settings: Settings,
 ) -> None:
     make_radiologist(session, subspecialties=("NEURO",), max_open_tasks=1)
-    studies = [_stable_brain_study(session) for _ in range(2)]
+    studies = [make_stable_brain_study(session, question="headache") for _ in range(2)]
     for study_id in studies:
         on_study_stable(session, study_id, settings)
     session.commit()
@@ -153,7 +153,7 @@ def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
     settings: Settings,
 ) -> None:
     for _ in range(3):
-        on_study_stable(session, _stable_brain_study(session), settings)
+        on_study_stable(session, make_stable_brain_study(session, question="headache"), settings)
     session.commit()
     rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
 
@@ -168,15 +168,3 @@ def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
     assert (sample["from"]["subspecialty"], sample["to"]["subspecialty"]) == ("NEURO", "BODY")
     assert sample["rule"] == "brain-to-body"
     assert _version_count(session) == 1
-
-
-def _stable_brain_study(session: Session) -> int:
-    study = make_study(
-        session,
-        study_description="MRI BRAIN",
-        body_part_examined="BRAIN",
-        clinical_question="headache",
-        stable_at=datetime.now(UTC),
-    )
-    make_series(session, study, series_description="AX T2")
-    return study.id

@@ -1,0 +1,219 @@
+"""Route and assign N stable studies end to end; time a dry run over them.
+
+    .venv/bin/python -m bench.routing [--studies 10000] [--database-url URL]
+
+Without a URL an embedded Postgres is started in a temporary folder. Each study is made
+stable in its own transaction, as the stability sweep does: classification, routing, task
+creation and assignment commit together. The baseline, measured in the same run, is the
+floor under that path: a bare INSERT of one task row per transaction.
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from app.classification.series_header import SeriesHeader
+from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
+from app.db.migrations import upgrade_to_head
+from app.db.session import get_engine, new_session, session_scope
+from app.people.models import Radiologist, RadiologistSubspecialty
+from app.routing.dry_run import dry_run
+from app.rules.dsl import load_default_rules
+from app.rules.schemas import DryRunRequest
+from app.settings import Settings
+from app.studies.models import Series, Study
+from app.studies.on_stable import on_study_stable
+from app.tasks.models import ReadingTask
+from app.vocabulary import SEEDED_SUBSPECIALTIES
+
+READERS_PER_POOL = 4
+# (modality, body part, study description, question, series descriptions)
+STUDY_KINDS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
+    ("MR", "BRAIN", "MRI BRAIN WO/W CONTRAST", "new seizure", ("AX FLAIR", "AX DWI", "AX T1 POST")),
+    ("MR", "LSPINE", "MRI LUMBAR SPINE", "low back pain, facet arthropathy", ("SAG T2", "AX T2")),
+    ("MR", "KNEE", "MRI KNEE LEFT", "acl tear after sports injury", ("COR PD FS", "SAG PD")),
+    ("CT", "CHEST", "CT CHEST W CONTRAST", "r/o pulmonary embolism", ("CTA CHEST", "AX LUNG")),
+    ("CT", "ABDOMEN", "CT ABD PELVIS W", "rlq pain, appendicitis?", ("AX PORTAL VENOUS",)),
+    ("MG", "BREAST", "SCREENING MAMMOGRAM", "screening", ("L CC", "R CC")),
+    ("CR", "CHEST", "XR CHEST 1V", "line placement", ("AP",)),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, default=10_000)
+    parser.add_argument("--database-url")
+    arguments = parser.parse_args()
+    with _database(arguments.database_url) as url:
+        run(url, arguments.studies)
+
+
+def run(url: str, count: int) -> None:
+    settings = Settings(DATABASE_URL=url)
+    with session_scope(url) as session:
+        _add_readers(session, count)
+        study_ids = _add_studies(session, count)
+    baseline = _baseline_inserts(url, study_ids)
+    routed_at, latencies = _route_all(url, settings, study_ids)
+    assigned = _count(url, "SELECT count(*) FROM reading_tasks WHERE assignee_id IS NOT NULL")
+    dry_runs = _time_dry_runs(url, count)
+    print(f"studies routed: {count}, tasks assigned: {assigned}")
+    print(f"end to end: {count / routed_at:,.0f} studies/s ({routed_at:.1f} s)")
+    print(
+        f"stability -> assignment: p50 {_percentile(latencies, 50):.2f} ms, "
+        f"p99 {_percentile(latencies, 99):.2f} ms"
+    )
+    print(f"baseline, bare task INSERT per transaction: {count / baseline:,.0f} rows/s")
+    print(
+        f"dry run over the last {count} stable studies: median {statistics.median(dry_runs):.2f} s"
+    )
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[str]:
+    if url:
+        upgrade_to_head(url)
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-routing-") as folder:
+        pgdata = Path(folder) / "pgdata"
+        url = start_embedded_postgres(pgdata, "bench_routing")
+        try:
+            upgrade_to_head(url)
+            yield url
+        finally:
+            get_engine(url).dispose()
+            stop_embedded_postgres(pgdata)
+
+
+def _add_readers(session: Session, count: int) -> None:
+    """Enough readers in every pool, with caps that let every study be assigned."""
+    cap = count // READERS_PER_POOL + 1
+    for code in SEEDED_SUBSPECIALTIES:
+        for number in range(READERS_PER_POOL):
+            reader = Radiologist(name=f"Dr {code} {number}", on_duty=True, max_open_tasks=cap)
+            session.add(reader)
+            session.flush()
+            session.add(RadiologistSubspecialty(radiologist_id=reader.id, subspecialty_code=code))
+
+
+def _add_studies(session: Session, count: int) -> list[int]:
+    now = datetime.now(UTC)
+    studies = [_study_row(number, now) for number in range(count)]
+    ids = list(session.scalars(insert(Study).returning(Study.id), studies))
+    series = [
+        _series_row(study_id, number, description)
+        for number, study_id in enumerate(ids)
+        for description in STUDY_KINDS[number % len(STUDY_KINDS)][4]
+    ]
+    session.execute(insert(Series), series)
+    return ids
+
+
+def _study_row(number: int, now: datetime) -> dict[str, Any]:
+    modality, body_part, description, question, _ = STUDY_KINDS[number % len(STUDY_KINDS)]
+    return {
+        "study_instance_uid": f"1.2.826.0.1.3680043.10.9.{number}",
+        "patient_id": f"BENCH{number % 4000:05d}",
+        "study_description": description,
+        "modalities": [modality],
+        "body_part_examined": body_part,
+        "institution_name": "General Hospital",
+        "clinical_question": question,
+        "first_received_at": now - timedelta(minutes=2),
+        "last_received_at": now - timedelta(minutes=1),
+    }
+
+
+def _series_row(study_id: int, number: int, description: str) -> dict[str, Any]:
+    modality, body_part, study_description, _, _ = STUDY_KINDS[number % len(STUDY_KINDS)]
+    header = SeriesHeader(
+        modality=modality,
+        series_description=description,
+        study_description=study_description,
+        body_part_examined=body_part,
+    )
+    uid = f"1.2.826.0.1.3680043.10.8.{number}.{abs(hash(description)) % 10_000}"
+    return {
+        "study_id": study_id,
+        "series_instance_uid": uid,
+        "modality": modality,
+        "series_description": description,
+        "header": header.to_json() | {"series_instance_uid": uid},
+        "instance_count": 30,
+    }
+
+
+def _route_all(url: str, settings: Settings, study_ids: list[int]) -> tuple[float, list[float]]:
+    """Mark each study stable and run the hook in one transaction, as the sweep does."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for study_id in study_ids:
+        began = time.perf_counter()
+        session = new_session(url)
+        try:
+            session.execute(
+                text("UPDATE studies SET stable_at = now() WHERE id = :id"), {"id": study_id}
+            )
+            on_study_stable(session, study_id, settings)
+            session.commit()
+        finally:
+            session.close()
+        latencies.append((time.perf_counter() - began) * 1000)
+    return time.perf_counter() - started, latencies
+
+
+def _baseline_inserts(url: str, study_ids: list[int]) -> float:
+    """One bare task INSERT per transaction, then removed again."""
+    due = datetime.now(UTC) + timedelta(hours=24)
+    row = {"state": "UNASSIGNED", "subspecialty": "GENERAL", "priority": "ROUTINE", "due_at": due}
+    started = time.perf_counter()
+    for study_id in study_ids:
+        with get_engine(url).begin() as connection:
+            connection.execute(insert(ReadingTask), row | {"study_id": study_id})
+    elapsed = time.perf_counter() - started
+    with get_engine(url).begin() as connection:
+        connection.execute(text("DELETE FROM task_events"))
+        connection.execute(text("DELETE FROM reading_tasks"))
+    return elapsed
+
+
+def _time_dry_runs(url: str, count: int, repeats: int = 3) -> list[float]:
+    rules = load_default_rules().to_json()["rules"]
+    brain_to_body = {
+        "id": "bench-brain",
+        "when": {"region": ["BRAIN"]},
+        "then": {"subspecialty": "BODY"},
+    }
+    request = DryRunRequest.model_validate({"rules": [brain_to_body, *rules], "last": count})
+    timings = []
+    for _ in range(repeats):
+        with session_scope(url) as session:
+            started = time.perf_counter()
+            result = dry_run(session, request)
+            timings.append(time.perf_counter() - started)
+    print(f"dry run: {result.studies} studies, {result.changed} would change")
+    return timings
+
+
+def _count(url: str, query: str) -> int:
+    with get_engine(url).connect() as connection:
+        return int(connection.scalar(text(query)) or 0)
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
+
+
+if __name__ == "__main__":
+    main()
