@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
@@ -24,25 +24,45 @@ def get_study(session: Session, study_id: int) -> Study | None:
     return session.get(Study, study_id)
 
 
+# The statements run for every routed study are built once, with bound parameters: composing
+# a statement each time cost more than running it.
+_SERIES_OF = select(Series).where(Series.study_id == bindparam("study_id")).order_by(Series.id)
+_SEQUENCES_OF = select(Series.sequence).where(Series.study_id == bindparam("study_id"))
+_PRIMARY_TASK = (
+    select(ReadingTask)
+    .where(
+        ReadingTask.study_id == bindparam("study_id"),
+        ReadingTask.kind == TaskKind.PRIMARY.value,
+        ReadingTask.state != TaskState.CANCELLED.value,
+    )
+    .order_by(ReadingTask.id)
+    .limit(1)
+    .with_for_update()
+)
+_READERS_OF_PATIENT = (
+    select(ReadingTask.assignee_id)
+    .join(Study, Study.id == ReadingTask.study_id)
+    .where(
+        Study.patient_id == bindparam("patient_id"),
+        Study.id != bindparam("study_id"),
+        ReadingTask.state.in_(OPEN_STATES),
+        ReadingTask.assignee_id.is_not(None),
+    )
+)
+
+
 def series_of(session: Session, study_id: int) -> Sequence[Series]:
-    query = select(Series).where(Series.study_id == study_id).order_by(Series.id)
-    return session.scalars(query).all()
+    return session.scalars(_SERIES_OF, {"study_id": study_id}).all()
+
+
+def sequences_of(session: Session, study_id: int) -> list[str | None]:
+    """The classified sequence type of each series of the study (header JSON left unread)."""
+    return list(session.scalars(_SEQUENCES_OF, {"study_id": study_id}))
 
 
 def primary_task(session: Session, study_id: int) -> ReadingTask | None:
     """The study's live primary task, locked, if it has one."""
-    query = (
-        select(ReadingTask)
-        .where(
-            ReadingTask.study_id == study_id,
-            ReadingTask.kind == TaskKind.PRIMARY.value,
-            ReadingTask.state != TaskState.CANCELLED.value,
-        )
-        .order_by(ReadingTask.id)
-        .limit(1)
-        .with_for_update()
-    )
-    return session.scalars(query).first()
+    return session.scalars(_PRIMARY_TASK, {"study_id": study_id}).first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +83,7 @@ def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
     after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
     foreign-key checks free.
     """
-    query = select(
-        Radiologist,
-        _aggregate(
-            RadiologistSubspecialty.subspecialty_code, RadiologistSubspecialty.radiologist_id
-        ),
-        _aggregate(
-            RadiologistCredential.value,
-            RadiologistCredential.radiologist_id,
-            RadiologistCredential.kind == "INSTITUTION",
-        ),
-        _open(func.count()),
-        _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
-    ).order_by(Radiologist.id)
-    if lock:
-        query = query.where(Radiologist.active).with_for_update(of=Radiologist, key_share=True)
+    query = _LOCKED_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
     return [
         ReaderRow(reader, set(pools or ()), {name.casefold() for name in names or ()}, count, load)
         for reader, pools, names, count, load in session.execute(query)
@@ -102,28 +108,42 @@ def _open(measure: Any) -> Any:
     )
 
 
+# Built once: composing this statement costs more than running it.
+_READERS_WITH_LOAD = select(
+    Radiologist,
+    _aggregate(RadiologistSubspecialty.subspecialty_code, RadiologistSubspecialty.radiologist_id),
+    _aggregate(
+        RadiologistCredential.value,
+        RadiologistCredential.radiologist_id,
+        RadiologistCredential.kind == "INSTITUTION",
+    ),
+    _open(func.count()),
+    _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
+).order_by(Radiologist.id)
+_LOCKED_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active).with_for_update(
+    of=Radiologist, key_share=True
+)
+
+
+_MARK_ASSIGNED_AT = (
+    update(Radiologist)
+    .where(Radiologist.id == bindparam("radiologist_id"))
+    .values(last_assigned_at=bindparam("at"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def mark_assigned_at(session: Session, radiologist_id: int, at: datetime) -> None:
     """Start the reader's idle clock again (ties go to the longest idle)."""
-    session.execute(
-        update(Radiologist).where(Radiologist.id == radiologist_id).values(last_assigned_at=at)
-    )
+    session.execute(_MARK_ASSIGNED_AT, {"radiologist_id": radiologist_id, "at": at})
 
 
 def readers_of_patient(session: Session, patient_id: str | None, study_id: int) -> set[int]:
     """Who holds an open task on another study of the same patient."""
     if not patient_id:
         return set()
-    query = (
-        select(ReadingTask.assignee_id)
-        .join(Study, Study.id == ReadingTask.study_id)
-        .where(
-            Study.patient_id == patient_id,
-            Study.id != study_id,
-            ReadingTask.state.in_(OPEN_STATES),
-            ReadingTask.assignee_id.is_not(None),
-        )
-    )
-    return {reader for reader in session.scalars(query) if reader is not None}
+    readers = session.scalars(_READERS_OF_PATIENT, {"patient_id": patient_id, "study_id": study_id})
+    return {reader for reader in readers if reader is not None}
 
 
 def primary_reader(session: Session, primary_task_id: int | None) -> int | None:

@@ -24,14 +24,11 @@ ROUTER = Principal.system("routing")
 def route_study(session: Session, study_id: int, settings: Settings) -> None:
     """Create the primary task, or re-route it while it is still unassigned; then assign it."""
     study = repository.get_study(session, study_id)
-    if study is None:
+    task = repository.primary_task(session, study_id)
+    if study is None or (task is not None and task.state != TaskState.UNASSIGNED.value):
         return
     version, rule_set = current_rule_set(session)
-    sequences = [series.sequence for series in repository.series_of(session, study_id)]
-    decision = route(rule_set, study_facts(study, sequences))
-    task = repository.primary_task(session, study_id)
-    if task is not None and task.state != TaskState.UNASSIGNED.value:
-        return
+    decision = route(rule_set, study_facts(study, repository.sequences_of(session, study_id)))
     if task is None:
         task = _create(session, study, decision, version, settings)
     else:

@@ -21,10 +21,16 @@ def latest(session: Session) -> RuleSetVersion | None:
     return session.scalars(query).first()
 
 
+_LATEST_KEY = (
+    select(RuleSetVersion.version, RuleSetVersion.created_at)
+    .order_by(RuleSetVersion.version.desc())
+    .limit(1)
+)
+
+
 def latest_key(session: Session) -> tuple[int, datetime] | None:
     """(version, created_at) of the newest version: enough to tell a cached copy is current."""
-    query = select(RuleSetVersion.version, RuleSetVersion.created_at)
-    row = session.execute(query.order_by(RuleSetVersion.version.desc()).limit(1)).first()
+    row = session.execute(_LATEST_KEY).first()
     return None if row is None else (row.version, row.created_at)
 
 

@@ -147,3 +147,17 @@ def test_twenty_concurrent_passes_assign_each_task_once_and_keep_balance(
     assert counts[None] == 0
     loads = [counts[reader.id] for reader in readers]
     assert max(loads) - min(loads) <= 1
+
+
+def test_waiting_task_goes_to_a_reader_who_comes_on_duty(
+    session: Session, settings: Settings
+) -> None:
+    reader = make_radiologist(session, on_duty=False)
+    task = make_task(session, priority=Priority.URGENT.value)
+    assign_waiting(session, settings)
+    assert task.state == TaskState.UNASSIGNED.value
+
+    reader.on_duty = True
+    assign_waiting(session, settings)
+
+    assert (task.state, task.assignee_id) == (TaskState.ASSIGNED.value, reader.id)
