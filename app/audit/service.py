@@ -54,22 +54,6 @@ def record_apart(
         record(session, principal, action, outcome=outcome, details=details)
 
 
-def record_patient_read(
-    session: Session,
-    principal: Principal,
-    *,
-    object_type: str,
-    object_id: str | int | None = None,
-    query: dict[str, Any] | None = None,
-) -> None:
-    """Note that a token holder saw patient data: one object, or a list matched by `query`."""
-    action = AuditAction.QUERY if query is not None else AuditAction.PATIENT_RECORD
-    details = {"query": query} if query is not None else {}
-    record(
-        session, principal, action, object_type=object_type, object_id=object_id, details=details
-    )
-
-
 def search(
     session: Session, reader: Principal, wanted: AuditFilter, *, before_id: int | None, limit: int
 ) -> list[AuditEvent]:
