@@ -3,6 +3,7 @@
 import time
 from collections import Counter
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,12 @@ def _run_jobs(listener: Settings, database_url: str) -> dict[str, int | None]:
 
 
 def test_cervical_spine_mr_with_a_radiculopathy_question_lands_on_a_neuroradiologist(
-    send: SendDatasets, listener: Settings, database_url: str, session: Session
+    send: SendDatasets,
+    listener: Settings,
+    database_url: str,
+    session: Session,
+    client: TestClient,
+    admin_headers: dict[str, str],
 ) -> None:
     msk_reader = make_radiologist(session, subspecialties=("MSK",))
     neuro_reader = make_radiologist(session, subspecialties=("NEURO",))
@@ -43,3 +49,9 @@ def test_cervical_spine_mr_with_a_radiculopathy_question_lands_on_a_neuroradiolo
     assert task.assignee_id == neuro_reader.id != msk_reader.id
     assert task.rule_version is not None
     assert task.route_reasons
+
+    shown = client.get(f"/api/v1/studies/{study.study_instance_uid}", headers=admin_headers).json()
+    assert shown["region"] == "CSPINE"
+    stir = next(series for series in shown["series"] if series["sequence"] == "STIR")
+    assert (stir["plane"], stir["fat_sat"]) == ("SAG", True)
+    assert stir["classification_reasons"]
