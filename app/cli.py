@@ -173,16 +173,32 @@ def token_create(
     radiologist_id: Annotated[
         int | None, typer.Option(help="The radiologist record a radiologist token acts for.")
     ] = None,
+    expires_in: Annotated[
+        str | None, typer.Option(help="Lifetime such as 90d, 12h or 30m; none means no expiry.")
+    ] = None,
 ) -> None:
     """Create an API token; the token itself is printed once, alone on the last line."""
+    from datetime import UTC, datetime
+
     from app.auth.errors import UnknownRadiologist
+    from app.auth.lifetimes import parse_lifetime
     from app.auth.service import issue_token
     from app.db.session import session_scope
 
+    try:
+        expires_at = datetime.now(UTC) + parse_lifetime(expires_in) if expires_in else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--expires-in") from error
     _, database_url = _prepare()
     try:
         with session_scope(database_url) as session:
-            issued = issue_token(session, name=name, role=role, radiologist_id=radiologist_id)
+            issued = issue_token(
+                session,
+                name=name,
+                role=role,
+                radiologist_id=radiologist_id,
+                expires_at=expires_at,
+            )
     except UnknownRadiologist as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error

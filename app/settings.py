@@ -49,6 +49,14 @@ class Settings(BaseSettings):
         default=5.0, gt=0, validation_alias="WORKLIST_STABILITY_SWEEP_INTERVAL"
     )
 
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, validation_alias="WORKLIST_MAX_BODY_BYTES"
+    )
+    poll_rate_per_minute: int = Field(
+        default=120, ge=0, validation_alias="WORKLIST_POLL_RATE_PER_MINUTE"
+    )
+    poll_burst: int = Field(default=30, ge=1, validation_alias="WORKLIST_POLL_BURST")
+
     sla_stat_hours: float = Field(default=1.0, gt=0, validation_alias="WORKLIST_SLA_STAT_HOURS")
     sla_urgent_hours: float = Field(default=4.0, gt=0, validation_alias="WORKLIST_SLA_URGENT_HOURS")
     sla_routine_hours: float = Field(

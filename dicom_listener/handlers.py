@@ -13,7 +13,7 @@ from typing import Any
 from pydicom import Dataset
 from pynetdicom import evt
 from pynetdicom.events import EventHandlerType
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
@@ -105,13 +105,21 @@ class IngestHandlers:
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
+        linked = False
         try:
-            storage.file_durably(received_file, self.storage_dir, relative)
+            linked = storage.file_durably(received_file, self.storage_dir, relative)
             if received is not None:
                 parents, added = self._file_with_parents(received, receipt)
             else:
                 assert parents is not None
                 added = self._file_in_known_series(parents, identified, receipt)
+            if linked and not added:
+                # A known SOP Instance UID under other study or series UIDs: the original stays
+                # the only copy, so no file is left behind without a row.
+                (self.storage_dir / relative).unlink(missing_ok=True)
+        except DataError as error:
+            self.known_series.forget(uids)
+            return self._refuse_value(received_file, relative if linked else None, error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             logger.warning(
@@ -154,6 +162,14 @@ class IngestHandlers:
             )
         return added
 
+    def _refuse_value(self, received_file: Path, filed: str | None, error: DataError) -> Dataset:
+        """The database refuses a header value (a NUL in text, a number out of range): the
+        sender's fault, so a failure status and quarantine, never a retry or a stray file."""
+        if filed is not None:
+            (self.storage_dir / filed).unlink(missing_ok=True)
+        refused = UnusableDataset(f"cannot store a header value: {type(error.orig).__name__}")
+        return self._quarantine(received_file, refused)
+
     def _quarantine(self, received_file: Path, error: UnusableDataset) -> Dataset:
         reason = str(error)
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)
@@ -188,6 +204,13 @@ class IngestHandlers:
             {"reason": "association rejected", "called_ae": event.assoc.acceptor.ae_title},
         )
 
+    def on_tls_refused(self, address: str, reason: str) -> None:
+        """A peer that never got as far as an association: no valid certificate, or no TLS."""
+        metrics.ASSOCIATIONS.labels(result="rejected").inc()
+        peer = Principal(name="unidentified DICOM peer", role=None, source_address=address)
+        details = {"reason": reason}
+        self._write_audit(peer, AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details)
+
     def on_ended(self, event: evt.Event) -> None:
         with self._lock:
             tally = self._tallies.pop(id(event.assoc), None)
@@ -214,6 +237,12 @@ class IngestHandlers:
         """One audit row per association; a database outage loses the row, never the listener."""
         requestor = event.assoc.requestor
         peer = Principal.dicom_peer(requestor.ae_title, requestor.address)
+        self._write_audit(peer, action, outcome, details)
+
+    def _write_audit(
+        self, peer: Principal, action: AuditAction, outcome: Outcome, details: dict[str, Any]
+    ) -> None:
+        """One audit row per association; a database outage loses the row, never the listener."""
         try:
             with session_scope(self.database_url) as session:
                 record(

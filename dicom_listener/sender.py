@@ -34,11 +34,15 @@ def send_files(
     files: list[Path], destination: Destination, on_sent: Callable[[Path, str], None] | None = None
 ) -> Counter[str]:
     """Send every file; the result counts the statuses (`0x0000`, `0xA700`, `not sent`, ...)."""
-    _config.STORE_SEND_CHUNKED_DATASET = True  # stream large files instead of loading them
     statuses: Counter[str] = Counter()
     contexts = _contexts_of(files, statuses)
-    for batch in _batches_by_context(contexts):
-        statuses.update(_send_batch(batch, destination, on_sent))
+    # Stream large files instead of loading them; pynetdicom's switch is global, so restore it.
+    chunked, _config.STORE_SEND_CHUNKED_DATASET = _config.STORE_SEND_CHUNKED_DATASET, True
+    try:
+        for batch in _batches_by_context(contexts):
+            statuses.update(_send_batch(batch, destination, on_sent))
+    finally:
+        _config.STORE_SEND_CHUNKED_DATASET = chunked
     return statuses
 
 

@@ -10,7 +10,9 @@ import socketserver
 import ssl
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 from pynetdicom import AE, ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, _config
@@ -36,10 +38,48 @@ class SharedPortServer(ThreadedAssociationServer):
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         super().server_bind()
 
+    # Told of each peer that failed the TLS handshake (no certificate, an untrusted one, no TLS).
+    on_tls_refused: Callable[[str, str], None] | None = None
+
     def shutdown(self) -> None:
         """Stop accepting and close the socket; open associations run to their end."""
         socketserver.TCPServer.shutdown(self)
         self.server_close()
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        """Accept, leaving the TLS handshake to the connection's thread.
+
+        pynetdicom shakes hands in the accepting thread, so one silent peer would stall every
+        other connection; here the handshake happens in `process_request_thread`, under a timeout.
+        """
+        assert self.socket is not None
+        client, address = self.socket.accept()
+        if self.ssl_context:
+            client = self.ssl_context.wrap_socket(
+                client, server_side=True, do_handshake_on_connect=False
+            )
+        return client, address
+
+    def process_request_thread(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        if isinstance(request, ssl.SSLSocket) and not self._shake_hands(request, client_address):
+            self.shutdown_request(request)
+            return
+        super().process_request_thread(request, client_address)
+
+    def _shake_hands(self, connection: ssl.SSLSocket, client_address: Any) -> bool:
+        connection.settimeout(self.ae.acse_timeout)
+        try:
+            connection.do_handshake()
+        except OSError as error:  # ssl.SSLError included, and a peer that hangs up or stalls
+            reason = f"TLS handshake failed: {type(error).__name__}: {error}"[:200]
+            logger.warning("DICOM TLS handshake refused", extra={"peer": client_address[0]})
+            if self.on_tls_refused is not None:
+                self.on_tls_refused(str(client_address[0]), reason)
+            return False
+        connection.settimeout(None)
+        return True
 
 
 def build_ae(settings: Settings) -> AE:
@@ -89,6 +129,8 @@ def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociation
         evt_handlers=handlers.bindings(),
         server_class=SharedPortServer,
     )
+    assert isinstance(server, SharedPortServer)
+    server.on_tls_refused = handlers.on_tls_refused
     threading.Thread(target=server.serve_forever, name="dicom-acceptor", daemon=True).start()
     return server
 

@@ -58,6 +58,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/metrics/concordance"): ADMIN,
     ("GET", "/api/v1/metrics/turnaround"): ADMIN,
     # audit and tokens
+    ("GET", "/api/v1/audit"): ADMIN,
+    ("GET", "/api/v1/audit/export"): ADMIN,
+    ("GET", "/api/v1/tokens"): ADMIN,
+    ("POST", "/api/v1/tokens"): ADMIN,
+    ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
 }
 
 

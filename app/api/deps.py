@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.api.access import allowed_roles
+from app.audit import refusals
 from app.auth.errors import AuthenticationError
 from app.auth.principal import Principal
 from app.auth.service import authenticate
@@ -61,10 +62,16 @@ def get_current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("a bearer token is required")
     source = request.client.host if request.client else None
-    principal = authenticate(session, credentials.credentials, source_address=source)
     route = getattr(request.scope.get("route"), "path", request.url.path)
+    try:
+        principal = authenticate(session, credentials.credentials, source_address=source)
+    except AuthenticationError as error:
+        refusals.login_failed(request.app.state.database_url, source, route, str(error))
+        raise
     if principal.role not in allowed_roles(request.method, route):
+        refusals.role_refused(request.app.state.database_url, principal, request.method, route)
         raise Forbidden(f"the {principal.role} role may not {request.method} {route}")
+    request.app.state.poll_limit.check(principal.token_id, request.method, route)
     return principal
 
 

@@ -2,9 +2,12 @@
 
 from fastapi import FastAPI
 
+from app.api.access import PUBLIC_ROUTES
+from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
-from app.api.problems import install_problem_handlers
+from app.api.problems import document_problems, install_problem_handlers
 from app.api.routes import (
+    audit,
     changes,
     eligibility,
     events,
@@ -17,6 +20,7 @@ from app.api.routes import (
     studies,
     subspecialties,
     tasks,
+    tokens,
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
@@ -32,7 +36,10 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.settings = settings
     app.state.database_url = database_url
     app.state.schema_head = head_revision()
+    app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
+    document_problems(app, undocumented=PUBLIC_ROUTES)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
     for module in (
         health,
@@ -47,6 +54,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         events,
         studies,
         reports,
+        tokens,
+        audit,
     ):
         app.include_router(module.router)
     return app

@@ -1,5 +1,7 @@
-"""Writing the audit trail: one call for every kind of event."""
+"""Writing and reading the audit trail."""
 
+from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -7,7 +9,10 @@ from sqlalchemy.orm import Session
 from app.audit import repository
 from app.audit.events import AuditAction, Outcome
 from app.audit.models import AuditEvent
+from app.audit.repository import AuditFilter
+from app.audit.schemas import AuditEventOut
 from app.auth.principal import Principal
+from app.db.session import session_scope
 
 
 def record(
@@ -34,3 +39,40 @@ def record(
             details=details or {},
         ),
     )
+
+
+def record_apart(
+    database_url: str,
+    principal: Principal,
+    action: AuditAction,
+    *,
+    outcome: Outcome,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Add an audit row in a transaction of its own: for refusals, whose request rolls back."""
+    with session_scope(database_url) as session:
+        record(session, principal, action, outcome=outcome, details=details)
+
+
+def search(
+    session: Session, reader: Principal, wanted: AuditFilter, *, before_id: int | None, limit: int
+) -> list[AuditEvent]:
+    events = repository.newest_first(session, wanted, before_id=before_id, limit=limit)
+    _note_audit_read(session, reader, wanted, "search")
+    return events
+
+
+def note_export(session: Session, reader: Principal, wanted: AuditFilter) -> None:
+    _note_audit_read(session, reader, wanted, "export")
+
+
+def export_lines(database_url: str, wanted: AuditFilter) -> Iterator[str]:
+    """Matching events, oldest first, one JSON object per line, from a session of its own."""
+    with session_scope(database_url) as session:
+        for event in repository.oldest_first(session, wanted):
+            yield AuditEventOut.model_validate(event).model_dump_json() + "\n"
+
+
+def _note_audit_read(session: Session, reader: Principal, wanted: AuditFilter, how: str) -> None:
+    used = {key: str(value) for key, value in asdict(wanted).items() if value is not None}
+    record(session, reader, AuditAction.AUDIT_LOG_USED, details={"how": how, "filter": used})

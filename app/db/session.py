@@ -23,12 +23,13 @@ POOL_CAPACITY = POOL_SIZE + POOL_OVERFLOW
 
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
+    # hide_parameters: error messages and logs never carry the values, which may be patient data.
     return create_engine(
         sqlalchemy_url(url),
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_pre_ping=True,
-        future=True,
+        hide_parameters=True,
     )
 
 

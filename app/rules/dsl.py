@@ -44,6 +44,14 @@ class TimeWindow(StrictModel):
     start: time
     end: time
 
+    @field_validator("start", "end")
+    @classmethod
+    def _local_clock_time(cls, value: time) -> time:
+        # An offset would make the window incomparable with the local clock it is checked against.
+        if value.tzinfo is not None:
+            raise ValueError("a local clock time, without a UTC offset")
+        return value
+
     def contains(self, moment: time) -> bool:
         """Whether a local clock time falls in [start, end)."""
         if self.start <= self.end:

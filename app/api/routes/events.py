@@ -32,7 +32,11 @@ def stream_user(
         return get_current_user(request, session, credentials)
 
 
-@router.get("/events", response_class=StreamingResponse)
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "task changes"}},
+)
 async def stream_events(
     request: Request,
     user: Annotated[Principal, Depends(stream_user)],
