@@ -105,7 +105,7 @@ needs = st.builds(
 )
 
 
-@given(st.lists(readers, max_size=8), needs)
+@given(st.lists(readers, max_size=8, unique_by=lambda reader: reader.id), needs)
 def test_the_chosen_reader_is_eligible_and_least_loaded(
     pool: list[Candidate], task: TaskNeeds
 ) -> None:
