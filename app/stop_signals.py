@@ -4,9 +4,11 @@ A handler that sets a `threading.Event` can deadlock against a main thread waiti
 event, so the stop signals are blocked and taken synchronously with `sigtimedwait` instead.
 """
 
+import ctypes
 import signal
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1
 
 
 def block_stop_signals() -> None:
@@ -26,3 +28,8 @@ def stop_requested(timeout: float) -> bool:
 
 def wait_for_stop() -> None:
     signal.sigwait(STOP_SIGNALS)
+
+
+def stop_with_parent() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies, so no child outlives it."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -1,6 +1,5 @@
 """`worklist up`: the database, the migrations and every service process on one machine."""
 
-import ctypes
 import logging
 import os
 import signal
@@ -10,7 +9,12 @@ from collections.abc import Sequence
 
 from app.db.embedded import stop_embedded_postgres
 from app.settings import Settings
-from app.stop_signals import block_stop_signals, stop_requested, unblock_stop_signals
+from app.stop_signals import (
+    block_stop_signals,
+    stop_requested,
+    stop_with_parent,
+    unblock_stop_signals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -19,14 +23,13 @@ SERVICES: dict[str, Sequence[str]] = {
     "listener": ("listener",),
     "worker": ("worker",),
 }
-_PR_SET_PDEATHSIG = 1
 _GRACE_SECONDS = 15
 
 
 def _prepare_child() -> None:
     """Children get SIGTERM if `worklist up` itself is killed, so nothing is left running."""
     unblock_stop_signals()
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    stop_with_parent()
 
 
 def _start(name: str, args: Sequence[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

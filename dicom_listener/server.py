@@ -1,6 +1,5 @@
 """The DICOM listener process: the door policy, one or several acceptors on the port, metrics."""
 
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -20,14 +19,12 @@ from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 from pynetdicom.transport import ThreadedAssociationServer
 
 from app.settings import Settings
-from app.stop_signals import block_stop_signals, wait_for_stop
+from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
 from dicom_listener import storage
 from dicom_listener.handlers import IngestHandlers
 from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
-
-_PR_SET_PDEATHSIG = 1
 
 
 class SharedPortServer(ThreadedAssociationServer):
@@ -195,7 +192,7 @@ def _child_main(settings: Settings, database_url: str) -> None:
     from app.logging_config import configure_logging
 
     block_stop_signals()
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    stop_with_parent()
     configure_logging(settings.log_level, settings.log_format)
     _serve_until_stopped(settings, database_url)
 
