@@ -16,7 +16,7 @@ from pynetdicom.events import EventHandlerType
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
-from app.audit.service import record
+from app.audit.service import record_apart
 from app.auth.principal import Principal
 from app.db.session import session_scope
 from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
@@ -234,7 +234,7 @@ class IngestHandlers:
     def _audit(
         self, event: evt.Event, action: AuditAction, outcome: Outcome, details: dict[str, Any]
     ) -> None:
-        """One audit row per association; a database outage loses the row, never the listener."""
+        """Audit an event of this association under its calling peer."""
         requestor = event.assoc.requestor
         peer = Principal.dicom_peer(requestor.ae_title, requestor.address)
         self._write_audit(peer, action, outcome, details)
@@ -244,15 +244,14 @@ class IngestHandlers:
     ) -> None:
         """One audit row per association; a database outage loses the row, never the listener."""
         try:
-            with session_scope(self.database_url) as session:
-                record(
-                    session,
-                    peer,
-                    action,
-                    object_type="association",
-                    outcome=outcome,
-                    details=details,
-                )
+            record_apart(
+                self.database_url,
+                peer,
+                action,
+                object_type="association",
+                outcome=outcome,
+                details=details,
+            )
         except Exception:
             logger.exception("association audit not written", extra={"action": action.value})
 

@@ -47,11 +47,14 @@ def record_apart(
     action: AuditAction,
     *,
     outcome: Outcome,
+    object_type: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Add an audit row in a transaction of its own: for refusals, whose request rolls back."""
+    """Add an audit row in a transaction of its own: for events no other transaction carries."""
     with session_scope(database_url) as session:
-        record(session, principal, action, outcome=outcome, details=details)
+        record(
+            session, principal, action, object_type=object_type, outcome=outcome, details=details
+        )
 
 
 def search(
