@@ -17,7 +17,8 @@ from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.service import record_history
+from app.tasks.service import finish
+from app.tasks.state_machine import Action
 from app.vocabulary import TaskState
 
 ASSIGNER = Principal.system("assignment")
@@ -114,14 +115,11 @@ def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibili
 
 def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Principal) -> datetime:
     now = datetime.now(UTC)
-    task.state = TaskState.ASSIGNED.value
     task.assignee_id = choice.radiologist_id
     task.assigned_at = now
-    task.version += 1
-    session.flush()
-    repository.mark_assigned_at(session, choice.radiologist_id, now)
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    record_history(session, principal, task, "assign", TaskState.UNASSIGNED.value, details)
+    finish(session, principal, task, Action.ASSIGN, TaskState.ASSIGNED, details)
+    repository.mark_assigned_at(session, choice.radiologist_id, now)
     return now
 
 
