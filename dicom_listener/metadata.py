@@ -66,6 +66,11 @@ def read_header(path: Path) -> Dataset:
         return dcmread(path, stop_before_pixels=True)
     except (InvalidDicomError, EOFError, ValueError, TypeError, KeyError, IndexError) as error:
         raise UnreadableDataset(f"cannot parse dataset: {type(error).__name__}") from error
+    except OSError as error:
+        if error.errno is not None:  # the disk, not the dataset: the sender should retry
+            raise
+        # pydicom reports a broken element or item structure as an OSError without an errno.
+        raise UnreadableDataset(f"cannot parse dataset: {error}") from error
 
 
 def identify(ds: Dataset) -> IdentifiedInstance:

@@ -1,6 +1,9 @@
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from pydicom.uid import ExplicitVRLittleEndian
+from pynetdicom import AE, _config
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +12,7 @@ from app.settings import Settings
 from app.studies.models import Instance, Series, Study
 from dicom_listener.samples import AX, CERVICAL_SPINE_MR, COR, KNEE_MR, SAG, study_datasets
 from tests.integration.listener.conftest import SendDatasets, audit_rows, settle
+from tests.support.broken_dicom import MR_IMAGE_STORAGE, write_file_with_a_broken_sequence
 
 
 def test_multi_series_mr_is_stored_with_its_metadata(
@@ -117,3 +121,22 @@ def test_three_plane_localizer_counts_its_orientations(
 
     header = SeriesHeader.from_json(session.scalars(select(Series.header)).one())
     assert header.distinct_orientations == 3
+
+
+def test_unparseable_dataset_is_refused_and_quarantined(
+    tmp_path: Path, listener: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = write_file_with_a_broken_sequence(tmp_path / "broken.dcm")
+    monkeypatch.setattr(_config, "STORE_SEND_CHUNKED_DATASET", True)  # send the bytes unparsed
+    ae = AE(ae_title="MODALITY")
+    ae.add_requested_context(MR_IMAGE_STORAGE, ExplicitVRLittleEndian)
+    assoc = ae.associate("127.0.0.1", listener.dicom_port, ae_title=listener.ae_title)
+    try:
+        answer = assoc.send_c_store(broken)
+    finally:
+        assoc.release()
+
+    assert f"0x{answer.Status:04X}" == "0xC000"
+    assert session.scalar(select(func.count()).select_from(Instance)) == 0
+    (reason,) = listener.quarantine_dir.glob("*.reason.txt")
+    assert reason.read_text().startswith("cannot parse dataset")

@@ -12,6 +12,7 @@ from dicom_listener.metadata import (
     received_instance,
 )
 from dicom_listener.samples import HEAD_CT, KNEE_MR, study_datasets, write_datasets
+from tests.support.broken_dicom import write_file_with_a_broken_sequence
 
 
 def _instance(**tags: object) -> Dataset:
@@ -107,3 +108,9 @@ def test_a_file_that_is_not_dicom_is_unusable(tmp_path: Path) -> None:
     path.write_bytes(b"\x00" * 200)
     with pytest.raises(UnusableDataset, match="cannot"):
         identify(read_header(path))
+
+
+def test_a_broken_sequence_is_unusable_not_a_disk_error(tmp_path: Path) -> None:
+    broken = write_file_with_a_broken_sequence(tmp_path / "broken.dcm")
+    with pytest.raises(UnusableDataset, match="cannot parse dataset"):
+        read_header(broken)
