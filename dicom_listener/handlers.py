@@ -3,6 +3,7 @@
 No exception leaves a handler: every failure becomes a named DICOM status.
 """
 
+import errno
 import logging
 import threading
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ class IngestHandlers:
                 "C-STORE deferred: storage or database unavailable",
                 extra={
                     "sop_instance_uid": identified.instance.sop_instance_uid,
-                    "error": repr(error),
+                    "error": _kind_of(error),
                 },
             )
             return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
@@ -254,6 +255,14 @@ class IngestHandlers:
             )
         except Exception:
             logger.exception("association audit not written", extra={"action": action.value})
+
+
+def _kind_of(error: OSError | SQLAlchemyError) -> str:
+    """What went wrong, without the message: a database error's detail can quote a header value."""
+    if isinstance(error, OSError):
+        return f"{type(error).__name__} {errno.errorcode.get(error.errno or 0, error.errno)}"
+    cause = getattr(error, "orig", None)
+    return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
 
 
 def _failure(status: int, comment: str) -> Dataset:

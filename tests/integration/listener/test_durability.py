@@ -1,5 +1,6 @@
 """What survives a database outage and a killed listener: nothing acknowledged is ever lost."""
 
+import re
 import threading
 import time
 from collections import Counter
@@ -43,7 +44,10 @@ def own_database(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 def test_database_outage_answers_a700_and_a_resend_completes_the_study(
-    own_database: tuple[Path, str], listener_settings: Settings, tmp_path: Path
+    own_database: tuple[Path, str],
+    listener_settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     pgdata, url = own_database
     files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
@@ -64,6 +68,10 @@ def test_database_outage_answers_a700_and_a_resend_completes_the_study(
         server.shutdown()
 
     assert (set(before), set(during)) == ({0x0000}, {0xA700})
+    deferrals = [record for record in caplog.records if record.msg.startswith("C-STORE deferred")]
+    # The kind of error only: a database error's message can quote a header value.
+    assert deferrals
+    assert all(re.fullmatch(r"\w+( \(\w+\))?", record.__dict__["error"]) for record in deferrals)
     assert resend == Counter({"0x0000": len(files)})
     assert _instance_count(url) == len(files) == _stored_files(listener_settings)
 
