@@ -39,6 +39,11 @@ class Run:
     seconds: float
     instances: int
     megabytes: float
+    cpu_seconds: float  # the receiver's, with its database where it has a separate one
+
+    @property
+    def cpu_ms_per_instance(self) -> float:
+        return 1000 * self.cpu_seconds / self.instances
 
     @property
     def per_second(self) -> float:
@@ -75,7 +80,7 @@ def _benchmark(repeat: int, processes: int) -> int:
     try:
         upgrade_to_head(database_url)
         targets: list[Target] = [
-            OurListener(database_url, processes),
+            OurListener(database_url, processes, pgdata),
             BareScp(),
             StoreScp(),
             Orthanc(),
@@ -110,14 +115,16 @@ def _one_run(target: Target, files: list[Path], senders: int, megabytes: float) 
     workdir.mkdir(parents=True)
     target.start(workdir, PORT)
     try:
+        cpu_before = target.cpu_seconds()
         seconds = _send_in_parallel(target.called_ae, files, senders)
+        cpu_seconds = target.cpu_seconds() - cpu_before
         stored = target.stored()
     finally:
         target.stop()
     if stored != len(files):
         print(f"  !! {target.name}: stored {stored} of {len(files)} instances")
         return None
-    return Run(seconds, len(files), megabytes)
+    return Run(seconds, len(files), megabytes, cpu_seconds)
 
 
 def _send_in_parallel(called_ae: str, files: list[Path], senders: int) -> float:
@@ -144,7 +151,7 @@ def _send_in_parallel(called_ae: str, files: list[Path], senders: int) -> float:
 def _print_table(senders: int, targets: list[Target], runs: dict[str, list[Run]]) -> None:
     ours = _median(runs[targets[0].name])
     print(f"-- {senders} sender(s) --")
-    print(f"  {'receiver':40} {'inst/s':>8} {'MB/s':>7} {'ours/it':>8}")
+    print(f"  {'receiver':40} {'inst/s':>8} {'MB/s':>7} {'ours/it':>8} {'CPU ms/inst':>12}")
     for target in targets:
         run = _median(runs[target.name])
         if run is None:
@@ -152,14 +159,18 @@ def _print_table(senders: int, targets: list[Target], runs: dict[str, list[Run]]
             continue
         ratio = f"{ours.per_second / run.per_second:.2f}x" if ours else "-"
         mb_per_second = run.megabytes / run.seconds
-        print(f"  {target.name:40} {run.per_second:8.0f} {mb_per_second:7.1f} {ratio:>8}")
+        print(
+            f"  {target.name:40} {run.per_second:8.0f} {mb_per_second:7.1f} {ratio:>8}"
+            f" {run.cpu_ms_per_instance:12.2f}"
+        )
 
 
 def _median(runs: list[Run]) -> Run | None:
     if not runs:
         return None
     seconds = statistics.median(run.seconds for run in runs)
-    return Run(seconds, runs[0].instances, runs[0].megabytes)
+    cpu_seconds = statistics.median(run.cpu_seconds for run in runs)
+    return Run(seconds, runs[0].instances, runs[0].megabytes, cpu_seconds)
 
 
 def _print_notes() -> None:
@@ -168,6 +179,9 @@ def _print_notes() -> None:
         "\nfsyncs each file and commits its database row before answering 0x0000; the bare SCP"
         "\nfsyncs files only; Orthanc fdatasyncs files but its SQLite index is not synced per"
         "\ninstance; storescp never fsyncs (an upper bound, not a peer)."
+        "\nCPU ms/inst is each receiver's user + system CPU per instance (ours with its Postgres"
+        f"\nserver). With {os.cpu_count()} CPUs shared with the senders, a receiver cannot exceed"
+        "\nCPUs / (CPU ms/inst) instances per second however many processes it runs."
     )
 
 

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
+import psutil
 import psycopg
 
 from tests.support.dcmtk import find_dcmtk
@@ -26,6 +27,20 @@ class Target(Protocol):
     def start(self, workdir: Path, port: int) -> None: ...
     def stop(self) -> None: ...
     def stored(self) -> int: ...
+    def cpu_seconds(self) -> float: ...
+
+
+def tree_cpu_seconds(root: psutil.Process) -> float:
+    """User plus system CPU time so far of a process and its descendants, living or reaped
+    (storescp --fork ends a child with each association)."""
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def wait_for_echo(port: int, called_ae: str, timeout: float = 60) -> None:
@@ -51,6 +66,10 @@ class _Process:
         with log.open("wb") as output:
             self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
 
+    def cpu_seconds(self) -> float:
+        assert self.process is not None
+        return tree_cpu_seconds(psutil.Process(self.process.pid))
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -66,10 +85,16 @@ class _Process:
 class OurListener(_Process):
     called_ae = "WORKLIST"
 
-    def __init__(self, database_url: str, processes: int) -> None:
+    def __init__(self, database_url: str, processes: int, pgdata: Path) -> None:
         self.database_url = database_url
         self.processes = processes
+        self.pgdata = pgdata
         self.name = f"worklist listener ({processes} processes)"
+
+    def cpu_seconds(self) -> float:
+        """The listener's and its Postgres server's: recording each instance is part of our cost."""
+        postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        return super().cpu_seconds() + tree_cpu_seconds(psutil.Process(postmaster))
 
     def start(self, workdir: Path, port: int) -> None:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
