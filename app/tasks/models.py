@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,6 +37,7 @@ class ReadingTask(Timestamps, Base):
         Index("ix_reading_tasks_pool_queue", "state", "subspecialty", "priority", "due_at"),
         Index("ix_reading_tasks_assignee_state", "assignee_id", "state"),
         Index("ix_reading_tasks_change_seq", "change_seq", unique=True),
+        Index("ix_reading_tasks_change_xid", "change_xid", "change_seq", unique=True),
         Index(
             "ix_reading_tasks_lease_expires_at",
             "lease_expires_at",
@@ -63,6 +65,11 @@ class ReadingTask(Timestamps, Base):
     version: Mapped[int] = mapped_column(server_default="1")
     change_seq: Mapped[int] = mapped_column(
         BigInteger, task_change_seq, server_default=task_change_seq.next_value()
+    )
+    # The transaction that made the last change: the change feeds follow transaction order, which
+    # unlike `change_seq` order cannot be overtaken by a later commit (see migration 0003).
+    change_xid: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("pg_current_xact_id()::text::bigint")
     )
     lease_expires_at: Mapped[datetime | None]
     claimed_from_state: Mapped[str | None] = mapped_column(String(16))

@@ -217,27 +217,6 @@ def item(session: Session, task_id: int) -> Row[Any] | None:
     return session.execute(item_query().where(T.id == task_id)).one_or_none()
 
 
-def changed_since(
-    session: Session, where: WorklistFilter, since: int, limit: int
-) -> list[Row[Any]]:
-    query = item_query().where(T.change_seq > since, *where.conditions())
-    return list(session.execute(query.order_by(T.change_seq).limit(limit)))
-
-
-CHANGE_COLUMNS = (T.id, T.change_seq, T.kind, T.state, T.version, T.subspecialty, T.priority,
-                  T.assignee_id)  # fmt: skip
-
-
-def change_payloads_since(session: Session, since: int, limit: int) -> list[dict[str, Any]]:
-    """The same shape the NOTIFY trigger sends, for a stream resuming from `since`."""
-    query = select(*CHANGE_COLUMNS).where(T.change_seq > since).order_by(T.change_seq).limit(limit)
-    return [row._asdict() for row in session.execute(query)]
-
-
-def latest_change(session: Session) -> int:
-    return session.scalar(select(func.coalesce(func.max(T.change_seq), 0))) or 0
-
-
 def _decode_cursor(cursor: str, keys: tuple[SortKey, ...]) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))

@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.db.session import new_session
 from tests.support.api_server import running_api
 from tests.support.factories import make_task
 
@@ -27,7 +29,46 @@ def test_changes_since_a_cursor_lists_each_changed_task_once(
     later = client.get(f"/api/v1/changes?since={start['cursor']}", headers=admin_headers).json()
     assert [(item["id"], item["state"]) for item in later["items"]] == [(second.id, "CANCELLED")]
     quiet = client.get(f"/api/v1/changes?since={later['cursor']}", headers=admin_headers).json()
-    assert quiet == {"items": [], "cursor": later["cursor"]}
+    assert quiet["items"] == []
+
+
+def test_a_change_that_commits_after_a_later_numbered_one_is_not_skipped(
+    client: TestClient, session: Session, admin_headers: Headers, database_url: str
+) -> None:
+    early, late = make_task(session), make_task(session)
+    session.commit()
+    _, cursor = _changes(client, admin_headers, "0")
+    slow, quick = new_session(database_url), new_session(database_url)
+    try:
+        _cancel(slow, early.id)  # takes its change number first, commits last
+        _cancel(quick, late.id)
+        quick.commit()
+        seen_before, cursor = _changes(client, admin_headers, cursor)
+        slow.commit()
+        seen_after, _ = _changes(client, admin_headers, cursor)
+    finally:
+        slow.close()
+        quick.close()
+
+    assert sorted(seen_before + seen_after) == [early.id, late.id]
+
+
+def _cancel(session: Session, task_id: int) -> None:
+    cancel = text("UPDATE reading_tasks SET state = 'CANCELLED' WHERE id = :id")
+    session.execute(cancel, {"id": task_id})
+
+
+def _changes(client: TestClient, headers: Headers, since: str) -> tuple[list[int], str]:
+    answer = client.get(f"/api/v1/changes?since={since}", headers=headers).json()
+    return [item["id"] for item in answer["items"]], answer["cursor"]
+
+
+def test_a_cursor_the_feed_never_handed_out_is_refused(
+    client: TestClient, admin_headers: Headers
+) -> None:
+    answer = client.get("/api/v1/changes?since=12;drop", headers=admin_headers)
+    assert answer.status_code == 422
+    assert "not a position" in answer.json()["detail"]
 
 
 def _first_task_event(response: httpx.Response, found: list[dict[str, Any]]) -> None:

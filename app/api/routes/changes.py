@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 from app.api.deps import CurrentUser, SessionDep
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.tasks import worklist
+from app.tasks import change_feed, worklist
+from app.tasks.change_feed import FeedPosition
 from app.tasks.schemas import Changes, TaskItem
 from app.vocabulary import Role
 
@@ -18,17 +19,16 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 def read_changes(
     user: CurrentUser,
     session: SessionDep,
-    since: Annotated[int, Query(ge=0, description="the `cursor` of the previous answer")] = 0,
+    since: Annotated[str, Query(description="the `cursor` of the previous answer")] = "0",
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Changes:
-    """Tasks changed after `since`, oldest change first, and the cursor to pass next time."""
+    """Tasks changed after `since`, in commit-safe order, and the cursor to pass next time."""
     where = worklist.WorklistFilter(
         visible_to_radiologist=user.radiologist_id if user.role is Role.RADIOLOGIST else None
     )
-    rows = worklist.changed_since(session, where, since, limit)
+    rows, cursor = change_feed.changed_since(session, where, FeedPosition.parse(since), limit)
     if rows:
         record(
             session, user, AuditAction.QUERY, object_type="task_changes", details={"since": since}
         )
-    cursor = rows[-1].change_seq if rows else since
     return Changes(items=[TaskItem.from_row(row) for row in rows], cursor=str(cursor))

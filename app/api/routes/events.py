@@ -13,7 +13,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.api.deps import get_current_user
 from app.auth.principal import Principal
 from app.db.session import session_scope
-from app.tasks import worklist
+from app.tasks import change_feed
+from app.tasks.change_feed import FeedPosition
 from app.tasks.change_stream import ChangeHub
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
@@ -40,17 +41,17 @@ def stream_user(
 async def stream_events(
     request: Request,
     user: Annotated[Principal, Depends(stream_user)],
-    since: Annotated[int | None, Query(ge=0, description="replay changes after this")] = None,
+    since: Annotated[str | None, Query(description="replay changes after this event id")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """`text/event-stream` of task changes (ids, state, version; no patient data).
 
     Reconnecting clients send `Last-Event-ID` (or `?since=`) and first get what they missed.
     """
-    if since is None and last_event_id and last_event_id.isdigit():
-        since = int(last_event_id)
+    resume = since or last_event_id
+    after = FeedPosition.parse(resume) if resume else None
     return StreamingResponse(
-        _events(request, _hub(request.app), since),
+        _events(request, _hub(request.app), after),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -63,14 +64,19 @@ def _hub(app: FastAPI) -> ChangeHub:
     return hub
 
 
-async def _events(request: Request, hub: ChangeHub, since: int | None) -> AsyncIterator[str]:
+async def _events(
+    request: Request, hub: ChangeHub, after: FeedPosition | None
+) -> AsyncIterator[str]:
     async with hub.subscribe() as subscription:
         yield ": listening\n\n"
         replayed: set[int] = set()
-        if since is not None:
-            for change in await run_in_threadpool(_missed, request.app.state.database_url, since):
+        if after is not None:
+            missed = await run_in_threadpool(_missed, request.app.state.database_url, after)
+            for change, position in missed:
                 replayed.add(change["change_seq"])
-                yield _event(change)
+                yield _event(change, position)
+            if len(missed) == REPLAY_LIMIT:
+                return  # more were missed: the client resumes from the last of these
         while not subscription.overflowed:
             try:
                 change = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
@@ -80,13 +86,15 @@ async def _events(request: Request, hub: ChangeHub, since: int | None) -> AsyncI
                 yield ": keepalive\n\n"
                 continue
             if change["change_seq"] not in replayed:
-                yield _event(change)
+                yield _event(change, FeedPosition(change["resume_from"]))
 
 
-def _missed(database_url: str, since: int) -> list[dict[str, Any]]:
+def _missed(database_url: str, after: FeedPosition) -> list[tuple[dict[str, Any], FeedPosition]]:
     with session_scope(database_url) as session:
-        return worklist.change_payloads_since(session, since, REPLAY_LIMIT)
+        return change_feed.change_payloads_since(session, after, REPLAY_LIMIT)
 
 
-def _event(change: dict[str, Any]) -> str:
-    return f"id: {change['change_seq']}\nevent: task\ndata: {json.dumps(change)}\n\n"
+def _event(change: dict[str, Any], resume_from: FeedPosition) -> str:
+    """A change; its id is where a client that saw it may resume without missing a later one."""
+    data = {key: value for key, value in change.items() if key != "resume_from"}
+    return f"id: {resume_from}\nevent: task\ndata: {json.dumps(data)}\n\n"
