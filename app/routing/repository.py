@@ -77,13 +77,15 @@ class ReaderRow:
 def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
     """Every radiologist with their pools, institutions and open load.
 
-    With `lock`, every active one, locked in id order: assigners take these locks before reading
-    workloads, so two never pick from the same stale figures. All of them, not one pool's: the
-    stability sweep routes many studies in one transaction, and a transaction that locked pool
-    after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
-    foreign-key checks free.
+    With `lock`, every active one, locked in id order before their workloads are read, so two
+    assigners never pick from the same stale figures. The lock is a statement of its own: a
+    statement that waited for a row lock still reads other tables as they were when it began.
+    All of them, not one pool's: a transaction that locked pool after pool could deadlock with
+    one locking them in a single statement. NO KEY UPDATE leaves foreign-key checks free.
     """
-    query = _LOCKED_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
+    if lock:
+        session.execute(_LOCK_ACTIVE_READERS)
+    query = _ACTIVE_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
     return [
         ReaderRow(reader, set(pools or ()), {name.casefold() for name in names or ()}, count, load)
         for reader, pools, names, count, load in session.execute(query)
@@ -120,8 +122,12 @@ _READERS_WITH_LOAD = select(
     _open(func.count()),
     _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
 ).order_by(Radiologist.id)
-_LOCKED_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active).with_for_update(
-    of=Radiologist, key_share=True
+_ACTIVE_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active)
+_LOCK_ACTIVE_READERS = (
+    select(Radiologist.id)
+    .where(Radiologist.active)
+    .order_by(Radiologist.id)
+    .with_for_update(key_share=True)
 )
 
 
