@@ -1,5 +1,6 @@
 """Every query on reading tasks and their history."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,12 @@ def add(session: Session, task: ReadingTask) -> ReadingTask:
     session.add(task)
     session.flush()
     return task
+
+
+def add_all(session: Session, tasks: Sequence[ReadingTask]) -> None:
+    """Insert the tasks together (one multi-row INSERT); their ids are set after."""
+    session.add_all(tasks)
+    session.flush()
 
 
 def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingTask | None:

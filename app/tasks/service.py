@@ -91,12 +91,24 @@ def finish(
     details: dict[str, Any] | None = None,
 ) -> ReadingTask:
     """Move the task to `target` with a new version, a history line and an audit row."""
+    transition(session, principal, task, action, target, details)
+    session.flush()
+    return task
+
+
+def transition(
+    session: Session,
+    principal: Principal,
+    task: ReadingTask,
+    action: Action,
+    target: TaskState,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """`finish` left unflushed, for callers that move many tasks and write them together."""
     from_state = task.state
     task.state = target.value
     task.version += 1
     record_history(session, principal, task, action.value, from_state, details or {})
-    session.flush()
-    return task
 
 
 def record_history(
