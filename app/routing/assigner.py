@@ -25,7 +25,8 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.service import transition
+from app.tasks.repository import TaskChange
+from app.tasks.service import move, record_histories
 from app.tasks.state_machine import Action
 from app.vocabulary import TaskState
 
@@ -63,17 +64,18 @@ def assign_all(
     pool = candidates(session, settings, lock=True)
     sources = _needs_sources(session, waiting)
     assigned_at: dict[int, datetime] = {}
-    assigned = 0
+    changes: list[TaskChange] = []
     for task, named_reader in zip(waiting, named_readers or [None] * len(waiting), strict=True):
         choice = choose(pool, sources.needs(task, named_reader))
         if choice is not None:
-            at = assigned_at[choice.radiologist_id] = _assign(session, task, choice, principal)
+            at = assigned_at[choice.radiologist_id] = datetime.now(UTC)
+            changes.append(_assign(task, choice, at))
             pool = _after_assignment(pool, task, choice, at)
             sources.note_assignment(task, choice.radiologist_id)
-            assigned += 1
+    record_histories(session, principal, changes)
     repository.mark_assigned_at(session, assigned_at)
     session.flush()
-    return assigned
+    return len(changes)
 
 
 def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibility:
@@ -106,13 +108,11 @@ def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibili
     )
 
 
-def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Principal) -> datetime:
-    now = datetime.now(UTC)
+def _assign(task: ReadingTask, choice: Choice, at: datetime) -> TaskChange:
     task.assignee_id = choice.radiologist_id
-    task.assigned_at = now
+    task.assigned_at = at
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    transition(session, principal, task, Action.ASSIGN, TaskState.ASSIGNED, details)
-    return now
+    return move(task, Action.ASSIGN, TaskState.ASSIGNED, details)
 
 
 @dataclass(frozen=True, slots=True)

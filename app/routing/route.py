@@ -16,7 +16,8 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.service import record_history
+from app.tasks.repository import TaskChange
+from app.tasks.service import record_histories
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
@@ -67,20 +68,25 @@ def _place(
     now = datetime.now(UTC)
     placed: list[ReadingTask] = []
     created: list[tuple[ReadingTask, RouteDecision]] = []
+    rerouted: list[TaskChange] = []
     for study, decision in zip(routable, decisions, strict=True):
         task = primaries.get(study.id)
         if task is None:
             task = _new_task(study, decision, version, settings, now)
             created.append((task, decision))
         else:
-            _reroute(session, task, decision, version, settings)
+            rerouted.append(_reroute(task, decision, version, settings))
         placed.append(task)
     tasks.add_all(session, [task for task, _ in created])
-    for task, decision in created:
-        details = {"rule_version": version, "rule": decision.rule_id}
-        tasks.add_event(
-            session, task, action="create", from_state=None, actor=ROUTER.actor, details=details
-        )
+    tasks.add_events(
+        session,
+        ROUTER.actor,
+        [
+            TaskChange(task, "create", None, {"rule_version": version, "rule": decision.rule_id})
+            for task, decision in created
+        ],
+    )
+    record_histories(session, ROUTER, rerouted)
     return placed
 
 
@@ -98,8 +104,8 @@ def _new_task(
 
 
 def _reroute(
-    session: Session, task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
-) -> None:
+    task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
+) -> TaskChange:
     before = {
         "subspecialty": task.subspecialty,
         "priority": task.priority,
@@ -108,7 +114,7 @@ def _reroute(
     _apply(task, decision, version, settings, since=task.created_at)
     task.version += 1
     details = {"before": before, "rule_version": version, "rule": decision.rule_id}
-    record_history(session, ROUTER, task, "reroute", task.state, details)
+    return TaskChange(task, "reroute", task.state, details)
 
 
 def _apply(
