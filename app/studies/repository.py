@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -96,7 +96,8 @@ UPDATE series SET header = jsonb_set(
 WHERE id = :series_id
 """)
 
-_REFRESH_COUNTS = text("""
+# Marking a study stable brings its and its series' instance counts up to date from the rows.
+_MARK_STABLE = text("""
 WITH counts AS (
     SELECT study_id, series_id, count(*) AS n FROM instances
     WHERE study_id = ANY(CAST(:study_ids AS bigint[])) GROUP BY study_id, series_id
@@ -106,6 +107,7 @@ WITH counts AS (
 )
 UPDATE studies SET
     instance_count = COALESCE((SELECT sum(n) FROM counts WHERE counts.study_id = studies.id), 0),
+    stable_at = :at,
     updated_at = now()
 WHERE id = ANY(CAST(:study_ids AS bigint[]))
 """)
@@ -165,11 +167,6 @@ def add_instance(
     return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
 
 
-def refresh_counts(session: Session, study_ids: Sequence[int]) -> None:
-    """Recount the studies' and their series' instances from the rows."""
-    session.execute(_REFRESH_COUNTS, {"study_ids": list(study_ids)})
-
-
 def raise_distinct_orientations(session: Session, series_id: int, count: int) -> None:
     session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
@@ -205,4 +202,5 @@ def claim_settled_studies(session: Session, settled_before: datetime, limit: int
 
 
 def mark_stable(session: Session, study_ids: Sequence[int], at: datetime) -> None:
-    session.execute(update(Study).where(Study.id.in_(study_ids)).values(stable_at=at))
+    """Mark the studies stable, with their instance counts recounted from the rows."""
+    session.execute(_MARK_STABLE, {"study_ids": list(study_ids), "at": at})

@@ -69,7 +69,6 @@ def _settle(session: Session, study_ids: list[int], settings: Settings, now: dat
     """Mark the studies stable with everything their stability sets off, or none of them."""
     try:
         with session.begin_nested():
-            repository.refresh_counts(session, study_ids)
             on_studies_stable(session, study_ids, settings)
             repository.mark_stable(session, study_ids, now)
     except Exception:
