@@ -30,9 +30,13 @@ _SERIES_OF = (
     .where(Series.study_id.in_(bindparam("study_ids", expanding=True)))
     .order_by(Series.id)
 )
-_SEQUENCES_OF = select(Series.study_id, Series.sequence).where(
-    Series.study_id.in_(bindparam("study_ids", expanding=True))
-)
+_STUDIES_WITH_SEQUENCES = select(
+    Study,
+    select(func.array_agg(Series.sequence))
+    .where(Series.study_id == Study.id)
+    .correlate(Study)
+    .scalar_subquery(),
+).where(Study.id.in_(bindparam("study_ids", expanding=True)))
 _PRIMARY_TASKS = (
     select(ReadingTask)
     .where(
@@ -73,12 +77,12 @@ def series_of(session: Session, study_ids: Collection[int]) -> dict[int, list[Se
     return by_study
 
 
-def sequences_of(session: Session, study_ids: Collection[int]) -> dict[int, list[str | None]]:
-    """The classified sequence type of each study's series (header JSON left unread)."""
-    by_study: dict[int, list[str | None]] = defaultdict(list)
-    for study_id, sequence in session.execute(_SEQUENCES_OF, {"study_ids": list(study_ids)}):
-        by_study[study_id].append(sequence)
-    return by_study
+def studies_with_sequences(
+    session: Session, study_ids: Collection[int]
+) -> dict[int, tuple[Study, list[str | None]]]:
+    """Each study with the classified sequence type of its series (header JSON left unread)."""
+    rows = session.execute(_STUDIES_WITH_SEQUENCES, {"study_ids": list(study_ids)})
+    return {study.id: (study, list(sequences or ())) for study, sequences in rows}
 
 
 def primary_tasks(session: Session, study_ids: Collection[int]) -> dict[int, ReadingTask]:

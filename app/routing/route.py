@@ -28,7 +28,7 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
 
     The studies are routed in the order given, and assigned in that order too.
     """
-    studies = repository.studies(session, study_ids)
+    studies = repository.studies_with_sequences(session, study_ids)
     primaries = repository.primary_tasks(session, study_ids)
     routable = [
         studies[study_id]
@@ -38,9 +38,9 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
     if not routable:
         return
     version, rule_set = current_rule_set(session)
-    sequences = repository.sequences_of(session, [study.id for study in routable])
-    decisions = [route(rule_set, study_facts(study, sequences[study.id])) for study in routable]
-    placed = _place(session, routable, decisions, primaries, version, settings)
+    decisions = [route(rule_set, study_facts(study, sequences)) for study, sequences in routable]
+    in_order = [study for study, _ in routable]
+    placed = _place(session, in_order, decisions, primaries, version, settings)
     named = [_named(decision) for decision in decisions]
     assign_all(session, settings, placed, ROUTER, named)
 
