@@ -28,6 +28,7 @@ from app.classification.series_header import SeriesHeader
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from app.db.session import get_engine, new_session, session_scope
+from app.jobs.runner import freeze_startup_objects
 from app.people.models import Radiologist, RadiologistSubspecialty
 from app.routing.dry_run import dry_run
 from app.rules.dsl import load_default_rules
@@ -73,6 +74,7 @@ def run(url: str, count: int, batch: int | None) -> None:
         _add_readers(session, count)
         study_ids = _add_studies(session, count)
     baseline = count / _baseline_inserts(url, study_ids)
+    freeze_startup_objects()  # as the worker does before its first job
     sweep = _sweep_all(url, settings)
     how = f"the stability sweep, {settings.stability_batch} studies per transaction"
     _report(how, count, *sweep)

@@ -25,6 +25,7 @@ def test_a_job_that_found_work_runs_again_without_waiting_its_interval(
         return next(handled, 0)
 
     monkeypatch.setattr(runner, "run_once", run_once)
+    monkeypatch.setattr(runner, "freeze_startup_objects", lambda: None)
     sweep = Job("stability-sweep", interval=3600.0, run=lambda session, settings: 0)
     stops = _stop_after(6)
 
