@@ -1,6 +1,6 @@
 """Writing and reading the audit trail."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -26,19 +26,44 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit row in the caller's transaction, so it commits or rolls back with the change."""
-    repository.add(
-        session,
-        AuditEvent(
-            actor=principal.actor,
-            role=principal.role.value if principal.role else None,
-            action=action.value,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            outcome=outcome.value,
-            source_address=principal.source_address,
-            details=details or {},
-        ),
-    )
+    row = _row(principal, action, object_type, object_id, outcome, details)
+    repository.add(session, AuditEvent(**row))
+
+
+def record_each(
+    session: Session,
+    principal: Principal,
+    action: AuditAction,
+    *,
+    object_type: str,
+    objects: Sequence[tuple[str | int, dict[str, Any]]],
+) -> None:
+    """`record` a success for each (object id, details), in one statement for them all."""
+    rows = [
+        _row(principal, action, object_type, object_id, Outcome.SUCCESS, details)
+        for object_id, details in objects
+    ]
+    repository.add_rows(session, rows)
+
+
+def _row(
+    principal: Principal,
+    action: AuditAction,
+    object_type: str | None,
+    object_id: str | int | None,
+    outcome: Outcome,
+    details: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "actor": principal.actor,
+        "role": principal.role.value if principal.role else None,
+        "action": action.value,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "outcome": outcome.value,
+        "source_address": principal.source_address,
+        "details": details or {},
+    }
 
 
 def record_apart(

@@ -1,7 +1,7 @@
 """Pushing waiting tasks to readers, and explaining who could read a task."""
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,14 +10,23 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.people.duty import is_on_duty
 from app.routing import repository
-from app.routing.assignment import Candidate, Choice, TaskNeeds, choose, why_not
+from app.routing.assignment import (
+    Candidate,
+    Choice,
+    PatientReaders,
+    TaskNeeds,
+    choose,
+    why_not,
+)
 from app.routing.errors import TaskNotFound
 from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
+from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.service import finish
+from app.tasks.repository import TaskChange
+from app.tasks.service import move, record_histories
 from app.tasks.state_machine import Action
 from app.vocabulary import TaskState
 
@@ -31,56 +40,42 @@ def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Cand
     return [_candidate(row, local_now) for row in rows]
 
 
-def needs_of(session: Session, task: ReadingTask, named_reader: int | None = None) -> TaskNeeds:
-    study = repository.get_study(session, task.study_id)
-    assert study is not None
-    return TaskNeeds(
-        subspecialty=task.subspecialty,
-        priority=task.priority,
-        institution=study.institution_name or "",
-        excluded_reader=repository.primary_reader(session, task.primary_task_id),
-        named_reader=named_reader,
-        patient_readers=frozenset(
-            repository.readers_of_patient(session, study.patient_id, study.id)
-        ),
-    )
-
-
 def assign_waiting(session: Session, settings: Settings, limit: int = 200) -> int:
     """Background job: push waiting tasks, most urgent first, to whoever may read them now."""
     waiting = repository.claim_waiting(session, limit)
-    if not waiting:
-        return 0
     return assign_all(session, settings, waiting, ASSIGNER)
 
 
 def assign_all(
-    session: Session, settings: Settings, waiting: Sequence[ReadingTask], principal: Principal
-) -> int:
-    """Assign each task in turn, counting each new assignment in the next one's workloads."""
-    pool = candidates(session, settings, lock=True)
-    assigned = 0
-    for task in waiting:
-        choice = choose(pool, needs_of(session, task))
-        if choice is not None:
-            pool = _after_assignment(pool, task, choice, _assign(session, task, choice, principal))
-            assigned += 1
-    return assigned
-
-
-def assign_one(
     session: Session,
     settings: Settings,
-    task: ReadingTask,
+    waiting: Sequence[ReadingTask],
     principal: Principal,
-    named_reader: int | None = None,
-) -> Choice | None:
-    """Push one unassigned task to the best eligible reader; None leaves it waiting."""
+    named_readers: Sequence[int | None] = (),
+) -> int:
+    """Assign each task in turn, counting each new assignment in the next one's workloads.
+
+    The readers are locked once and every task's needs read in a few queries for the whole
+    list; the assignments are written together at the end. `named_readers`, when given, holds
+    each task's rule-named radiologist.
+    """
+    if not waiting:
+        return 0
     pool = candidates(session, settings, lock=True)
-    choice = choose(pool, needs_of(session, task, named_reader))
-    if choice is not None:
-        _assign(session, task, choice, principal)
-    return choice
+    sources = _needs_sources(session, waiting)
+    assigned_at: dict[int, datetime] = {}
+    changes: list[TaskChange] = []
+    for task, named_reader in zip(waiting, named_readers or [None] * len(waiting), strict=True):
+        choice = choose(pool, sources.needs(task, named_reader))
+        if choice is not None:
+            at = assigned_at[choice.radiologist_id] = datetime.now(UTC)
+            changes.append(_assign(task, choice, at))
+            pool = _after_assignment(pool, task, choice, at)
+            sources.note_assignment(task, choice.radiologist_id)
+    record_histories(session, principal, changes)
+    repository.mark_assigned_at(session, assigned_at)
+    session.flush()
+    return len(changes)
 
 
 def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibility:
@@ -88,7 +83,7 @@ def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibili
     task = tasks.get(session, task_id)
     if task is None:
         raise TaskNotFound(task_id)
-    needs = needs_of(session, task)
+    needs = _needs_sources(session, [task]).needs(task)
     everyone = candidates(session, settings, lock=False)
     choice = choose(everyone, needs)
     return TaskEligibility(
@@ -113,14 +108,48 @@ def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibili
     )
 
 
-def _assign(session: Session, task: ReadingTask, choice: Choice, principal: Principal) -> datetime:
-    now = datetime.now(UTC)
+def _assign(task: ReadingTask, choice: Choice, at: datetime) -> TaskChange:
     task.assignee_id = choice.radiologist_id
-    task.assigned_at = now
+    task.assigned_at = at
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}
-    finish(session, principal, task, Action.ASSIGN, TaskState.ASSIGNED, details)
-    repository.mark_assigned_at(session, choice.radiologist_id, now)
-    return now
+    return move(task, Action.ASSIGN, TaskState.ASSIGNED, details)
+
+
+@dataclass(frozen=True, slots=True)
+class _NeedsSources:
+    """What a list of tasks' needs are drawn from, read for the whole list at once."""
+
+    studies: dict[int, Study]
+    primary_readers: dict[int, int | None]
+    patient_readers: PatientReaders
+
+    def needs(self, task: ReadingTask, named_reader: int | None = None) -> TaskNeeds:
+        study = self.studies[task.study_id]
+        primary = task.primary_task_id
+        return TaskNeeds(
+            subspecialty=task.subspecialty,
+            priority=task.priority,
+            institution=study.institution_name or "",
+            excluded_reader=None if primary is None else self.primary_readers.get(primary),
+            named_reader=named_reader,
+            patient_readers=self.patient_readers.of(study.patient_id, study.id),
+        )
+
+    def note_assignment(self, task: ReadingTask, reader_id: int) -> None:
+        """The patient's later tasks in the same pass see this reader, as one by one would."""
+        study = self.studies[task.study_id]
+        self.patient_readers.note(study.patient_id, study.id, reader_id)
+
+
+def _needs_sources(session: Session, waiting: Sequence[ReadingTask]) -> _NeedsSources:
+    studies = repository.studies(session, {task.study_id for task in waiting})
+    patients = {study.patient_id for study in studies.values() if study.patient_id}
+    primaries = {task.primary_task_id for task in waiting if task.primary_task_id is not None}
+    return _NeedsSources(
+        studies=studies,
+        primary_readers=repository.primary_readers(session, primaries),
+        patient_readers=PatientReaders(repository.readers_of_patients(session, patients)),
+    )
 
 
 def _after_assignment(

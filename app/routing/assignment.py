@@ -1,5 +1,7 @@
 """Who may read a task and who should: plain data in, a choice with its reasons out."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,6 +36,35 @@ class TaskNeeds:
     excluded_reader: int | None = None  # the primary reader, for a second opinion
     named_reader: int | None = None  # a rule's named radiologist
     patient_readers: frozenset[int] = frozenset()  # readers of the patient's other open studies
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRead:
+    """A reader holding an open task on one of a patient's studies."""
+
+    patient_id: str
+    study_id: int
+    reader_id: int
+
+
+class PatientReaders:
+    """Who reads each patient's open studies, kept current while one pass assigns more of them."""
+
+    def __init__(self, reads: Iterable[PatientRead]) -> None:
+        self._by_patient: dict[str, list[PatientRead]] = defaultdict(list)
+        for read in reads:
+            self._by_patient[read.patient_id].append(read)
+
+    def of(self, patient_id: str | None, study_id: int) -> frozenset[int]:
+        """The readers of the patient's open studies other than `study_id`."""
+        if not patient_id:
+            return frozenset()
+        reads = self._by_patient.get(patient_id, ())
+        return frozenset(read.reader_id for read in reads if read.study_id != study_id)
+
+    def note(self, patient_id: str | None, study_id: int, reader_id: int) -> None:
+        if patient_id:
+            self._by_patient[patient_id].append(PatientRead(patient_id, study_id, reader_id))
 
 
 @dataclass(frozen=True, slots=True)

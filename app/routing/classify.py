@@ -1,6 +1,8 @@
 """The first step at stability: classify each series from its header, then the study."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -17,14 +19,26 @@ from app.studies.models import Series, Study
 REQUESTED_URGENCY: dict[str, Urgency] = {"STAT": "STAT", "HIGH": "URGENT", "URGENT": "URGENT"}
 
 
-def classify_study(session: Session, study_id: int, settings: Settings) -> None:
-    """Store each series' sequence, plane, fat sat and contrast; the study's region and question."""
-    study = repository.get_study(session, study_id)
-    if study is None:
-        return
-    series = repository.series_of(session, study_id)
-    for one in series:
-        _classify_one_series(one, study)
+def classify_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    """Store each series' sequence, plane, fat sat and contrast; each study's region and question.
+
+    The studies and their series are read in two queries and written in one statement per table.
+    """
+    studies = repository.studies(session, study_ids)
+    series = repository.series_of(session, study_ids)
+    now = datetime.now(UTC)
+    repository.store_classification(
+        session,
+        studies=[_study_classification(study, series[study.id], now) for study in studies.values()],
+        series=[
+            _series_classification(one, study)
+            for study in studies.values()
+            for one in series[study.id]
+        ],
+    )
+
+
+def _study_classification(study: Study, series: list[Series], now: datetime) -> dict[str, Any]:
     region = classify_region(
         study.body_part_examined or "",
         study.study_description or "",
@@ -33,15 +47,17 @@ def classify_study(session: Session, study_id: int, settings: Settings) -> None:
     )
     question = classify_question(study.clinical_question or "")
     urgency, urgency_reason = _urgency(question.urgency, study.requested_priority)
-    study.region = region.region
-    study.question_categories = list(question.categories)
-    study.urgency = urgency
-    study.classification_reasons = [*region.reasons, *question.reasons, *urgency_reason]
-    study.classified_at = datetime.now(UTC)
-    session.flush()
+    return {
+        "id": study.id,
+        "region": region.region,
+        "question_categories": list(question.categories),
+        "urgency": urgency,
+        "classification_reasons": [*region.reasons, *question.reasons, *urgency_reason],
+        "classified_at": now,
+    }
 
 
-def _classify_one_series(series: Series, study: Study) -> None:
+def _series_classification(series: Series, study: Study) -> dict[str, Any]:
     header = (
         SeriesHeader.from_json(series.header)
         if series.header
@@ -55,11 +71,14 @@ def _classify_one_series(series: Series, study: Study) -> None:
         )
     )
     result = classify_series(header)
-    series.sequence = result.sequence
-    series.plane = result.plane
-    series.fat_sat = result.fat_sat
-    series.contrast = result.contrast
-    series.classification_reasons = list(result.reasons)
+    return {
+        "id": series.id,
+        "sequence": result.sequence,
+        "plane": result.plane,
+        "fat_sat": result.fat_sat,
+        "contrast": result.contrast,
+        "classification_reasons": list(result.reasons),
+    }
 
 
 def _urgency(from_question: Urgency, requested: str | None) -> tuple[Urgency, list[str]]:

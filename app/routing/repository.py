@@ -1,6 +1,7 @@
 """Every query routing and assignment make: studies to route, tasks to place, readers to weigh."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
+from app.routing.assignment import PatientRead
 from app.studies.models import Series, Study
 from app.tasks.models import ReadingTask
 from app.vocabulary import Priority, TaskKind, TaskState
@@ -20,49 +22,85 @@ PRIORITY_RANK = case(
 )
 
 
-def get_study(session: Session, study_id: int) -> Study | None:
-    return session.get(Study, study_id)
-
-
-# The statements run for every routed study are built once, with bound parameters: composing
+# The statements run for every sweep batch are built once, with bound parameters: composing
 # a statement each time cost more than running it.
-_SERIES_OF = select(Series).where(Series.study_id == bindparam("study_id")).order_by(Series.id)
-_SEQUENCES_OF = select(Series.sequence).where(Series.study_id == bindparam("study_id"))
-_PRIMARY_TASK = (
+_STUDIES = select(Study).where(Study.id.in_(bindparam("study_ids", expanding=True)))
+_SERIES_OF = (
+    select(Series)
+    .where(Series.study_id.in_(bindparam("study_ids", expanding=True)))
+    .order_by(Series.id)
+)
+_STUDIES_WITH_SEQUENCES = select(
+    Study,
+    select(func.array_agg(Series.sequence))
+    .where(Series.study_id == Study.id)
+    .correlate(Study)
+    .scalar_subquery(),
+).where(Study.id.in_(bindparam("study_ids", expanding=True)))
+_PRIMARY_TASKS = (
     select(ReadingTask)
     .where(
-        ReadingTask.study_id == bindparam("study_id"),
+        ReadingTask.study_id.in_(bindparam("study_ids", expanding=True)),
         ReadingTask.kind == TaskKind.PRIMARY.value,
         ReadingTask.state != TaskState.CANCELLED.value,
     )
     .order_by(ReadingTask.id)
-    .limit(1)
     .with_for_update()
 )
-_READERS_OF_PATIENT = (
-    select(ReadingTask.assignee_id)
+_READERS_OF_PATIENTS = (
+    select(Study.patient_id, Study.id, ReadingTask.assignee_id)
     .join(Study, Study.id == ReadingTask.study_id)
     .where(
-        Study.patient_id == bindparam("patient_id"),
-        Study.id != bindparam("study_id"),
+        Study.patient_id.in_(bindparam("patient_ids", expanding=True)),
         ReadingTask.state.in_(OPEN_STATES),
         ReadingTask.assignee_id.is_not(None),
     )
 )
+_PRIMARY_READERS = select(ReadingTask.id, ReadingTask.assignee_id).where(
+    ReadingTask.id.in_(bindparam("task_ids", expanding=True))
+)
 
 
-def series_of(session: Session, study_id: int) -> Sequence[Series]:
-    return session.scalars(_SERIES_OF, {"study_id": study_id}).all()
+def studies(session: Session, study_ids: Collection[int]) -> dict[int, Study]:
+    """The studies by id; ids of studies that do not exist are left out."""
+    if not study_ids:
+        return {}
+    found = session.scalars(_STUDIES, {"study_ids": list(study_ids)})
+    return {study.id: study for study in found}
 
 
-def sequences_of(session: Session, study_id: int) -> list[str | None]:
-    """The classified sequence type of each series of the study (header JSON left unread)."""
-    return list(session.scalars(_SEQUENCES_OF, {"study_id": study_id}))
+def series_of(session: Session, study_ids: Collection[int]) -> dict[int, list[Series]]:
+    """Each study's series, in the order they were recorded."""
+    by_study: dict[int, list[Series]] = defaultdict(list)
+    for series in session.scalars(_SERIES_OF, {"study_ids": list(study_ids)}):
+        by_study[series.study_id].append(series)
+    return by_study
 
 
-def primary_task(session: Session, study_id: int) -> ReadingTask | None:
-    """The study's live primary task, locked, if it has one."""
-    return session.scalars(_PRIMARY_TASK, {"study_id": study_id}).first()
+def studies_with_sequences(
+    session: Session, study_ids: Collection[int]
+) -> dict[int, tuple[Study, list[str | None]]]:
+    """Each study with the classified sequence type of its series (header JSON left unread)."""
+    rows = session.execute(_STUDIES_WITH_SEQUENCES, {"study_ids": list(study_ids)})
+    return {study.id: (study, list(sequences or ())) for study, sequences in rows}
+
+
+def primary_tasks(session: Session, study_ids: Collection[int]) -> dict[int, ReadingTask]:
+    """Each study's live primary task, locked, for the studies that have one."""
+    by_study: dict[int, ReadingTask] = {}
+    for task in session.scalars(_PRIMARY_TASKS, {"study_ids": list(study_ids)}):
+        by_study.setdefault(task.study_id, task)
+    return by_study
+
+
+def store_classification(
+    session: Session, *, studies: list[dict[str, Any]], series: list[dict[str, Any]]
+) -> None:
+    """Write classification results by primary key ("id"): one statement per table."""
+    if series:
+        session.execute(update(Series), series)
+    if studies:
+        session.execute(update(Study), studies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +115,15 @@ class ReaderRow:
 def readers_with_load(session: Session, *, lock: bool) -> list[ReaderRow]:
     """Every radiologist with their pools, institutions and open load.
 
-    With `lock`, every active one, locked in id order: assigners take these locks before reading
-    workloads, so two never pick from the same stale figures. All of them, not one pool's: the
-    stability sweep routes many studies in one transaction, and a transaction that locked pool
-    after pool could deadlock with one locking them in a single statement. NO KEY UPDATE leaves
-    foreign-key checks free.
+    With `lock`, every active one, locked in id order before their workloads are read, so two
+    assigners never pick from the same stale figures. The lock is a statement of its own: a
+    statement that waited for a row lock still reads other tables as they were when it began.
+    All of them, not one pool's: a transaction that locked pool after pool could deadlock with
+    one locking them in a single statement. NO KEY UPDATE leaves foreign-key checks free.
     """
-    query = _LOCKED_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
+    if lock:
+        session.execute(_LOCK_ACTIVE_READERS)
+    query = _ACTIVE_READERS_WITH_LOAD if lock else _READERS_WITH_LOAD
     return [
         ReaderRow(reader, set(pools or ()), {name.casefold() for name in names or ()}, count, load)
         for reader, pools, names, count, load in session.execute(query)
@@ -120,38 +160,40 @@ _READERS_WITH_LOAD = select(
     _open(func.count()),
     _open(func.coalesce(func.sum(ReadingTask.workload_weight), 0.0)),
 ).order_by(Radiologist.id)
-_LOCKED_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active).with_for_update(
-    of=Radiologist, key_share=True
+_ACTIVE_READERS_WITH_LOAD = _READERS_WITH_LOAD.where(Radiologist.active)
+_LOCK_ACTIVE_READERS = (
+    select(Radiologist.id)
+    .where(Radiologist.active)
+    .order_by(Radiologist.id)
+    .with_for_update(key_share=True)
 )
 
 
-_MARK_ASSIGNED_AT = (
-    update(Radiologist)
-    .where(Radiologist.id == bindparam("radiologist_id"))
-    .values(last_assigned_at=bindparam("at"))
-    .execution_options(synchronize_session=False)
-)
+def mark_assigned_at(session: Session, latest: Mapping[int, datetime]) -> None:
+    """Start each reader's idle clock again (ties go to the longest idle), in one statement."""
+    if latest:
+        rows = [{"id": reader, "last_assigned_at": at} for reader, at in latest.items()]
+        session.execute(update(Radiologist), rows)
 
 
-def mark_assigned_at(session: Session, radiologist_id: int, at: datetime) -> None:
-    """Start the reader's idle clock again (ties go to the longest idle)."""
-    session.execute(_MARK_ASSIGNED_AT, {"radiologist_id": radiologist_id, "at": at})
+def readers_of_patients(session: Session, patient_ids: Collection[str]) -> list[PatientRead]:
+    """Who holds an open task on which study of each of these patients."""
+    if not patient_ids:
+        return []
+    rows = session.execute(_READERS_OF_PATIENTS, {"patient_ids": list(patient_ids)})
+    return [
+        PatientRead(patient_id, study_id, reader)
+        for patient_id, study_id, reader in rows
+        if patient_id is not None and reader is not None  # as the query asks; typed optional
+    ]
 
 
-def readers_of_patient(session: Session, patient_id: str | None, study_id: int) -> set[int]:
-    """Who holds an open task on another study of the same patient."""
-    if not patient_id:
-        return set()
-    readers = session.scalars(_READERS_OF_PATIENT, {"patient_id": patient_id, "study_id": study_id})
-    return {reader for reader in readers if reader is not None}
-
-
-def primary_reader(session: Session, primary_task_id: int | None) -> int | None:
-    if primary_task_id is None:
-        return None
-    query = select(ReadingTask.assignee_id).where(ReadingTask.id == primary_task_id)
-    reader: int | None = session.scalar(query)
-    return reader
+def primary_readers(session: Session, primary_task_ids: Collection[int]) -> dict[int, int | None]:
+    """The reader of each primary task, by task id."""
+    if not primary_task_ids:
+        return {}
+    rows = session.execute(_PRIMARY_READERS, {"task_ids": list(primary_task_ids)})
+    return {task_id: reader for task_id, reader in rows}
 
 
 def claim_waiting(session: Session, limit: int) -> Sequence[ReadingTask]:

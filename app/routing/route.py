@@ -1,12 +1,13 @@
 """The second step at stability: apply the current rule set and place the study's reading task."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.routing import repository
-from app.routing.assigner import assign_one
+from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
 from app.routing.sla import due_at, workload_weight
 from app.rules.engine import RouteDecision, route
@@ -15,37 +16,82 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.service import record_history
+from app.tasks.repository import TaskChange
+from app.tasks.service import record_histories
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
 
 
-def route_study(session: Session, study_id: int, settings: Settings) -> None:
-    """Create the primary task, or re-route it while it is still unassigned; then assign it."""
-    study = repository.get_study(session, study_id)
-    task = repository.primary_task(session, study_id)
-    if study is None or (task is not None and task.state != TaskState.UNASSIGNED.value):
+def route_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    """Create each study's primary task, or re-route it while it is still unassigned; assign them.
+
+    The studies are routed in the order given, and assigned in that order too.
+    """
+    studies = repository.studies_with_sequences(session, study_ids)
+    primaries = repository.primary_tasks(session, study_ids)
+    routable = [
+        studies[study_id]
+        for study_id in dict.fromkeys(study_ids)
+        if study_id in studies and _still_routable(primaries.get(study_id))
+    ]
+    if not routable:
         return
     version, rule_set = current_rule_set(session)
-    decision = route(rule_set, study_facts(study, repository.sequences_of(session, study_id)))
-    if task is None:
-        task = _create(session, study, decision, version, settings)
-    else:
-        _reroute(session, task, decision, version, settings)
-    assign_one(session, settings, task, ROUTER, named_reader=_named(decision))
+    decisions = [route(rule_set, study_facts(study, sequences)) for study, sequences in routable]
+    in_order = [study for study, _ in routable]
+    placed = _place(session, in_order, decisions, primaries, version, settings)
+    named = [_named(decision) for decision in decisions]
+    assign_all(session, settings, placed, ROUTER, named)
 
 
 def reroute_unassigned(session: Session, settings: Settings) -> int:
     """After a new rule version: re-route every unassigned primary task (others stay put)."""
     waiting = repository.claim_unassigned_primaries(session)
-    for task in waiting:
-        route_study(session, task.study_id, settings)
+    route_studies(session, [task.study_id for task in waiting], settings)
     return len(waiting)
 
 
-def _create(
-    session: Session, study: Study, decision: RouteDecision, version: int, settings: Settings
+def _still_routable(task: ReadingTask | None) -> bool:
+    return task is None or task.state == TaskState.UNASSIGNED.value
+
+
+def _place(
+    session: Session,
+    routable: list[Study],
+    decisions: list[RouteDecision],
+    primaries: dict[int, ReadingTask],
+    version: int,
+    settings: Settings,
+) -> list[ReadingTask]:
+    """Each study's task, as decided: re-routed if it had one, else new (inserted together)."""
+    now = datetime.now(UTC)
+    placed: list[ReadingTask] = []
+    created: list[tuple[ReadingTask, RouteDecision]] = []
+    rerouted: list[TaskChange] = []
+    for study, decision in zip(routable, decisions, strict=True):
+        task = primaries.get(study.id)
+        if task is None:
+            task = _new_task(study, decision, version, settings, now)
+            created.append((task, decision))
+        else:
+            rerouted.append(_reroute(task, decision, version, settings))
+        placed.append(task)
+    tasks.add_all(session, [task for task, _ in created])
+    tasks.add_events(
+        session,
+        ROUTER.actor,
+        [
+            TaskChange(task, "create", None, {"rule_version": version, "rule": decision.rule_id})
+            for task, decision in created
+        ],
+    )
+    record_histories(session, ROUTER, rerouted)
+    return placed
+
+
+def _new_task(
+    study: Study, decision: RouteDecision, version: int, settings: Settings, now: datetime
 ) -> ReadingTask:
     task = ReadingTask(
         study_id=study.id,
@@ -53,22 +99,13 @@ def _create(
         state=TaskState.UNASSIGNED.value,
         workload_weight=workload_weight(study.modalities),
     )
-    _apply(task, decision, version, settings, since=datetime.now(UTC))
-    tasks.add(session, task)
-    tasks.add_event(
-        session,
-        task,
-        action="create",
-        from_state=None,
-        actor=ROUTER.actor,
-        details={"rule_version": version, "rule": decision.rule_id},
-    )
+    _apply(task, decision, version, settings, since=now)
     return task
 
 
 def _reroute(
-    session: Session, task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
-) -> None:
+    task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
+) -> TaskChange:
     before = {
         "subspecialty": task.subspecialty,
         "priority": task.priority,
@@ -76,9 +113,8 @@ def _reroute(
     }
     _apply(task, decision, version, settings, since=task.created_at)
     task.version += 1
-    session.flush()
     details = {"before": before, "rule_version": version, "rule": decision.rule_id}
-    record_history(session, ROUTER, task, "reroute", task.state, details)
+    return TaskChange(task, "reroute", task.state, details)
 
 
 def _apply(

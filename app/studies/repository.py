@@ -1,8 +1,9 @@
 """Every query on studies, series and instances."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -95,17 +96,20 @@ UPDATE series SET header = jsonb_set(
 WHERE id = :series_id
 """)
 
-_REFRESH_COUNTS = text("""
-WITH counted_series AS (
+# Marking a study stable brings its and its series' instance counts up to date from the rows.
+_MARK_STABLE = text("""
+WITH counts AS (
+    SELECT study_id, series_id, count(*) AS n FROM instances
+    WHERE study_id = ANY(CAST(:study_ids AS bigint[])) GROUP BY study_id, series_id
+), counted_series AS (
     UPDATE series SET instance_count = counts.n, updated_at = now()
-    FROM (SELECT series_id, count(*) AS n FROM instances
-          WHERE study_id = :study_id GROUP BY series_id) AS counts
-    WHERE series.id = counts.series_id AND series.instance_count <> counts.n
+    FROM counts WHERE series.id = counts.series_id AND series.instance_count <> counts.n
 )
 UPDATE studies SET
-    instance_count = (SELECT count(*) FROM instances WHERE study_id = :study_id),
+    instance_count = COALESCE((SELECT sum(n) FROM counts WHERE counts.study_id = studies.id), 0),
+    stable_at = :at,
     updated_at = now()
-WHERE id = :study_id
+WHERE id = ANY(CAST(:study_ids AS bigint[]))
 """)
 
 
@@ -163,11 +167,6 @@ def add_instance(
     return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
 
 
-def refresh_counts(session: Session, study_id: int) -> None:
-    """Recount the study's and its series' instances from the rows."""
-    session.execute(_REFRESH_COUNTS, {"study_id": study_id})
-
-
 def raise_distinct_orientations(session: Session, series_id: int, count: int) -> None:
     session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
@@ -202,5 +201,6 @@ def claim_settled_studies(session: Session, settled_before: datetime, limit: int
     return list(session.scalars(query))
 
 
-def mark_stable(session: Session, study_id: int, at: datetime) -> None:
-    session.execute(update(Study).where(Study.id == study_id).values(stable_at=at))
+def mark_stable(session: Session, study_ids: Sequence[int], at: datetime) -> None:
+    """Mark the studies stable, with their instance counts recounted from the rows."""
+    session.execute(_MARK_STABLE, {"study_ids": list(study_ids), "at": at})

@@ -1,5 +1,7 @@
 """Every query on reading tasks and their history."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +28,12 @@ def add(session: Session, task: ReadingTask) -> ReadingTask:
     return task
 
 
+def add_all(session: Session, tasks: Sequence[ReadingTask]) -> None:
+    """Insert the tasks together (one multi-row INSERT); their ids are set after."""
+    session.add_all(tasks)
+    session.flush()
+
+
 def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingTask | None:
     query = select(ReadingTask).where(ReadingTask.id == task_id)
     if for_update:
@@ -33,26 +41,31 @@ def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingT
     return session.scalars(query).one_or_none()
 
 
-def add_event(
-    session: Session,
-    task: ReadingTask,
-    *,
-    action: str,
-    from_state: str | None,
-    actor: str,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Append one line of the task's history; call after changing `task.state`."""
-    session.add(
-        TaskEvent(
-            task_id=task.id,
-            action=action,
-            from_state=from_state,
-            to_state=task.state,
-            actor=actor,
-            details=details or {},
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """One change of one task, as its history tells it; `task.state` is the state it left it in."""
+
+    task: ReadingTask
+    action: str
+    from_state: str | None
+    details: dict[str, Any]
+
+
+def add_events(session: Session, actor: str, changes: Sequence[TaskChange]) -> None:
+    """Append a line to each changed task's history, all in one statement."""
+    if changes:
+        session.execute(insert(TaskEvent), [_history_line(actor, change) for change in changes])
+
+
+def _history_line(actor: str, change: TaskChange) -> dict[str, Any]:
+    return {
+        "task_id": change.task.id,
+        "action": change.action,
+        "from_state": change.from_state,
+        "to_state": change.task.state,
+        "actor": actor,
+        "details": change.details,
+    }
 
 
 def pools_of(session: Session, radiologist_id: int) -> frozenset[str]:

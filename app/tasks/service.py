@@ -1,5 +1,6 @@
 """Moving reading tasks through their life cycle: every transition checked, recorded and audited."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -7,12 +8,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
-from app.audit.service import record
+from app.audit.service import record_each
 from app.auth.principal import Principal
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Radiologist
 from app.tasks import repository
 from app.tasks.models import ReadingTask, TaskReport
+from app.tasks.repository import TaskChange
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
 from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
@@ -91,12 +93,22 @@ def finish(
     details: dict[str, Any] | None = None,
 ) -> ReadingTask:
     """Move the task to `target` with a new version, a history line and an audit row."""
+    record_histories(session, principal, [move(task, action, target, details)])
+    session.flush()
+    return task
+
+
+def move(
+    task: ReadingTask, action: Action, target: TaskState, details: dict[str, Any] | None = None
+) -> TaskChange:
+    """Put the task in `target` with a new version; the change, for `record_histories`.
+
+    `finish` does both; callers moving many tasks record their changes together.
+    """
     from_state = task.state
     task.state = target.value
     task.version += 1
-    record_history(session, principal, task, action.value, from_state, details or {})
-    session.flush()
-    return task
+    return TaskChange(task, action.value, from_state, details or {})
 
 
 def record_history(
@@ -108,18 +120,27 @@ def record_history(
     details: dict[str, Any],
 ) -> None:
     """A line in the task's history and a row in the audit trail, for one change of the task."""
-    repository.add_event(
-        session, task, action=action, from_state=from_state, actor=principal.actor, details=details
-    )
-    audit_details = {"action": action, "from": from_state, "to": task.state}
-    record(
+    record_histories(session, principal, [TaskChange(task, action, from_state, details)])
+
+
+def record_histories(session: Session, principal: Principal, changes: Sequence[TaskChange]) -> None:
+    """For each change, a line in the task's history and a row in the audit trail.
+
+    One statement for the history lines and one for the audit rows, however many changes.
+    """
+    repository.add_events(session, principal.actor, changes)
+    record_each(
         session,
         principal,
         AuditAction.PROCEDURE_RECORD,
         object_type=AUDIT_OBJECT,
-        object_id=task.id,
-        details=audit_details | details,
+        objects=[(change.task.id, _audit_details(change)) for change in changes],
     )
+
+
+def _audit_details(change: TaskChange) -> dict[str, Any]:
+    moved = {"action": change.action, "from": change.from_state, "to": change.task.state}
+    return moved | change.details
 
 
 def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:

@@ -1,6 +1,6 @@
 """Study lookups and order details an integration engine sets after the fact."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -59,8 +59,8 @@ def test_patch_of_a_waiting_stable_study_routes_it_again(
 ) -> None:
     routed: list[int] = []
 
-    def record_routing(_: Session, study_id: int, __: Settings) -> None:
-        routed.append(study_id)
+    def record_routing(_: Session, study_ids: Sequence[int], __: Settings) -> None:
+        routed.extend(study_ids)
 
     monkeypatch.setattr(on_stable, "STEPS", (record_routing,))
     study = make_study(session, stable_at=datetime.now(UTC))

@@ -18,7 +18,7 @@ from tests.integration.listener.conftest import SendDatasets, settle
 def stable_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     monkeypatch.setattr(
-        on_stable, "STEPS", (lambda session, study_id, settings: calls.append(study_id),)
+        on_stable, "STEPS", (lambda session, study_ids, settings: calls.extend(study_ids),)
     )
     return calls
 
