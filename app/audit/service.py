@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.audit import repository
@@ -26,19 +27,37 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit row in the caller's transaction, so it commits or rolls back with the change."""
-    repository.add(
-        session,
-        AuditEvent(
-            actor=principal.actor,
-            role=principal.role.value if principal.role else None,
-            action=action.value,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            outcome=outcome.value,
-            source_address=principal.source_address,
-            details=details or {},
-        ),
+    values = audit_values(
+        principal,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        details=details,
     )
+    repository.add(session, AuditEvent(**values))
+
+
+def audit_values(
+    principal: Principal,
+    action: AuditAction,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | ColumnElement[Any] | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One audit row's columns; the object id and details may be SQL over a statement's rows."""
+    return {
+        "actor": principal.actor,
+        "role": principal.role.value if principal.role else None,
+        "action": action.value,
+        "object_type": object_type,
+        "object_id": str(object_id) if isinstance(object_id, int) else object_id,
+        "outcome": outcome.value,
+        "source_address": principal.source_address,
+        "details": details or {},
+    }
 
 
 def record_apart(

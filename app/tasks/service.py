@@ -4,15 +4,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import CTE, FromClause, func
 from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
-from app.audit.service import record
+from app.audit.models import AuditEvent
+from app.audit.service import audit_values
 from app.auth.principal import Principal
+from app.db.base import Base
+from app.db.statements import insert_per_row
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Radiologist
 from app.tasks import repository
-from app.tasks.models import ReadingTask, TaskReport
+from app.tasks.models import ReadingTask, TaskEvent, TaskReport
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
 from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
@@ -99,6 +103,38 @@ def finish(
     return task
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of a task; the id and states may be SQL over the rows a statement changed."""
+
+    task_id: Any
+    action: str
+    from_state: Any
+    to_state: Any
+    details: dict[str, Any]
+
+
+def change_rows(principal: Principal, change: Change) -> list[tuple[type[Base], dict[str, Any]]]:
+    """What one change of a task writes: a line in its history and a row in the audit trail."""
+    history = {
+        "task_id": change.task_id,
+        "action": change.action,
+        "from_state": change.from_state,
+        "to_state": change.to_state,
+        "actor": principal.actor,
+        "details": change.details,
+    }
+    moved = {"action": change.action, "from": change.from_state, "to": change.to_state}
+    audit = audit_values(
+        principal,
+        AuditAction.PROCEDURE_RECORD,
+        object_type=AUDIT_OBJECT,
+        object_id=change.task_id,
+        details=moved | change.details,
+    )
+    return [(TaskEvent, history), (AuditEvent, audit)]
+
+
 def record_history(
     session: Session,
     principal: Principal,
@@ -107,28 +143,28 @@ def record_history(
     from_state: str | None,
     details: dict[str, Any],
 ) -> None:
-    """A line in the task's history and a row in the audit trail, for one change of the task."""
-    repository.add_event(
-        session, task, action=action, from_state=from_state, actor=principal.actor, details=details
-    )
-    audit_details = {"action": action, "from": from_state, "to": task.state}
-    record(
-        session,
-        principal,
-        AuditAction.PROCEDURE_RECORD,
-        object_type=AUDIT_OBJECT,
-        object_id=task.id,
-        details=audit_details | details,
-    )
+    """Add the history line and the audit row of one change of the task to the session."""
+    change = Change(task.id, action, from_state, task.state, details)
+    session.add_all(model(**values) for model, values in change_rows(principal, change))
 
 
-def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:
-    """What a claim sets on the task, whichever way it was chosen."""
+def change_records(principal: Principal, change: Change, changed: FromClause) -> list[CTE]:
+    """The same rows as `record_history`, inserted by the statement that changed the tasks."""
+    return [
+        insert_per_row(model, values, changed).cte(f"recorded_{model.__tablename__}")
+        for model, values in change_rows(principal, change)
+    ]
+
+
+def reading_started(radiologist_id: int, lease: float) -> dict[str, Any]:
+    """What a claim sets on the task, whichever way it was chosen; SQL over the task as it was."""
     now = datetime.now(UTC)
-    task.claimed_from_state = task.state
-    task.assignee_id = radiologist_id
-    task.lease_expires_at = now + timedelta(seconds=lease)
-    task.started_at = task.started_at or now
+    return {
+        "claimed_from_state": ReadingTask.state,
+        "assignee_id": radiologist_id,
+        "lease_expires_at": now + timedelta(seconds=lease),
+        "started_at": func.coalesce(ReadingTask.started_at, now),
+    }
 
 
 def claim(
@@ -136,7 +172,8 @@ def claim(
 ) -> ReadingTask:
     task, target = begin(session, principal, task_id, Action.CLAIM, version)
     assert principal.radiologist_id is not None  # check_actor let only a radiologist through
-    start_reading(task, principal.radiologist_id, lease)
+    for name, value in reading_started(principal.radiologist_id, lease).items():
+        setattr(task, name, value)
     return finish(session, principal, task, Action.CLAIM, target)
 
 
