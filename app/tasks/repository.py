@@ -1,6 +1,6 @@
 """Every query on reading tasks and their history."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, Select, case, exists, func, select, union_all, update
@@ -152,7 +152,9 @@ def lapsed_leases(session: Session, now: datetime, limit: int) -> list[ReadingTa
 _PRIMARY = aliased(ReadingTask, name="primary_task")
 
 
-def _not_offered_to(radiologist_id: int, skipped_after: datetime) -> ColumnElement[bool]:
+def _not_offered_to(
+    radiologist_id: int, skipped_after: ColumnElement[datetime]
+) -> ColumnElement[bool]:
     """Neither skipped by this radiologist lately, nor a second opinion on their own read."""
     recently_skipped = exists().where(
         TaskSkip.task_id == ReadingTask.id,
@@ -165,13 +167,14 @@ def _not_offered_to(radiologist_id: int, skipped_after: datetime) -> ColumnEleme
     return ~recently_skipped & ~own_primary
 
 
-def claim_most_urgent(radiologist_id: int, skipped_after: datetime, changes: dict[str, Any]) -> CTE:
+def claim_most_urgent(radiologist_id: int, cooldown: timedelta, changes: dict[str, Any]) -> CTE:
     """UPDATE … RETURNING (as a CTE) of the most urgent task this radiologist may read, if any.
 
     Their own assigned tasks first, then their pools' by priority: each probe walks its queue
     index and locks one row at most with SKIP LOCKED, and runs only when every earlier probe found
     nothing, so one task is locked and concurrent callers never wait on each other.
     """
+    skipped_after = func.now() - cooldown
     probes = [
         _assigned_to(radiologist_id, skipped_after),
         *(_in_pools(radiologist_id, priority, skipped_after) for priority in Priority),
@@ -186,7 +189,7 @@ def claim_most_urgent(radiologist_id: int, skipped_after: datetime, changes: dic
     return claim.returning(*ReadingTask.__table__.columns).cte("claimed")
 
 
-def _assigned_to(radiologist_id: int, skipped_after: datetime) -> Select[int]:
+def _assigned_to(radiologist_id: int, skipped_after: ColumnElement[datetime]) -> Select[int]:
     return (
         select(ReadingTask.id)
         .where(
@@ -198,7 +201,9 @@ def _assigned_to(radiologist_id: int, skipped_after: datetime) -> Select[int]:
     )
 
 
-def _in_pools(radiologist_id: int, priority: Priority, skipped_after: datetime) -> Select[int]:
+def _in_pools(
+    radiologist_id: int, priority: Priority, skipped_after: ColumnElement[datetime]
+) -> Select[int]:
     pools = select(RadiologistSubspecialty.subspecialty_code).where(
         RadiologistSubspecialty.radiologist_id == radiologist_id
     )

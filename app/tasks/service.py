@@ -158,12 +158,11 @@ def change_records(principal: Principal, change: Change, changed: FromClause) ->
 
 def reading_started(radiologist_id: int, lease: float) -> dict[str, Any]:
     """What a claim sets on the task, whichever way it was chosen; SQL over the task as it was."""
-    now = datetime.now(UTC)
     return {
         "claimed_from_state": ReadingTask.state,
         "assignee_id": radiologist_id,
-        "lease_expires_at": now + timedelta(seconds=lease),
-        "started_at": func.coalesce(ReadingTask.started_at, now),
+        "lease_expires_at": func.now() + timedelta(seconds=lease),
+        "started_at": func.coalesce(ReadingTask.started_at, func.now()),
     }
 
 

@@ -39,9 +39,9 @@ def other_session(database_url: str) -> Iterator[Session]:
 
 
 def _claim(session: Session, reader: Principal, settings: Settings) -> int | None:
-    task = claim_next(session, reader, settings)
+    row = claim_next(session, reader, settings)
     session.commit()
-    return None if task is None else task.id
+    return None if row is None else int(row.id)
 
 
 def _rows(session: Session, model: Any, **where: Any) -> list[dict[str, Any]]:
@@ -115,10 +115,8 @@ def test_one_call_claims_one_task_and_leaves_the_others_as_they_were(
     for _ in range(3):
         make_task(session, priority="STAT", due_at=NOW + timedelta(hours=30))
     session.commit()
-    claimed = claim_next(session, reader, settings)
-    session.commit()
-    assert claimed is not None
-    assert claimed.id == first.id
+    assert _claim(session, reader, settings) == first.id
+    claimed = session.get_one(ReadingTask, first.id, populate_existing=True)
     assert (claimed.state, claimed.version) == (TaskState.IN_PROGRESS.value, 2)
     assert (claimed.assignee_id, claimed.claimed_from_state) == (
         reader.radiologist_id,
