@@ -21,12 +21,11 @@ NEXT = {"next": True}  # in the claim's history: the task came from "next case"
 
 
 def claim_next(session: Session, principal: Principal, settings: Settings) -> Row[Any] | None:
-    """Claim the most urgent task this radiologist may read, theirs first, then their pools';
-    return it as a worklist row.
+    """Claim the most urgent task this radiologist may read and return its worklist row.
 
-    One statement finds and locks the task, claims it, writes its history and audit rows and
-    reads the row back: a request that waits for the database also waits to get the interpreter
-    back, once per round trip.
+    Theirs first, then their pools'. One statement finds and locks the task, claims it, writes
+    its history and audit rows and reads the row back: a request that waits for the database
+    also waits to get the interpreter back, once per round trip.
     """
     statement = _claim_statement(principal, settings.task_lease, settings.skip_cooldown)
     return session.execute(statement).one_or_none()
