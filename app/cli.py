@@ -56,6 +56,7 @@ def api() -> None:
 
     settings, database_url = _prepare(migrate=False)
     app = create_app(settings, database_url)
+    sys.setswitchinterval(settings.api_switch_interval)
     # Event streams never end by themselves: give them a few seconds on shutdown, then close.
     uvicorn.run(
         app,

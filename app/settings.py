@@ -17,6 +17,12 @@ class Settings(BaseSettings):
 
     api_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_API_HOST")
     api_port: int = Field(default=8000, ge=1, le=65535, validation_alias="WORKLIST_API_PORT")
+    # How long a thread may hold the interpreter while others wait (Python's default is 5 ms).
+    # API threads mostly wait for Postgres, and each reply makes a thread wait for the interpreter
+    # again, up to this long while another thread computes: shorter cuts tail latency.
+    api_switch_interval: float = Field(
+        default=0.001, gt=0, le=1, validation_alias="WORKLIST_API_SWITCH_INTERVAL"
+    )
 
     ae_title: str = Field(default="WORKLIST", validation_alias="WORKLIST_AE_TITLE")
     dicom_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_DICOM_HOST")

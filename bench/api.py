@@ -44,6 +44,7 @@ class Load:
         self.samples: Samples = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.api_cpu_seconds = 0.0
+        self.load_cpu_seconds = 0.0  # this process: the clients themselves
 
     @property
     def running(self) -> bool:
@@ -130,9 +131,10 @@ def cpu_seconds(pid: int) -> float:
 
 async def watch_cpu(load: Load, pid: int) -> None:
     await asyncio.sleep(load.measure_from - time.monotonic())
-    before = cpu_seconds(pid)
+    before, own_before = cpu_seconds(pid), time.process_time()
     await asyncio.sleep(load.until - time.monotonic())
     load.api_cpu_seconds = cpu_seconds(pid) - before
+    load.load_cpu_seconds = time.process_time() - own_before
 
 
 async def run_load(
@@ -168,6 +170,12 @@ def report(load: Load, duration: float) -> None:
         f"API process CPU: {load.api_cpu_seconds:.1f} s in {duration:.0f} s "
         f"({1000 * load.api_cpu_seconds / max(requests, 1):.1f} ms per request); "
         f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    capacity = duration * (os.cpu_count() or 1)
+    print(
+        f"load generator CPU: {load.load_cpu_seconds:.1f} s in {duration:.0f} s "
+        f"({100 * load.load_cpu_seconds / capacity:.0f} % of the machine; "
+        f"the API: {100 * load.api_cpu_seconds / capacity:.0f} %)"
     )
     _targets(load)
 

@@ -1,9 +1,11 @@
 """Dependencies every route declares: a session per request and the calling principal."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -43,10 +45,29 @@ async def database_slot(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_session(request: Request, _: Annotated[None, Depends(database_slot)]) -> Iterator[Session]:
-    """One session and transaction per request: committed on success, rolled back on error."""
-    with session_scope(request.app.state.database_url) as session:
+async def get_session(
+    request: Request, _: Annotated[None, Depends(database_slot)]
+) -> AsyncIterator[Session]:
+    """One session and transaction per request: committed on success, rolled back on error.
+
+    Opened on the event loop, since a session touches the database only at its first query (in
+    the route's thread); only the commit or rollback takes a trip through the thread pool, where
+    a sync dependency would take one more to open, and each trip is a wait for the interpreter.
+    """
+    scope = session_scope(request.app.state.database_url)
+    session = scope.__enter__()
+    try:
         yield session
+    except BaseException as error:
+        await _end_transaction(scope.__exit__, type(error), error, error.__traceback__)
+        raise
+    await _end_transaction(scope.__exit__, None, None, None)
+
+
+async def _end_transaction(exit_scope: Callable[..., object], *error: object) -> None:
+    """Outside the routes' thread limit: a route may be waiting for this transaction's locks."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(exit_scope, *error, limiter=anyio.CapacityLimiter(1))
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -3,9 +3,8 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -30,12 +29,6 @@ class AuditFilter:
 
 def add(session: Session, event: AuditEvent) -> None:
     session.add(event)
-
-
-def add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert many events in one statement."""
-    if rows:
-        session.execute(insert(AuditEvent), rows)
 
 
 def _filtered(wanted: AuditFilter) -> Select[AuditEvent]:

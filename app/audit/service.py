@@ -1,9 +1,10 @@
 """Writing and reading the audit trail."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.audit import repository
@@ -26,40 +27,33 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit row in the caller's transaction, so it commits or rolls back with the change."""
-    row = _row(principal, action, object_type, object_id, outcome, details)
-    repository.add(session, AuditEvent(**row))
+    values = audit_values(
+        principal,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        details=details,
+    )
+    repository.add(session, AuditEvent(**values))
 
 
-def record_each(
-    session: Session,
+def audit_values(
     principal: Principal,
     action: AuditAction,
     *,
-    object_type: str,
-    objects: Sequence[tuple[str | int, dict[str, Any]]],
-) -> None:
-    """`record` a success for each (object id, details), in one statement for them all."""
-    rows = [
-        _row(principal, action, object_type, object_id, Outcome.SUCCESS, details)
-        for object_id, details in objects
-    ]
-    repository.add_rows(session, rows)
-
-
-def _row(
-    principal: Principal,
-    action: AuditAction,
-    object_type: str | None,
-    object_id: str | int | None,
-    outcome: Outcome,
-    details: dict[str, Any] | None,
+    object_type: str | None = None,
+    object_id: str | int | ColumnElement[Any] | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One audit row's columns; the object id and details may be SQL over a statement's rows."""
     return {
         "actor": principal.actor,
         "role": principal.role.value if principal.role else None,
         "action": action.value,
         "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
+        "object_id": str(object_id) if isinstance(object_id, int) else object_id,
         "outcome": outcome.value,
         "source_address": principal.source_address,
         "details": details or {},

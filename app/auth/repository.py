@@ -35,4 +35,9 @@ def page(
 
 
 def mark_used(session: Session, token_id: int, at: datetime) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+    """Note the use, unless a concurrent request of the same token is noting it right now.
+
+    Waiting for that request's row lock would hold a worker thread the holder may need first.
+    """
+    free = select(ApiToken.id).where(ApiToken.id == token_id).with_for_update(skip_locked=True)
+    session.execute(update(ApiToken).where(ApiToken.id.in_(free)).values(last_used_at=at))

@@ -25,8 +25,7 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.repository import TaskChange
-from app.tasks.service import move, record_histories
+from app.tasks.service import Change, move, record_histories
 from app.tasks.state_machine import Action
 from app.vocabulary import TaskState
 
@@ -64,7 +63,7 @@ def assign_all(
     pool = candidates(session, settings, lock=True)
     sources = _needs_sources(session, waiting)
     assigned_at: dict[int, datetime] = {}
-    changes: list[TaskChange] = []
+    changes: list[Change] = []
     for task, named_reader in zip(waiting, named_readers or [None] * len(waiting), strict=True):
         choice = choose(pool, sources.needs(task, named_reader))
         if choice is not None:
@@ -108,7 +107,7 @@ def explain(session: Session, settings: Settings, task_id: int) -> TaskEligibili
     )
 
 
-def _assign(task: ReadingTask, choice: Choice, at: datetime) -> TaskChange:
+def _assign(task: ReadingTask, choice: Choice, at: datetime) -> Change:
     task.assignee_id = choice.radiologist_id
     task.assigned_at = at
     details = {"assignee_id": choice.radiologist_id, "why": list(choice.reasons)}

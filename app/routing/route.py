@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,7 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
-from app.tasks.repository import TaskChange
-from app.tasks.service import record_histories
+from app.tasks.service import Change, record_histories, record_history_lines
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
@@ -68,7 +68,7 @@ def _place(
     now = datetime.now(UTC)
     placed: list[ReadingTask] = []
     created: list[tuple[ReadingTask, RouteDecision]] = []
-    rerouted: list[TaskChange] = []
+    rerouted: list[Change] = []
     for study, decision in zip(routable, decisions, strict=True):
         task = primaries.get(study.id)
         if task is None:
@@ -78,11 +78,11 @@ def _place(
             rerouted.append(_reroute(task, decision, version, settings))
         placed.append(task)
     tasks.add_all(session, [task for task, _ in created])
-    tasks.add_events(
+    record_history_lines(
         session,
         ROUTER.actor,
         [
-            TaskChange(task, "create", None, {"rule_version": version, "rule": decision.rule_id})
+            Change(task.id, "create", None, task.state, _rule_of(version, decision))
             for task, decision in created
         ],
     )
@@ -105,7 +105,7 @@ def _new_task(
 
 def _reroute(
     task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
-) -> TaskChange:
+) -> Change:
     before = {
         "subspecialty": task.subspecialty,
         "priority": task.priority,
@@ -113,8 +113,8 @@ def _reroute(
     }
     _apply(task, decision, version, settings, since=task.created_at)
     task.version += 1
-    details = {"before": before, "rule_version": version, "rule": decision.rule_id}
-    return TaskChange(task, "reroute", task.state, details)
+    details = {"before": before} | _rule_of(version, decision)
+    return Change(task.id, "reroute", task.state, task.state, details)
 
 
 def _apply(
@@ -140,3 +140,7 @@ def _named(decision: RouteDecision) -> int | None:
     if isinstance(named, str):
         return int(named) if named.isdigit() else None
     return named
+
+
+def _rule_of(version: int, decision: RouteDecision) -> dict[str, Any]:
+    return {"rule_version": version, "rule": decision.rule_id}

@@ -1,11 +1,10 @@
 """Every query on reading tasks and their history."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select, update
+from sqlalchemy import CTE, ColumnElement, Select, case, exists, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
@@ -39,33 +38,6 @@ def get(session: Session, task_id: int, *, for_update: bool = False) -> ReadingT
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
-
-
-@dataclass(frozen=True, slots=True)
-class TaskChange:
-    """One change of one task, as its history tells it; `task.state` is the state it left it in."""
-
-    task: ReadingTask
-    action: str
-    from_state: str | None
-    details: dict[str, Any]
-
-
-def add_events(session: Session, actor: str, changes: Sequence[TaskChange]) -> None:
-    """Append a line to each changed task's history, all in one statement."""
-    if changes:
-        session.execute(insert(TaskEvent), [_history_line(actor, change) for change in changes])
-
-
-def _history_line(actor: str, change: TaskChange) -> dict[str, Any]:
-    return {
-        "task_id": change.task.id,
-        "action": change.action,
-        "from_state": change.from_state,
-        "to_state": change.task.state,
-        "actor": actor,
-        "details": change.details,
-    }
 
 
 def pools_of(session: Session, radiologist_id: int) -> frozenset[str]:
@@ -165,7 +137,9 @@ def lapsed_leases(session: Session, now: datetime, limit: int) -> list[ReadingTa
 _PRIMARY = aliased(ReadingTask, name="primary_task")
 
 
-def _not_offered_to(radiologist_id: int, skipped_after: datetime) -> ColumnElement[bool]:
+def _not_offered_to(
+    radiologist_id: int, skipped_after: ColumnElement[datetime]
+) -> ColumnElement[bool]:
     """Neither skipped by this radiologist lately, nor a second opinion on their own read."""
     recently_skipped = exists().where(
         TaskSkip.task_id == ReadingTask.id,
@@ -178,34 +152,48 @@ def _not_offered_to(radiologist_id: int, skipped_after: datetime) -> ColumnEleme
     return ~recently_skipped & ~own_primary
 
 
-def next_assigned_to(
-    session: Session, radiologist_id: int, skipped_after: datetime
-) -> ReadingTask | None:
-    """Lock the most urgent task assigned to this radiologist that nobody else has locked."""
-    query = (
-        select(ReadingTask)
+def claim_most_urgent(radiologist_id: int, cooldown: timedelta, changes: dict[str, Any]) -> CTE:
+    """UPDATE … RETURNING (as a CTE) of the most urgent task this radiologist may read, if any.
+
+    Their own assigned tasks first, then their pools' by priority: each probe walks its queue
+    index and locks one row at most with SKIP LOCKED, and runs only when every earlier probe found
+    nothing, so one task is locked and concurrent callers never wait on each other.
+    """
+    skipped_after = func.now() - cooldown
+    probes = [
+        _assigned_to(radiologist_id, skipped_after),
+        *(_in_pools(radiologist_id, priority, skipped_after) for priority in Priority),
+    ]
+    found: list[CTE] = []
+    for number, probe in enumerate(probes):
+        first = probe.where(*(~select(earlier.c.id).exists() for earlier in found))
+        first = first.limit(1).with_for_update(skip_locked=True)
+        found.append(first.cte(f"candidate_{number}").prefix_with("MATERIALIZED"))
+    chosen = union_all(*(select(candidate.c.id) for candidate in found))
+    claim = update(ReadingTask).where(ReadingTask.id.in_(chosen)).values(changes)
+    return claim.returning(*ReadingTask.__table__.columns).cte("claimed")
+
+
+def _assigned_to(radiologist_id: int, skipped_after: ColumnElement[datetime]) -> Select[int]:
+    return (
+        select(ReadingTask.id)
         .where(
             ReadingTask.assignee_id == radiologist_id,
             ReadingTask.state == TaskState.ASSIGNED.value,
             _not_offered_to(radiologist_id, skipped_after),
         )
         .order_by(PRIORITY_RANK, ReadingTask.due_at, ReadingTask.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
     )
-    return session.scalars(query).one_or_none()
 
 
-def next_in_pools(
-    session: Session, radiologist_id: int, priority: Priority, skipped_after: datetime
-) -> ReadingTask | None:
-    """Lock the unassigned task of one priority in the radiologist's pools that is due first."""
+def _in_pools(
+    radiologist_id: int, priority: Priority, skipped_after: ColumnElement[datetime]
+) -> Select[int]:
     pools = select(RadiologistSubspecialty.subspecialty_code).where(
         RadiologistSubspecialty.radiologist_id == radiologist_id
     )
-    query = (
-        select(ReadingTask)
+    return (
+        select(ReadingTask.id)
         .where(
             ReadingTask.state == TaskState.UNASSIGNED.value,
             ReadingTask.subspecialty.in_(pools),
@@ -213,8 +201,4 @@ def next_in_pools(
             _not_offered_to(radiologist_id, skipped_after),
         )
         .order_by(ReadingTask.due_at, ReadingTask.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
     )
-    return session.scalars(query).one_or_none()

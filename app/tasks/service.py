@@ -1,20 +1,24 @@
 """Moving reading tasks through their life cycle: every transition checked, recorded and audited."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import CTE, FromClause, func, insert
 from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
-from app.audit.service import record_each
+from app.audit.models import AuditEvent
+from app.audit.service import audit_values
 from app.auth.principal import Principal
+from app.db.base import Base
+from app.db.statements import insert_per_row
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Radiologist
 from app.tasks import repository
-from app.tasks.models import ReadingTask, TaskReport
-from app.tasks.repository import TaskChange
+from app.tasks.models import ReadingTask, TaskEvent, TaskReport
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
 from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
@@ -100,7 +104,7 @@ def finish(
 
 def move(
     task: ReadingTask, action: Action, target: TaskState, details: dict[str, Any] | None = None
-) -> TaskChange:
+) -> "Change":
     """Put the task in `target` with a new version; the change, for `record_histories`.
 
     `finish` does both; callers moving many tasks record their changes together.
@@ -108,7 +112,43 @@ def move(
     from_state = task.state
     task.state = target.value
     task.version += 1
-    return TaskChange(task, action.value, from_state, details or {})
+    return Change(task.id, action.value, from_state, task.state, details or {})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of a task; the id and states may be SQL over the rows a statement changed."""
+
+    task_id: Any
+    action: str
+    from_state: Any
+    to_state: Any
+    details: dict[str, Any]
+
+
+def change_rows(principal: Principal, change: Change) -> list[tuple[type[Base], dict[str, Any]]]:
+    """What one change of a task writes: a line in its history and a row in the audit trail."""
+    history = history_line(principal.actor, change)
+    moved = {"action": change.action, "from": change.from_state, "to": change.to_state}
+    audit = audit_values(
+        principal,
+        AuditAction.PROCEDURE_RECORD,
+        object_type=AUDIT_OBJECT,
+        object_id=change.task_id,
+        details=moved | change.details,
+    )
+    return [(TaskEvent, history), (AuditEvent, audit)]
+
+
+def history_line(actor: str, change: Change) -> dict[str, Any]:
+    return {
+        "task_id": change.task_id,
+        "action": change.action,
+        "from_state": change.from_state,
+        "to_state": change.to_state,
+        "actor": actor,
+        "details": change.details,
+    }
 
 
 def record_history(
@@ -120,36 +160,44 @@ def record_history(
     details: dict[str, Any],
 ) -> None:
     """A line in the task's history and a row in the audit trail, for one change of the task."""
-    record_histories(session, principal, [TaskChange(task, action, from_state, details)])
+    record_histories(session, principal, [Change(task.id, action, from_state, task.state, details)])
 
 
-def record_histories(session: Session, principal: Principal, changes: Sequence[TaskChange]) -> None:
+def record_histories(session: Session, principal: Principal, changes: Sequence[Change]) -> None:
     """For each change, a line in the task's history and a row in the audit trail.
 
-    One statement for the history lines and one for the audit rows, however many changes.
+    One statement per table, however many changes.
     """
-    repository.add_events(session, principal.actor, changes)
-    record_each(
-        session,
-        principal,
-        AuditAction.PROCEDURE_RECORD,
-        object_type=AUDIT_OBJECT,
-        objects=[(change.task.id, _audit_details(change)) for change in changes],
-    )
+    rows: dict[type[Base], list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        for model, values in change_rows(principal, change):
+            rows[model].append(values)
+    for model, values_of_each in rows.items():
+        session.execute(insert(model), values_of_each)
 
 
-def _audit_details(change: TaskChange) -> dict[str, Any]:
-    moved = {"action": change.action, "from": change.from_state, "to": change.task.state}
-    return moved | change.details
+def record_history_lines(session: Session, actor: str, changes: Sequence[Change]) -> None:
+    """A line in each changed task's history, without audit rows, in one statement."""
+    if changes:
+        session.execute(insert(TaskEvent), [history_line(actor, change) for change in changes])
 
 
-def start_reading(task: ReadingTask, radiologist_id: int, lease: float) -> None:
-    """What a claim sets on the task, whichever way it was chosen."""
-    now = datetime.now(UTC)
-    task.claimed_from_state = task.state
-    task.assignee_id = radiologist_id
-    task.lease_expires_at = now + timedelta(seconds=lease)
-    task.started_at = task.started_at or now
+def change_records(principal: Principal, change: Change, changed: FromClause) -> list[CTE]:
+    """The same rows as `record_history`, inserted by the statement that changed the tasks."""
+    return [
+        insert_per_row(model, values, changed).cte(f"recorded_{model.__tablename__}")
+        for model, values in change_rows(principal, change)
+    ]
+
+
+def reading_started(radiologist_id: int, lease: float) -> dict[str, Any]:
+    """What a claim sets on the task, whichever way it was chosen; SQL over the task as it was."""
+    return {
+        "claimed_from_state": ReadingTask.state,
+        "assignee_id": radiologist_id,
+        "lease_expires_at": func.now() + timedelta(seconds=lease),
+        "started_at": func.coalesce(ReadingTask.started_at, func.now()),
+    }
 
 
 def claim(
@@ -157,7 +205,8 @@ def claim(
 ) -> ReadingTask:
     task, target = begin(session, principal, task_id, Action.CLAIM, version)
     assert principal.radiologist_id is not None  # check_actor let only a radiologist through
-    start_reading(task, principal.radiologist_id, lease)
+    for name, value in reading_started(principal.radiologist_id, lease).items():
+        setattr(task, name, value)
     return finish(session, principal, task, Action.CLAIM, target)
 
 

@@ -33,7 +33,13 @@ from app.vocabulary import Priority
 T = ReadingTask
 KNOWN_PLANES = ("AX", "SAG", "COR", "3D")
 
-OVERDUE_NOW = or_(T.overdue, and_(T.state.in_(OPEN_STATE_NAMES), T.due_at < func.now()))
+
+def overdue_now(task: Any) -> ColumnElement[bool]:
+    """Marked overdue, or open past its due time: `task` is the table or rows standing for it."""
+    return or_(task.overdue, and_(task.state.in_(OPEN_STATE_NAMES), task.due_at < func.now()))
+
+
+OVERDUE_NOW = overdue_now(T)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,23 +163,26 @@ def _sequence_summary() -> ColumnElement[str]:
     return query.correlate(Study).scalar_subquery()
 
 
-ITEM_COLUMNS = (
-    T.id, T.kind, T.primary_task_id, T.state, T.subspecialty, T.priority, T.assignee_id,
-    T.due_at, OVERDUE_NOW.label("overdue"), T.version, T.change_seq, T.lease_expires_at,
-    T.radpeer, T.created_at, T.updated_at, Study.study_instance_uid, Study.patient_name,
-    Study.patient_id, Study.patient_birth_date, Study.patient_sex, Study.accession_number,
-    Study.study_date, Study.study_description, Study.modalities, Study.region,
-    Study.institution_name, Study.clinical_question,
+_STUDY_COLUMNS = (
+    Study.study_instance_uid, Study.patient_name, Study.patient_id, Study.patient_birth_date,
+    Study.patient_sex, Study.accession_number, Study.study_date, Study.study_description,
+    Study.modalities, Study.region, Study.institution_name, Study.clinical_question,
     Radiologist.name.label("assignee_name"),
     _series_count().label("series_count"), _sequence_summary().label("sequence_summary"),
 )  # fmt: skip
 
 
-def item_query() -> Select[*tuple[Any, ...]]:
+def item_query(task: Any = T) -> Select[*tuple[Any, ...]]:
+    """Worklist rows of `task`: the table, or a statement's rows aliased as the table."""
+    task_columns = (
+        task.id, task.kind, task.primary_task_id, task.state, task.subspecialty, task.priority,
+        task.assignee_id, task.due_at, overdue_now(task).label("overdue"), task.version,
+        task.change_seq, task.lease_expires_at, task.radpeer, task.created_at, task.updated_at,
+    )  # fmt: skip
     return (
-        select(*ITEM_COLUMNS)
-        .join(Study, Study.id == T.study_id)
-        .outerjoin(Radiologist, Radiologist.id == T.assignee_id)
+        select(*task_columns, *_STUDY_COLUMNS)
+        .join(Study, Study.id == task.study_id)
+        .outerjoin(Radiologist, Radiologist.id == task.assignee_id)
     )
 
 

@@ -132,3 +132,15 @@ def test_fifty_clients_racing_for_next_claim_each_task_exactly_once(
     assert session.scalar(left) == 0
     claims = select(func.count()).select_from(TaskEvent).where(TaskEvent.action == "claim")
     assert session.scalar(claims) == RACE_TASKS
+
+
+def test_next_answers_with_the_claimed_task_as_the_worklist_shows_it(
+    client: TestClient, session: Session, make_token: Callable[..., str]
+) -> None:
+    _, headers = make_reader(session, make_token)
+    make_task(session, priority="STAT", due_at=NOW - timedelta(hours=1))
+    session.commit()
+    claimed = client.post("/api/v1/tasks/next", headers=headers).json()
+    listed = client.get("/api/v1/tasks?assignee=me", headers=headers).json()["items"]
+    assert listed == [claimed]
+    assert (claimed["overdue"], claimed["version"]) == (True, 2)

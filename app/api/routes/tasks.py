@@ -80,10 +80,10 @@ def list_tasks(
 @router.post("/next", response_model=TaskItem, responses={204: {"description": "nothing left"}})
 def next_task(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> Response:
     """Claim the most urgent task the caller may read, or `204` when there is none."""
-    task = next_case.claim_next(session, user, settings)
-    if task is None:
+    row = next_case.claim_next(session, user, settings)
+    if row is None:
         return Response(status_code=204)
-    return JSONResponse(_item(session, task.id).model_dump(mode="json"))
+    return JSONResponse(TaskItem.from_row(row).model_dump(mode="json"))
 
 
 @router.get("/{task_id}")

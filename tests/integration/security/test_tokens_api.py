@@ -2,11 +2,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken
+from app.auth.service import authenticate
+from app.db.session import session_scope
 from app.vocabulary import Role
 from tests.integration.test_cli import _worklist
 
@@ -94,3 +96,13 @@ def test_cli_refuses_a_lifetime_it_cannot_read(database_url: str, tmp_path: Path
     )  # fmt: skip
     assert result.returncode == 2
     assert "forever" in result.stderr
+
+
+def test_a_request_authenticating_while_another_notes_the_same_tokens_use_does_not_wait(
+    database_url: str, make_token: Callable[..., str]
+) -> None:
+    secret = make_token(Role.ADMIN)
+    with session_scope(database_url) as first, session_scope(database_url) as second:
+        authenticate(first, secret)  # notes the use: holds the token's row until it commits
+        second.execute(text("SET LOCAL lock_timeout = '1s'"))
+        assert authenticate(second, secret).role is Role.ADMIN
