@@ -56,9 +56,22 @@ def service(tmp_path: Path) -> Iterator[RunningService]:
         wait_for_port(dicom_port, timeout=60)
         yield RunningService(process, tmp_path / "var", env, api_port, dicom_port)
     finally:
-        if process.poll() is None:
+        _stop(process, tmp_path / "var" / "pgdata")
+
+
+def _stop(process: subprocess.Popen[str], pgdata: Path) -> None:
+    """Ctrl-C, as a user stops it; only what that leaves running is ended by force."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    leftovers = _postgres_serving(pgdata)
+    for postgres in leftovers:
+        postgres.terminate()
+    psutil.wait_procs(leftovers, timeout=10)
 
 
 def test_up_serves_api_and_dicom_and_stops_cleanly_on_ctrl_c(
