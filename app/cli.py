@@ -15,6 +15,8 @@ from app.settings import Settings, get_settings
 from app.vocabulary import Role
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from dicom_listener.sender import Destination
 
 cli = typer.Typer(help="Reading worklist service.", no_args_is_help=True, add_completion=False)
@@ -48,15 +50,30 @@ def up() -> None:
 
 
 @cli.command()
-def api() -> None:
+def api(
+    processes: Annotated[
+        int | None,
+        typer.Option(help="Processes sharing the port [default: WORKLIST_API_PROCESSES]."),
+    ] = None,
+) -> None:
     """Run the HTTP API alone."""
-    import uvicorn
-
     from app.api.main import create_app
+    from app.api.workers import worker_environment
 
     settings, database_url = _prepare(migrate=False)
-    app = create_app(settings, database_url)
-    sys.setswitchinterval(settings.api_switch_interval)
+    count = processes or settings.api_processes
+    if count == 1:
+        sys.setswitchinterval(settings.api_switch_interval)
+        _serve_api(settings, create_app(settings, database_url))
+        return
+    with worker_environment(database_url):
+        _serve_api(settings, "app.api.main:app_in_worker_process", workers=count)
+
+
+def _serve_api(settings: Settings, app: "FastAPI | str", workers: int | None = None) -> None:
+    """uvicorn on the API address; with `workers`, `app` names a factory each worker calls."""
+    import uvicorn
+
     # Event streams never end by themselves: give them a few seconds on shutdown, then close.
     uvicorn.run(
         app,
@@ -65,6 +82,8 @@ def api() -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=5,
+        factory=workers is not None,
+        workers=workers,
     )
 
 

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     api_switch_interval: float = Field(
         default=0.001, gt=0, le=1, validation_alias="WORKLIST_API_SWITCH_INTERVAL"
     )
+    # API processes sharing the port, each with its own pool of up to 30 connections. One per
+    # core keeps the tail short under many polling clients: a request waits for the interpreter
+    # only behind the requests of its own process.
+    api_processes: int = Field(default=1, ge=1, le=16, validation_alias="WORKLIST_API_PROCESSES")
 
     ae_title: str = Field(default="WORKLIST", validation_alias="WORKLIST_AE_TITLE")
     dicom_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_DICOM_HOST")

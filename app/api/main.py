@@ -1,5 +1,7 @@
 """The FastAPI application: routers, error mapping and observation wired together."""
 
+import sys
+
 from fastapi import FastAPI
 
 from app.api.access import PUBLIC_ROUTES
@@ -24,7 +26,8 @@ from app.api.routes import (
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
-from app.settings import Settings
+from app.logging_config import configure_logging
+from app.settings import Settings, get_settings
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
@@ -59,3 +62,16 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     ):
         app.include_router(module.router)
     return app
+
+
+def app_in_worker_process() -> FastAPI:
+    """The app of one of `worklist api --processes N`'s workers.
+
+    `worklist api` started or found the database and put its URL in the environment first, so a
+    worker only connects to it.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    sys.setswitchinterval(settings.api_switch_interval)
+    assert settings.database_url is not None
+    return create_app(settings, settings.database_url)

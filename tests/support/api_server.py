@@ -22,7 +22,9 @@ class RunningApi:
 
 
 @contextmanager
-def running_api(database_url: str, home: Path, log_level: str = "WARNING") -> Iterator[RunningApi]:
+def running_api(
+    database_url: str, home: Path, log_level: str = "WARNING", processes: int = 1
+) -> Iterator[RunningApi]:
     """Start `worklist api` against `database_url` on a free port; stop it after."""
     port = free_port()
     env = os.environ | {
@@ -31,6 +33,7 @@ def running_api(database_url: str, home: Path, log_level: str = "WARNING") -> It
         "WORKLIST_API_PORT": str(port),
         "WORKLIST_LOG_LEVEL": log_level,
         "WORKLIST_LOG_FORMAT": "json",
+        "WORKLIST_API_PROCESSES": str(processes),
     }
     process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
     try:
