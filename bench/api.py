@@ -1,9 +1,10 @@
 """Reading-room load on a real `worklist api`: polling worklists, next case and finalize.
 
-    .venv/bin/python -m bench.api [--duration 60] [--tasks 100000]
+    .venv/bin/python -m bench.api [--duration 60] [--tasks 100000] [--api-processes N]
 
 Seeds a fresh database (an embedded Postgres in a temporary folder unless BENCH_DATABASE_URL
-names a server), starts `worklist api` on 127.0.0.1, then for a bounded time runs 200 clients
+names a server), starts `worklist api` on 127.0.0.1 with one process per core (as
+WORKLIST_API_PROCESSES would be set for such a machine), then for a bounded time runs 200 clients
 polling `GET /api/v1/tasks?assignee=me` with If-None-Match every 2 s, 20 clients taking and
 finishing cases with `next`/`finalize`, and a `/healthz` prober as the in-run baseline.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from bench.api_seed import Readers, seed
+from bench.cpu import tree_cpu_seconds
 from bench.http1 import Connection, Reply
 from tests.support.api_server import running_api
 from tests.support.database import fresh_database
@@ -123,17 +125,11 @@ async def probe_health(load: Load) -> None:
     await connection.close()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def watch_cpu(load: Load, pid: int) -> None:
     await asyncio.sleep(load.measure_from - time.monotonic())
-    before, own_before = cpu_seconds(pid), time.process_time()
+    before, own_before = tree_cpu_seconds(pid), time.process_time()
     await asyncio.sleep(load.until - time.monotonic())
-    load.api_cpu_seconds = cpu_seconds(pid) - before
+    load.api_cpu_seconds = tree_cpu_seconds(pid) - before
     load.load_cpu_seconds = time.process_time() - own_before
 
 
@@ -167,7 +163,7 @@ def report(load: Load, duration: float) -> None:
     print(f"errors: {dict(load.errors) or 'none'}")
     requests = sum(len(values) for values in load.samples.values())
     print(
-        f"API process CPU: {load.api_cpu_seconds:.1f} s in {duration:.0f} s "
+        f"API CPU (all its processes): {load.api_cpu_seconds:.1f} s in {duration:.0f} s "
         f"({1000 * load.api_cpu_seconds / max(requests, 1):.1f} ms per request); "
         f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
@@ -224,13 +220,18 @@ def main() -> None:
     parser.add_argument("--pollers", type=int, default=200)
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--pause", type=float, default=0.5, help="reader's seconds per step")
+    parser.add_argument(
+        "--api-processes", type=int, default=os.cpu_count() or 1, help="one per core by default"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, bench_database(Path(folder)) as database_url:
         upgrade_to_head(database_url)
         started = time.perf_counter()
         readers = seed(database_url, args.tasks, args.pollers, args.readers)
         print(f"seeded {args.tasks} tasks in {time.perf_counter() - started:.1f} s")
-        with running_api(database_url, Path(folder) / "home") as api:
+        print(f"worklist api with {args.api_processes} processes")
+        home = Path(folder) / "home"
+        with running_api(database_url, home, processes=args.api_processes) as api:
             load = asyncio.run(
                 run_load(api.port, api.pid, readers, args.warmup, args.duration, args.pause)
             )

@@ -11,9 +11,9 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
-import psutil
 import psycopg
 
+from bench.cpu import tree_cpu_seconds
 from tests.support.dcmtk import find_dcmtk
 
 NODELAY = {**os.environ, "TCP_NODELAY": "1"}
@@ -28,19 +28,6 @@ class Target(Protocol):
     def stop(self) -> None: ...
     def stored(self) -> int: ...
     def cpu_seconds(self) -> float: ...
-
-
-def tree_cpu_seconds(root: psutil.Process) -> float:
-    """User plus system CPU time so far of a process and its descendants, living or reaped
-    (storescp --fork ends a child with each association)."""
-    total = 0.0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system + times.children_user + times.children_system
-    return total
 
 
 def wait_for_echo(port: int, called_ae: str, timeout: float = 60) -> None:
@@ -68,7 +55,7 @@ class _Process:
 
     def cpu_seconds(self) -> float:
         assert self.process is not None
-        return tree_cpu_seconds(psutil.Process(self.process.pid))
+        return tree_cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         if self.process is None:
@@ -94,7 +81,7 @@ class OurListener(_Process):
     def cpu_seconds(self) -> float:
         """The listener's and its Postgres server's: recording each instance is part of our cost."""
         postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
-        return super().cpu_seconds() + tree_cpu_seconds(psutil.Process(postmaster))
+        return super().cpu_seconds() + tree_cpu_seconds(postmaster)
 
     def start(self, workdir: Path, port: int) -> None:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
