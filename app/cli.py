@@ -59,12 +59,15 @@ def api(
     """Run the HTTP API alone."""
     from app.api.main import create_app
     from app.api.workers import worker_environment
+    from app.startup import freeze_startup_objects
 
     settings, database_url = _prepare(migrate=False)
     count = processes or settings.api_processes
     if count == 1:
         sys.setswitchinterval(settings.api_switch_interval)
-        _serve_api(settings, create_app(settings, database_url))
+        app = create_app(settings, database_url)
+        freeze_startup_objects()
+        _serve_api(settings, app)
         return
     with worker_environment(database_url):
         _serve_api(settings, "app.api.main:app_in_worker_process", workers=count)

@@ -28,12 +28,12 @@ from app.classification.series_header import SeriesHeader
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from app.db.session import get_engine, new_session, session_scope
-from app.jobs.runner import freeze_startup_objects
 from app.people.models import Radiologist, RadiologistSubspecialty
 from app.routing.dry_run import dry_run
 from app.rules.dsl import load_default_rules
 from app.rules.schemas import DryRunRequest
 from app.settings import Settings
+from app.startup import freeze_startup_objects
 from app.studies.models import Series, Study
 from app.studies.on_stable import on_study_stable
 from app.studies.service import mark_settled_studies_stable

@@ -28,6 +28,7 @@ from app.db import tables as _tables  # noqa: F401  every table mapped before th
 from app.db.migrations import head_revision
 from app.logging_config import configure_logging
 from app.settings import Settings, get_settings
+from app.startup import freeze_startup_objects
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
@@ -74,4 +75,6 @@ def app_in_worker_process() -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     sys.setswitchinterval(settings.api_switch_interval)
     assert settings.database_url is not None
-    return create_app(settings, settings.database_url)
+    app = create_app(settings, settings.database_url)
+    freeze_startup_objects()
+    return app

@@ -4,7 +4,6 @@ Several worker replicas may run at once: a job runs only where its advisory lock
 jobs themselves claim rows with SKIP LOCKED, so no piece of work is done twice.
 """
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db.session import session_scope
 from app.settings import Settings
+from app.startup import freeze_startup_objects
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +61,6 @@ def run_forever(
         wait = max(0.0, min(next_run.values(), default=1.0) - time.monotonic())
         if should_stop(min(wait, 1.0)):
             return
-
-
-def freeze_startup_objects() -> None:
-    """Keep everything alive at start out of the garbage collector's full collections.
-
-    A full collection walks every tracked object: with the modules, mappers and compiled
-    statements a worker holds from its start, that is tens of milliseconds, paid inside
-    whichever sweep transaction it interrupts. Those objects live as long as the process.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _run_logged(job: Job, database_url: str, settings: Settings) -> bool:
