@@ -10,14 +10,14 @@ import ssl
 import tempfile
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 from pynetdicom import AE, ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, _config
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 from pynetdicom.transport import ThreadedAssociationServer
 
+from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
 from dicom_listener import storage
@@ -140,36 +140,28 @@ def serve(settings: Settings, database_url: str) -> None:
     )
     processes = settings.listener_processes
     if processes == 1:
-        _serve_metrics(settings, registry=None)
+        _serve_metrics(settings, REGISTRY)
         _serve_until_stopped(settings, database_url)
         return
-    metrics_dir = Path(tempfile.mkdtemp(prefix="listener-metrics-"))
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # read by the children's client
-    children = _start_children(settings, database_url, processes)
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=str(metrics_dir))  # type: ignore[no-untyped-call]
-    _serve_metrics(settings, registry)
-    logger.info(
-        "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
-    )
-    wait_for_stop()
-    for child in children:
-        if child.pid is not None and child.is_alive():
-            os.kill(child.pid, signal.SIGTERM)
-    for child in children:
-        child.join()
+    with shared_metrics_folder(prefix="listener-metrics-"):
+        children = _start_children(settings, database_url, processes)
+        _serve_metrics(settings, all_processes_registry())
+        logger.info(
+            "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
+        )
+        wait_for_stop()
+        for child in children:
+            if child.pid is not None and child.is_alive():
+                os.kill(child.pid, signal.SIGTERM)
+        for child in children:
+            child.join()
     logger.info("DICOM listener stopped")
 
 
-def _serve_metrics(settings: Settings, registry: CollectorRegistry | None) -> None:
-    if not settings.listener_metrics_port:
-        return
-    if registry is None:
-        start_http_server(settings.listener_metrics_port, addr=settings.dicom_host)
-    else:
-        start_http_server(
-            settings.listener_metrics_port, addr=settings.dicom_host, registry=registry
-        )
+def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
+    if settings.listener_metrics_port:
+        port, host = settings.listener_metrics_port, settings.dicom_host
+        start_http_server(port, addr=host, registry=registry)
 
 
 def _start_children(

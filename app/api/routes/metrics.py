@@ -3,27 +3,14 @@
 import os
 
 from fastapi import APIRouter, Response
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from app.api.workers import METRICS_FOLDER
+from app.process_metrics import FOLDER_VARIABLE, all_processes_registry
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/metrics", response_class=Response)
 def metrics() -> Response:
-    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
-
-
-def _registry() -> CollectorRegistry:
-    if METRICS_FOLDER not in os.environ:
-        return REGISTRY
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    return registry
+    registry = all_processes_registry() if FOLDER_VARIABLE in os.environ else REGISTRY
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
