@@ -1,19 +1,15 @@
-"""C-STORE, C-ECHO and association handlers: decode, map, call the service, answer a status.
+"""What the listener does with associations and the instances they bring: file, record, audit.
 
-No exception leaves a handler: every failure becomes a named DICOM status.
+No exception leaves `store`: every failure becomes a named DICOM status.
 """
 
 import errno
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydicom import Dataset
-from pynetdicom import evt
-from pynetdicom.events import EventHandlerType
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
@@ -27,7 +23,9 @@ from app.studies.service import (
     record_parents,
 )
 from dicom_listener import metrics, storage
+from dicom_listener.association import Peer
 from dicom_listener.database import run_single_statement
+from dicom_listener.dimse import Status
 from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import (
     MissingIdentifiers,
@@ -54,7 +52,7 @@ class AssociationTally:
 
 
 class IngestHandlers:
-    """The listener's event handlers, bound to one database and one storage folder."""
+    """What the listener does for its associations, bound to one database and one storage folder."""
 
     def __init__(
         self, database_url: str, storage_dir: Path, quarantine_dir: Path, touch_interval: float
@@ -64,37 +62,24 @@ class IngestHandlers:
         self.quarantine_dir = quarantine_dir
         self.known_series = KnownSeries()
         self.touches = TouchSchedule(touch_interval)
-        self._tallies: dict[int, AssociationTally] = {}
-        self._lock = threading.Lock()
 
-    def bindings(self) -> list[EventHandlerType]:
-        return [
-            (evt.EVT_C_STORE, self.on_store),
-            (evt.EVT_C_ECHO, self.on_echo),
-            (evt.EVT_ACCEPTED, self.on_accepted),
-            (evt.EVT_REJECTED, self.on_rejected),
-            (evt.EVT_RELEASED, self.on_ended),
-            (evt.EVT_ABORTED, self.on_ended),
-        ]
+    def accepted(self, peer: Peer) -> "AssociationReceiver":
+        metrics.ASSOCIATIONS.labels(result="accepted").inc()
+        return AssociationReceiver(self, peer)
 
-    def on_echo(self, event: evt.Event) -> int:
-        return SUCCESS
-
-    def on_store(self, event: evt.Event) -> int | Dataset:
-        tally = self._tally(event)
+    def store(self, received_file: Path, calling_ae: str, tally: AssociationTally) -> Status:
         try:
-            status = self._store(event, tally)
+            status = self._store(received_file, calling_ae, tally)
         except Exception:
             logger.exception("C-STORE failed unexpectedly")
-            status = _failure(OUT_OF_RESOURCES, "internal error")
-        if isinstance(status, Dataset):
-            tally.failed += 1
-            metrics.FAILURES.labels(status=f"0x{status.Status:04X}").inc()
-        return status
+            status = Status(OUT_OF_RESOURCES, "internal error")
+        return _counted_failure(status, tally)
 
-    def _store(self, event: evt.Event, tally: AssociationTally) -> int | Dataset:
-        received_file = Path(event.dataset_path)
-        calling_ae = event.assoc.requestor.ae_title
+    def unreceived(self, error: OSError, tally: AssociationTally) -> Status:
+        """The data set could not even be written to a temp file."""
+        return _counted_failure(_deferred("(not received)", error), tally)
+
+    def _store(self, received_file: Path, calling_ae: str, tally: AssociationTally) -> Status:
         try:
             header = read_header(received_file)
             identified = identify(header)
@@ -123,17 +108,10 @@ class IngestHandlers:
             return self._refuse_value(received_file, relative if linked else None, error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
-            logger.warning(
-                "C-STORE deferred: storage or database unavailable",
-                extra={
-                    "sop_instance_uid": identified.instance.sop_instance_uid,
-                    "error": _kind_of(error),
-                },
-            )
-            return _failure(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
+            return _deferred(identified.instance.sop_instance_uid, error)
         self.known_series.remember(uids, parents, identified.orientation)
         self._count(tally, added, size)
-        return SUCCESS
+        return Status(SUCCESS)
 
     def _file_with_parents(
         self, received: ReceivedInstance, receipt: Receipt
@@ -163,7 +141,7 @@ class IngestHandlers:
             )
         return added
 
-    def _refuse_value(self, received_file: Path, filed: str | None, error: DataError) -> Dataset:
+    def _refuse_value(self, received_file: Path, filed: str | None, error: DataError) -> Status:
         """The database refuses a header value (a NUL in text, a number out of range): the
         sender's fault, so a failure status and quarantine, never a retry or a stray file."""
         if filed is not None:
@@ -171,7 +149,7 @@ class IngestHandlers:
         refused = UnusableDataset(f"cannot store a header value: {type(error.orig).__name__}")
         return self._quarantine(received_file, refused)
 
-    def _quarantine(self, received_file: Path, error: UnusableDataset) -> Dataset:
+    def _quarantine(self, received_file: Path, error: UnusableDataset) -> Status:
         reason = str(error)
         kept = storage.quarantine(received_file, self.quarantine_dir, reason)
         logger.warning("dataset quarantined", extra={"reason": reason, "file": kept.name})
@@ -180,7 +158,7 @@ class IngestHandlers:
             if isinstance(error, MissingIdentifiers)
             else CANNOT_UNDERSTAND
         )
-        return _failure(status, reason)
+        return Status(status, reason[:64])
 
     def _count(self, tally: AssociationTally, added: bool, size: int) -> None:
         if added:
@@ -191,32 +169,22 @@ class IngestHandlers:
             tally.duplicates += 1
         metrics.INSTANCES.labels(outcome="stored" if added else "duplicate").inc()
 
-    def on_accepted(self, event: evt.Event) -> None:
-        metrics.ASSOCIATIONS.labels(result="accepted").inc()
-        with self._lock:
-            self._tallies[id(event.assoc)] = AssociationTally()
-
-    def on_rejected(self, event: evt.Event) -> None:
+    def rejected(self, peer: Peer, called_ae: str) -> None:
         metrics.ASSOCIATIONS.labels(result="rejected").inc()
-        self._audit(
-            event,
-            AuditAction.SECURITY_ALERT,
-            Outcome.MINOR_FAILURE,
-            {"reason": "association rejected", "called_ae": event.assoc.acceptor.ae_title},
+        details = {"reason": "association rejected", "called_ae": called_ae}
+        self._write_audit(
+            _principal(peer), AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details
         )
 
-    def on_tls_refused(self, address: str, reason: str) -> None:
+    def tls_refused(self, address: str, reason: str) -> None:
         """A peer that never got as far as an association: no valid certificate, or no TLS."""
         metrics.ASSOCIATIONS.labels(result="rejected").inc()
         peer = Principal(name="unidentified DICOM peer", role=None, source_address=address)
         details = {"reason": reason}
         self._write_audit(peer, AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details)
 
-    def on_ended(self, event: evt.Event) -> None:
-        with self._lock:
-            tally = self._tallies.pop(id(event.assoc), None)
-        if tally is None:
-            return
+    def ended(self, peer: Peer, tally: AssociationTally, aborted: bool) -> None:
+        """One audit row per association, with what it brought."""
         action = AuditAction.INSTANCES_TRANSFERRED if tally.stored else AuditAction.NETWORK_ENTRY
         outcome = Outcome.MINOR_FAILURE if tally.failed else Outcome.SUCCESS
         details = {
@@ -224,21 +192,9 @@ class IngestHandlers:
             "duplicates": tally.duplicates,
             "failed": tally.failed,
             "bytes": tally.bytes,
-            "ended": "aborted" if event.event is evt.EVT_ABORTED else "released",
+            "ended": "aborted" if aborted else "released",
         }
-        self._audit(event, action, outcome, details)
-
-    def _tally(self, event: evt.Event) -> AssociationTally:
-        with self._lock:
-            return self._tallies.setdefault(id(event.assoc), AssociationTally())
-
-    def _audit(
-        self, event: evt.Event, action: AuditAction, outcome: Outcome, details: dict[str, Any]
-    ) -> None:
-        """Audit an event of this association under its calling peer."""
-        requestor = event.assoc.requestor
-        peer = Principal.dicom_peer(requestor.ae_title, requestor.address)
-        self._write_audit(peer, action, outcome, details)
+        self._write_audit(_principal(peer), action, outcome, details)
 
     def _write_audit(
         self, peer: Principal, action: AuditAction, outcome: Outcome, details: dict[str, Any]
@@ -265,8 +221,38 @@ def _kind_of(error: OSError | SQLAlchemyError) -> str:
     return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
 
 
-def _failure(status: int, comment: str) -> Dataset:
-    answer = Dataset()
-    answer.Status = status
-    answer.ErrorComment = comment[:64]
-    return answer
+def _deferred(sop_instance_uid: str, error: OSError | SQLAlchemyError) -> Status:
+    logger.warning(
+        "C-STORE deferred: storage or database unavailable",
+        extra={"sop_instance_uid": sop_instance_uid, "error": _kind_of(error)},
+    )
+    return Status(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
+
+
+def _counted_failure(status: Status, tally: AssociationTally) -> Status:
+    if status.code != SUCCESS:
+        tally.failed += 1
+        metrics.FAILURES.labels(status=f"0x{status.code:04X}").inc()
+    return status
+
+
+def _principal(peer: Peer) -> Principal:
+    return Principal.dicom_peer(peer.ae_title, peer.address)
+
+
+class AssociationReceiver:
+    """One accepted association: its peer, and the tally written to the audit trail at its end."""
+
+    def __init__(self, ingest: IngestHandlers, peer: Peer) -> None:
+        self._ingest = ingest
+        self._peer = peer
+        self._tally = AssociationTally()
+
+    def store(self, received: Path) -> Status:
+        return self._ingest.store(received, self._peer.ae_title, self._tally)
+
+    def unreceived(self, error: OSError) -> Status:
+        return self._ingest.unreceived(error, self._tally)
+
+    def ended(self, aborted: bool) -> None:
+        self._ingest.ended(self._peer, self._tally, aborted)

@@ -7,93 +7,108 @@ import signal
 import socket
 import socketserver
 import ssl
-import tempfile
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
-from pynetdicom import AE, ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, _config
+from pynetdicom import ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, build_context
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
-from pynetdicom.transport import ThreadedAssociationServer
 
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
 from dicom_listener import storage
+from dicom_listener.association import Association, Door
 from dicom_listener.handlers import IngestHandlers
 from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
 
 
-class SharedPortServer(ThreadedAssociationServer):
-    """An acceptor that lets sibling processes listen on the same port (SO_REUSEPORT)."""
+class Acceptor(socketserver.ThreadingTCPServer):
+    """Accepts connections on a port sibling processes share (SO_REUSEPORT), one thread each.
+
+    The TLS handshake happens in the connection's thread under the ACSE timeout, so one silent
+    peer never stalls the others; associations past the cap are rejected, not queued.
+    """
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        door: Door,
+        ingest: IngestHandlers,
+        ssl_context: ssl.SSLContext | None,
+        max_associations: int,
+    ) -> None:
+        self.door = door
+        self.ingest = ingest
+        self.ssl_context = ssl_context
+        self._free_slots = threading.BoundedSemaphore(max_associations)
+        super().__init__(address, socketserver.BaseRequestHandler)
 
     def server_bind(self) -> None:
-        assert self.socket is not None  # TCPServer made it before binding
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         super().server_bind()
 
-    # Told of each peer that failed the TLS handshake (no certificate, an untrusted one, no TLS).
-    on_tls_refused: Callable[[str, str], None] | None = None
-
     def shutdown(self) -> None:
         """Stop accepting and close the socket; open associations run to their end."""
-        socketserver.TCPServer.shutdown(self)
+        super().shutdown()
         self.server_close()
 
-    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
-        """Accept, leaving the TLS handshake to the connection's thread.
-
-        pynetdicom shakes hands in the accepting thread, so one silent peer would stall every
-        other connection; here the handshake happens in `process_request_thread`, under a timeout.
-        """
-        assert self.socket is not None
+    def get_request(self) -> tuple[socket.socket, Any]:
         client, address = self.socket.accept()
+        # Answers are small writes each waiting on the peer's next request: never delay them.
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context:
             client = self.ssl_context.wrap_socket(
                 client, server_side=True, do_handshake_on_connect=False
             )
         return client, address
 
-    def process_request_thread(
-        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
-    ) -> None:
-        if isinstance(request, ssl.SSLSocket) and not self._shake_hands(request, client_address):
-            self.shutdown_request(request)
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        address = str(client_address[0])
+        if isinstance(request, ssl.SSLSocket) and not self._shake_hands(request, address):
             return
-        super().process_request_thread(request, client_address)
+        admitted = self._free_slots.acquire(blocking=False)
+        try:
+            Association(request, address, self.door).run(self.ingest, admitted)
+        except Exception:
+            logger.exception("association failed", extra={"peer": address})
+        finally:
+            if admitted:
+                self._free_slots.release()
 
-    def _shake_hands(self, connection: ssl.SSLSocket, client_address: Any) -> bool:
-        connection.settimeout(self.ae.acse_timeout)
+    def _shake_hands(self, connection: ssl.SSLSocket, address: str) -> bool:
+        connection.settimeout(self.door.acse_timeout)
         try:
             connection.do_handshake()
         except OSError as error:  # ssl.SSLError included, and a peer that hangs up or stalls
             reason = f"TLS handshake failed: {type(error).__name__}: {error}"[:200]
-            logger.warning("DICOM TLS handshake refused", extra={"peer": client_address[0]})
-            if self.on_tls_refused is not None:
-                self.on_tls_refused(str(client_address[0]), reason)
+            logger.warning("DICOM TLS handshake refused", extra={"peer": address})
+            self.ingest.tls_refused(address, reason)
             return False
-        connection.settimeout(None)
         return True
 
 
-def build_ae(settings: Settings) -> AE:
+def door(settings: Settings) -> Door:
     """Our application entity: every storage SOP class in every transfer syntax, plus C-ECHO."""
-    ae = AE(ae_title=settings.ae_title)
-    ae.require_called_aet = True
-    ae.require_calling_aet = settings.allowed_calling_aets
-    ae.maximum_associations = settings.max_associations
-    ae.maximum_pdu_size = settings.max_pdu
-    ae.acse_timeout = settings.acse_timeout
-    ae.dimse_timeout = settings.dimse_timeout
-    ae.network_timeout = settings.network_timeout
-    ae.add_supported_context(Verification, ALL_TRANSFER_SYNTAXES)
-    for context in AllStoragePresentationContexts:
-        assert context.abstract_syntax is not None
-        ae.add_supported_context(context.abstract_syntax, ALL_TRANSFER_SYNTAXES)
-    return ae
+    abstract_syntaxes = [Verification] + [
+        context.abstract_syntax for context in AllStoragePresentationContexts
+    ]
+    return Door(
+        ae_title=settings.ae_title,
+        allowed_calling_aets=frozenset(settings.allowed_calling_aets),
+        max_pdu=settings.max_pdu,
+        acse_timeout=settings.acse_timeout,
+        dimse_timeout=settings.dimse_timeout,
+        network_timeout=settings.network_timeout,
+        incoming_dir=storage.incoming_dir(settings.storage_dir),
+        contexts=[build_context(uid, ALL_TRANSFER_SYNTAXES) for uid in abstract_syntaxes],
+    )
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
@@ -109,25 +124,21 @@ def tls_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
-def start_acceptor(settings: Settings, database_url: str) -> ThreadedAssociationServer:
+def start_acceptor(settings: Settings, database_url: str) -> Acceptor:
     """Start accepting associations in background threads; `.shutdown()` stops it."""
-    # Datasets stream to a temp file in storage; filing one is then a link, never a copy.
-    _config.STORE_RECV_CHUNKED_DATASET = True
     storage.prepare(settings.storage_dir, settings.quarantine_dir)
-    tempfile.tempdir = str(storage.incoming_dir(settings.storage_dir))
     # Often enough that no study looks quiet while it arrives; rarely enough to spare its row lock.
     touch_interval = min(1.0, settings.stable_after / 4)
-    handlers = IngestHandlers(
+    ingest = IngestHandlers(
         database_url, settings.storage_dir, settings.quarantine_dir, touch_interval
     )
-    server = build_ae(settings).make_server(
+    server = Acceptor(
         (settings.dicom_host, settings.dicom_port),
-        ssl_context=tls_context(settings),
-        evt_handlers=handlers.bindings(),
-        server_class=SharedPortServer,
+        door(settings),
+        ingest,
+        tls_context(settings),
+        settings.max_associations,
     )
-    assert isinstance(server, SharedPortServer)
-    server.on_tls_refused = handlers.on_tls_refused
     threading.Thread(target=server.serve_forever, name="dicom-acceptor", daemon=True).start()
     return server
 

@@ -1,0 +1,88 @@
+"""A C-STORE data set arriving: streamed to a temp file in storage, behind a Part 10 header.
+
+The file is what pynetdicom's chunked receive would write: 128-byte preamble, `DICM`, the file
+meta information group, then the data set bytes exactly as received (no decoding, no
+transcoding), so memory stays flat whatever the data set's size.
+"""
+
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION
+
+_PREAMBLE = bytes(128) + b"DICM"
+_SHORT_ELEMENT = struct.Struct("<HH2sH")
+
+
+class Reception:
+    """One data set being received; `error` is set once storage failed (the rest is dropped)."""
+
+    def __init__(
+        self,
+        incoming_dir: Path,
+        sop_class_uid: str,
+        sop_instance_uid: str,
+        transfer_syntax_uid: str,
+        calling_ae: str,
+    ) -> None:
+        self.error: OSError | None = None
+        self.path: Path | None = None
+        self._descriptor = -1
+        try:
+            self._descriptor, name = tempfile.mkstemp(suffix=".dcm", dir=incoming_dir)
+        except OSError as error:
+            self.error = error
+            return
+        self.path = Path(name)
+        header = file_meta(sop_class_uid, sop_instance_uid, transfer_syntax_uid, calling_ae)
+        self.write(memoryview(_PREAMBLE + header))
+
+    def write(self, fragment: memoryview) -> None:
+        if self.error is not None:
+            return
+        try:
+            while fragment:
+                fragment = fragment[os.write(self._descriptor, fragment) :]
+        except OSError as error:
+            self.error = error
+            self.discard()
+
+    def close(self) -> None:
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
+
+    def discard(self) -> None:
+        """Close and delete the temp file (filing links it elsewhere first, if it keeps it)."""
+        self.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def file_meta(
+    sop_class_uid: str, sop_instance_uid: str, transfer_syntax_uid: str, calling_ae: str
+) -> bytes:
+    """The file meta information group (PS3.10 §7.1), Explicit VR Little Endian."""
+    elements = (
+        struct.pack("<HH2sHI", 0x0002, 0x0001, b"OB", 0, 2)
+        + b"\x00\x01"
+        + _element(0x0002, "UI", sop_class_uid)
+        + _element(0x0003, "UI", sop_instance_uid)
+        + _element(0x0010, "UI", transfer_syntax_uid)
+        + _element(0x0012, "UI", PYNETDICOM_IMPLEMENTATION_UID)
+        + _element(0x0013, "SH", PYNETDICOM_IMPLEMENTATION_VERSION)
+        + _element(0x0016, "AE", calling_ae)
+    )
+    group_length = _SHORT_ELEMENT.pack(0x0002, 0x0000, b"UL", 4) + len(elements).to_bytes(
+        4, "little"
+    )
+    return group_length + elements
+
+
+def _element(element: int, vr: str, value: str) -> bytes:
+    encoded = value.encode("ascii", "replace")
+    if len(encoded) % 2:
+        encoded += b"\0" if vr == "UI" else b" "
+    return _SHORT_ELEMENT.pack(0x0002, element, vr.encode(), len(encoded)) + encoded
