@@ -25,7 +25,7 @@ from pynetdicom.pdu_primitives import (
 from pynetdicom.presentation import PresentationContext, negotiate_as_acceptor
 
 from dicom_listener import dimse, pdu
-from dicom_listener.reception import Reception
+from dicom_listener.reception import ReceivedFile, Reception
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Peer(NamedTuple):
 class Receiver(Protocol):
     """What happens to one accepted association's messages."""
 
-    def store(self, received: Path) -> dimse.Status: ...
+    def store(self, received: ReceivedFile) -> dimse.Status: ...
 
     def unreceived(self, error: OSError) -> dimse.Status: ...
 
@@ -223,15 +223,19 @@ class Association:
             return
         self._store = None
         reception = store.reception
-        reception.close()
         try:
-            if reception.error is not None or reception.path is None:
-                status = receiver.unreceived(reception.error or OSError("no temp file"))
-            else:
-                status = receiver.store(reception.path)
+            status = self._file(reception, receiver)
         finally:
             reception.discard()
         self._answer(store.context_id, dimse.store_response(store.command, status))
+
+    @staticmethod
+    def _file(reception: Reception, receiver: Receiver) -> dimse.Status:
+        try:
+            received = reception.finish()
+        except OSError as error:  # writing or fsyncing failed: nothing to file
+            return receiver.unreceived(error)
+        return receiver.store(received)
 
     def _answer(self, context_id: int, command: bytes) -> None:
         self._connection.sendall(pdu.command_pdu(context_id, command))

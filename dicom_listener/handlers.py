@@ -34,6 +34,7 @@ from dicom_listener.metadata import (
     read_header,
     received_instance,
 )
+from dicom_listener.reception import ReceivedFile
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,9 @@ class IngestHandlers:
         metrics.ASSOCIATIONS.labels(result="accepted").inc()
         return AssociationReceiver(self, peer)
 
-    def store(self, received_file: Path, calling_ae: str, tally: AssociationTally) -> Status:
+    def store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
         try:
-            status = self._store(received_file, calling_ae, tally)
+            status = self._store(received, calling_ae, tally)
         except Exception:
             logger.exception("C-STORE failed unexpectedly")
             status = Status(OUT_OF_RESOURCES, "internal error")
@@ -79,23 +80,23 @@ class IngestHandlers:
         """The data set could not even be written to a temp file."""
         return _counted_failure(_deferred("(not received)", error), tally)
 
-    def _store(self, received_file: Path, calling_ae: str, tally: AssociationTally) -> Status:
+    def _store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
+        received_file, size = received.path, received.size
         try:
-            header = read_header(received_file)
+            header = read_header(received.content or received_file)
             identified = identify(header)
             uids = identified.study_instance_uid, identified.series_instance_uid
             parents = self.known_series.get(uids)
-            received = None if parents else received_instance(header)
+            first_of_series = None if parents else received_instance(header)
         except UnusableDataset as error:
             return self._quarantine(received_file, error)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
-        size = received_file.stat().st_size
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
         linked = False
         try:
             linked = storage.file_durably(received_file, self.storage_dir, relative)
-            if received is not None:
-                parents, added = self._file_with_parents(received, receipt)
+            if first_of_series is not None:
+                parents, added = self._file_with_parents(first_of_series, receipt)
             else:
                 assert parents is not None
                 added = self._file_in_known_series(parents, identified, receipt)
@@ -248,7 +249,7 @@ class AssociationReceiver:
         self._peer = peer
         self._tally = AssociationTally()
 
-    def store(self, received: Path) -> Status:
+    def store(self, received: ReceivedFile) -> Status:
         return self._ingest.store(received, self._peer.ae_title, self._tally)
 
     def unreceived(self, error: OSError) -> Status:

@@ -7,6 +7,7 @@ dataset's SpecificCharacterSet (pydicom applies it when a value is read).
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +61,12 @@ class MissingIdentifiers(UnusableDataset):
     """A Study, Series or SOP Instance UID is absent or not a valid UID."""
 
 
-def read_header(path: Path) -> Dataset:
-    """Everything before the pixel data: the image itself is never decoded."""
+def read_header(source: Path | bytes) -> Dataset:
+    """Everything before the pixel data, from a file or its bytes: the image is never decoded."""
     try:
-        return dcmread(path, stop_before_pixels=True)
+        return dcmread(
+            BytesIO(source) if isinstance(source, bytes) else source, stop_before_pixels=True
+        )
     except (InvalidDicomError, EOFError, ValueError, TypeError, KeyError, IndexError) as error:
         raise UnreadableDataset(f"cannot parse dataset: {type(error).__name__}") from error
     except OSError as error:

@@ -8,12 +8,25 @@ transcoding), so memory stays flat whatever the data set's size.
 import os
 import struct
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION
 
 _PREAMBLE = bytes(128) + b"DICM"
 _SHORT_ELEMENT = struct.Struct("<HH2sH")
+# Files up to this size are also kept in memory, so reading their header costs no file I/O.
+# A 512×512 CT slice fits; bigger data sets are read back from the file.
+KEPT_IN_MEMORY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A received data set on disk, fsynced; `content` is the whole file when it is small."""
+
+    path: Path
+    size: int
+    content: bytes | None
 
 
 class Reception:
@@ -30,6 +43,8 @@ class Reception:
         self.error: OSError | None = None
         self.path: Path | None = None
         self._descriptor = -1
+        self._size = 0
+        self._kept = bytearray()
         try:
             self._descriptor, name = tempfile.mkstemp(suffix=".dcm", dir=incoming_dir)
         except OSError as error:
@@ -42,12 +57,27 @@ class Reception:
     def write(self, fragment: memoryview) -> None:
         if self.error is not None:
             return
+        self._size += len(fragment)
+        if self._size <= KEPT_IN_MEMORY:
+            self._kept += fragment
         try:
             while fragment:
                 fragment = fragment[os.write(self._descriptor, fragment) :]
         except OSError as error:
             self.error = error
             self.discard()
+
+    def finish(self) -> ReceivedFile:
+        """fsync and close: the bytes are on disk before anything refers to them."""
+        if self.error is not None:
+            raise self.error
+        assert self.path is not None  # no error: the temp file was made
+        try:
+            os.fsync(self._descriptor)
+        finally:
+            self.close()
+        content = bytes(self._kept) if self._size <= KEPT_IN_MEMORY else None
+        return ReceivedFile(self.path, self._size, content)
 
     def close(self) -> None:
         if self._descriptor >= 0:

@@ -26,10 +26,14 @@ logger = logging.getLogger(__name__)
 
 
 class Acceptor(socketserver.ThreadingTCPServer):
-    """Accepts connections on a port sibling processes share (SO_REUSEPORT), one thread each.
+    """Accepts connections, one thread each, on its own socket or one its sibling processes share.
 
-    The TLS handshake happens in the connection's thread under the ACSE timeout, so one silent
-    peer never stalls the others; associations past the cap are rejected, not queued.
+    Each process waits in a blocking `accept`; Linux hands a connection to the longest waiter,
+    so sibling processes take turns and four senders on two processes are served two and two.
+    (Per-process sockets with SO_REUSEPORT spread connections by a hash, which could give one
+    process three of the four.) The TLS handshake happens in the connection's thread under
+    the ACSE timeout, so one silent peer never stalls the others; past the cap associations are
+    rejected.
     """
 
     daemon_threads = True
@@ -43,20 +47,41 @@ class Acceptor(socketserver.ThreadingTCPServer):
         ingest: IngestHandlers,
         ssl_context: ssl.SSLContext | None,
         max_associations: int,
+        shared: socket.socket | None = None,
     ) -> None:
         self.door = door
         self.ingest = ingest
         self.ssl_context = ssl_context
         self._free_slots = threading.BoundedSemaphore(max_associations)
-        super().__init__(address, socketserver.BaseRequestHandler)
+        super().__init__(address, socketserver.BaseRequestHandler, bind_and_activate=not shared)
+        if shared is not None:
+            self.socket.close()
+            self.socket = shared
+        self._stopping = threading.Event()
 
-    def server_bind(self) -> None:
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        super().server_bind()
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept until `shutdown`, each connection on a thread of its own."""
+        while not self._stopping.is_set():
+            try:
+                request, client_address = self.get_request()
+            except OSError:
+                if self._stopping.is_set():
+                    return
+                logger.exception("DICOM listening socket failed")
+                return
+            self.process_request(request, client_address)
 
     def shutdown(self) -> None:
-        """Stop accepting and close the socket; open associations run to their end."""
-        super().shutdown()
+        """Stop accepting and close the socket; open associations run to their end.
+
+        Shutting the socket down wakes a blocked `accept`; sibling processes sharing it are
+        stopping too, as they only ever stop together.
+        """
+        self._stopping.set()
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # never connected, or already shut by a sibling
         self.server_close()
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -124,7 +149,9 @@ def tls_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
-def start_acceptor(settings: Settings, database_url: str) -> Acceptor:
+def start_acceptor(
+    settings: Settings, database_url: str, shared: socket.socket | None = None
+) -> Acceptor:
     """Start accepting associations in background threads; `.shutdown()` stops it."""
     storage.prepare(settings.storage_dir, settings.quarantine_dir)
     # Often enough that no study looks quiet while it arrives; rarely enough to spare its row lock.
@@ -138,6 +165,7 @@ def start_acceptor(settings: Settings, database_url: str) -> Acceptor:
         ingest,
         tls_context(settings),
         settings.max_associations,
+        shared,
     )
     threading.Thread(target=server.serve_forever, name="dicom-acceptor", daemon=True).start()
     return server
@@ -154,8 +182,12 @@ def serve(settings: Settings, database_url: str) -> None:
         _serve_metrics(settings, REGISTRY)
         _serve_until_stopped(settings, database_url)
         return
-    with shared_metrics_folder(prefix="listener-metrics-"):
-        children = _start_children(settings, database_url, processes)
+    address = (settings.dicom_host, settings.dicom_port)
+    with (
+        shared_metrics_folder(prefix="listener-metrics-"),
+        socket.create_server(address, backlog=128) as listening,
+    ):
+        children = _start_children(settings, database_url, processes, listening)
         _serve_metrics(settings, all_processes_registry())
         logger.info(
             "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
@@ -176,11 +208,12 @@ def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
 
 
 def _start_children(
-    settings: Settings, database_url: str, count: int
+    settings: Settings, database_url: str, count: int, listening: socket.socket
 ) -> list[multiprocessing.process.BaseProcess]:
     context = multiprocessing.get_context("spawn")
+    arguments = (settings, database_url, listening)  # the socket reaches each child duplicated
     children: list[multiprocessing.process.BaseProcess] = [
-        context.Process(target=_child_main, args=(settings, database_url), name=f"listener-{n}")
+        context.Process(target=_child_main, args=arguments, name=f"listener-{n}")
         for n in range(count)
     ]
     for child in children:
@@ -190,18 +223,20 @@ def _start_children(
     return children
 
 
-def _child_main(settings: Settings, database_url: str) -> None:
-    """One acceptor process; it dies with its parent, never outlives it."""
+def _child_main(settings: Settings, database_url: str, listening: socket.socket) -> None:
+    """One acceptor process on the parent's socket; it dies with its parent, never outlives it."""
     from app.logging_config import configure_logging
 
     block_stop_signals()
     stop_with_parent()
     configure_logging(settings.log_level, settings.log_format)
-    _serve_until_stopped(settings, database_url)
+    _serve_until_stopped(settings, database_url, listening)
 
 
-def _serve_until_stopped(settings: Settings, database_url: str) -> None:
-    server = start_acceptor(settings, database_url)
+def _serve_until_stopped(
+    settings: Settings, database_url: str, shared: socket.socket | None = None
+) -> None:
+    server = start_acceptor(settings, database_url, shared)
     logger.info(
         "DICOM listener ready",
         extra={

@@ -28,11 +28,11 @@ def relative_path(study_uid: str, series_uid: str, sop_uid: str) -> str:
 
 
 def file_durably(received: Path, storage_dir: Path, relative: str) -> bool:
-    """fsync `received` and link it at `storage_dir/relative`; False when a file was already there.
+    """Link `received` (fsynced already) at `storage_dir/relative`, and make the link durable;
+    False when a file was already there.
 
     A link never replaces: a re-sent instance keeps the original bytes.
     """
-    _fsync_file(received)
     target = storage_dir / relative
     _make_dirs_durably(target.parent)
     try:
