@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from pydicom.uid import UID
 from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION
 from pynetdicom.pdu import A_ASSOCIATE_AC, A_ASSOCIATE_RQ
 from pynetdicom.pdu_primitives import (
@@ -20,7 +19,6 @@ from pynetdicom.pdu_primitives import (
     ImplementationClassUIDNotification,
     ImplementationVersionNameNotification,
     MaximumLengthNotification,
-    SCP_SCU_RoleSelectionNegotiation,
 )
 from pynetdicom.presentation import PresentationContext, negotiate_as_acceptor
 
@@ -136,13 +134,14 @@ class Association:
             self._connection.sendall(pdu.associate_reject(*refusal))
             services.rejected(peer, request.called_ae_title.strip())
             return None
-        contexts, roles = negotiate_as_acceptor(
-            request.presentation_context_definition_list, self._door.contexts, _roles(request)
+        # Our contexts state no roles, so role selection items go unanswered: we are the SCP.
+        contexts, _ = negotiate_as_acceptor(
+            request.presentation_context_definition_list, self._door.contexts
         )
         self._contexts = {
             cx.context_id: cx for cx in contexts if cx.result == 0x00 and cx.context_id is not None
         }
-        self._connection.sendall(_accept(request, contexts, roles, self._door.max_pdu))
+        self._connection.sendall(_accept(request, contexts, self._door.max_pdu))
         self._calling_ae = peer.ae_title
         return services.accepted(peer)
 
@@ -262,18 +261,9 @@ def _decode_request(encoded: bytes) -> A_ASSOCIATE:
     return primitive
 
 
-def _roles(request: A_ASSOCIATE) -> dict[UID, tuple[bool | None, bool | None]]:
-    return {
-        item.sop_class_uid: (item.scu_role, item.scp_role)
-        for item in request.user_information
-        if isinstance(item, SCP_SCU_RoleSelectionNegotiation) and item.sop_class_uid
-    }
-
-
 def _accept(
     request: A_ASSOCIATE,
     contexts: list[PresentationContext],
-    roles: list[SCP_SCU_RoleSelectionNegotiation],
     max_pdu: int,
 ) -> bytes:
     answer = A_ASSOCIATE()
@@ -289,7 +279,7 @@ def _accept(
     implementation.implementation_class_uid = PYNETDICOM_IMPLEMENTATION_UID
     version = ImplementationVersionNameNotification()
     version.implementation_version_name = PYNETDICOM_IMPLEMENTATION_VERSION
-    answer.user_information = [maximum, implementation, version, *roles]
+    answer.user_information = [maximum, implementation, version]
     encoded = A_ASSOCIATE_AC()
     encoded.from_primitive(answer)
     return bytes(encoded.encode())
