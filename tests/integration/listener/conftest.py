@@ -40,12 +40,10 @@ def listener_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def listener(listener_settings: Settings, database_url: str) -> Iterator[Settings]:
     """A running listener; yields its settings."""
-    previous_tempdir = tempfile.tempdir
     reconcile(listener_settings.storage_dir, listener_settings.quarantine_dir, database_url)
     server = start_acceptor(listener_settings, database_url)
     yield listener_settings
     server.shutdown()
-    tempfile.tempdir = previous_tempdir
 
 
 @pytest.fixture
@@ -89,6 +87,7 @@ def listener_process(settings: Settings, database_url: str) -> Iterator[subproce
         "WORKLIST_HOME": str(settings.home),
         "WORKLIST_DICOM_PORT": str(settings.dicom_port),
         "WORKLIST_LISTENER_METRICS_PORT": "0",
+        "WORKLIST_LISTENER_PROCESSES": str(settings.listener_processes),
     }
     settings.home.mkdir(parents=True, exist_ok=True)
     with (settings.home / "listener.log").open("ab") as log:

@@ -8,7 +8,6 @@ every stored file has its row, every row its file, and nothing is left half-rece
 import io
 import socket
 import struct
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets
 from dicom_listener.server import start_acceptor
 from tests.support.network import free_port
+from tests.support.raw_dicom import associate_rq
 
 DATASETS = 50
 PDUS = 60
@@ -45,7 +45,6 @@ FUZZ = settings(
 
 @pytest.fixture
 def door(settings: Settings, database_url: str) -> Iterator[Settings]:
-    previous_tempdir = tempfile.tempdir
     listening = settings.model_copy(
         update={
             "dicom_port": free_port(),
@@ -57,7 +56,6 @@ def door(settings: Settings, database_url: str) -> Iterator[Settings]:
     server = start_acceptor(listening, database_url)
     yield listening
     server.shutdown()
-    tempfile.tempdir = previous_tempdir
 
 
 @pytest.fixture
@@ -154,20 +152,6 @@ def _assert_storage_matches_rows(door: Settings, session: Session) -> None:
     assert list(storage.incoming_dir(door.storage_dir).iterdir()) == []
 
 
-def _associate_rq(called: str, calling: str) -> bytes:
-    """A well-formed A-ASSOCIATE-RQ for Verification, to mutate."""
-
-    def item(kind: int, body: bytes) -> bytes:
-        return struct.pack(">BxH", kind, len(body)) + body
-
-    context = item(0x30, b"1.2.840.10008.1.1") + item(0x40, b"1.2.840.10008.1.2")
-    body = struct.pack(">Hxx16s16s32x", 1, called.ljust(16).encode(), calling.ljust(16).encode())
-    body += item(0x10, b"1.2.840.10008.3.1.1.1")
-    body += item(0x20, bytes([1, 0, 0, 0]) + context)
-    body += item(0x50, item(0x51, struct.pack(">I", 16384)))
-    return struct.pack(">BxI", 0x01, len(body)) + body
-
-
 def _exchange(port: int, payload: bytes) -> bytes:
     """Send raw bytes, then read what comes back until the listener answers or hangs up."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
@@ -180,7 +164,7 @@ def _exchange(port: int, payload: bytes) -> bytes:
 
 
 def test_malformed_pdus_are_refused_and_the_listener_keeps_serving(door: Settings) -> None:
-    valid = _associate_rq(door.ae_title, "FUZZER")
+    valid = associate_rq(door.ae_title, "FUZZER")
     pdus = st.one_of(
         st.binary(max_size=300),
         st.builds(lambda tail: valid + tail, st.binary(min_size=1, max_size=300)),
