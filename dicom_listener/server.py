@@ -24,6 +24,10 @@ from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
 
+# How long a stopping listener lets open associations run on. Anything cut short was never
+# acknowledged, and senders' re-sends are idempotent.
+STOP_GRACE = 30.0
+
 
 class Acceptor(socketserver.ThreadingTCPServer):
     """Accepts connections, one thread each, on its own socket or one its sibling processes share.
@@ -52,7 +56,9 @@ class Acceptor(socketserver.ThreadingTCPServer):
         self.door = door
         self.ingest = ingest
         self.ssl_context = ssl_context
-        self._free_slots = threading.BoundedSemaphore(max_associations)
+        self._max_associations = max_associations
+        self._open_associations = 0
+        self._open_changed = threading.Condition()
         super().__init__(address, socketserver.BaseRequestHandler, bind_and_activate=not shared)
         if shared is not None:
             self.socket.close()
@@ -98,14 +104,24 @@ class Acceptor(socketserver.ThreadingTCPServer):
         address = str(client_address[0])
         if isinstance(request, ssl.SSLSocket) and not self._shake_hands(request, address):
             return
-        admitted = self._free_slots.acquire(blocking=False)
+        with self._open_changed:
+            admitted = self._open_associations < self._max_associations
+            self._open_associations += int(admitted)
         try:
             Association(request, address, self.door).run(self.ingest, admitted)
         except Exception:
             logger.exception("association failed", extra={"peer": address})
         finally:
-            if admitted:
-                self._free_slots.release()
+            with self._open_changed:
+                self._open_associations -= int(admitted)
+                self._open_changed.notify_all()
+
+    def wait_for_open_associations(self, timeout: float) -> int:
+        """Wait until every admitted association has ended, at most `timeout` seconds; how
+        many are still open."""
+        with self._open_changed:
+            self._open_changed.wait_for(lambda: self._open_associations == 0, timeout)
+            return self._open_associations
 
     def _shake_hands(self, connection: ssl.SSLSocket, address: str) -> bool:
         connection.settimeout(self.door.acse_timeout)
@@ -172,7 +188,8 @@ def start_acceptor(
 
 
 def serve(settings: Settings, database_url: str) -> None:
-    """Reconcile storage, then listen until SIGINT or SIGTERM and finish open associations."""
+    """Reconcile storage, then listen until SIGINT or SIGTERM; open associations get
+    `STOP_GRACE` seconds to finish."""
     block_stop_signals()
     indexed = reconcile(
         settings.storage_dir, settings.quarantine_dir, database_url, settings.network_timeout
@@ -247,4 +264,7 @@ def _serve_until_stopped(
     )
     wait_for_stop()
     server.shutdown()
+    still_open = server.wait_for_open_associations(STOP_GRACE)
+    if still_open:
+        logger.warning("DICOM associations cut at stop", extra={"associations": still_open})
     logger.info("DICOM listener process stopped")

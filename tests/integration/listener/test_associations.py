@@ -20,6 +20,7 @@ from app.studies.models import Instance
 from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from dicom_listener.sender import Destination, send_files
+from dicom_listener.server import start_acceptor
 from tests.integration.listener.conftest import audit_rows, listener_process
 from tests.support.raw_dicom import (
     ABORT,
@@ -151,3 +152,21 @@ def _encoded(command: Dataset) -> bytes:
     encoded = encode(command, True, True)
     assert encoded is not None
     return encoded
+
+
+def test_a_stopping_listener_lets_open_associations_finish(
+    listener_settings: Settings, database_url: str
+) -> None:
+    server = start_acceptor(listener_settings, database_url)
+    ae = AE(ae_title="MODALITY")
+    ae.add_requested_context(Verification)
+    port, called = listener_settings.dicom_port, listener_settings.ae_title
+    assoc = ae.associate("127.0.0.1", port, ae_title=called)
+    assert assoc.is_established
+
+    server.shutdown()
+
+    assert server.wait_for_open_associations(0.2) == 1
+    assert assoc.send_c_echo().Status == 0x0000
+    assoc.release()
+    assert server.wait_for_open_associations(5) == 0
