@@ -8,6 +8,7 @@ That keeps an instance's path free of queues, polling reactors and data set deco
 
 import logging
 import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -32,6 +33,12 @@ VERIFICATION = "1.2.840.10008.1.1"
 # An A-ASSOCIATE-RQ proposing every storage class in several transfer syntaxes fits easily.
 _MAX_REQUEST_LENGTH = 1024 * 1024
 _MAX_COMMAND_LENGTH = 64 * 1024
+# How long the peer gets to close the connection after our last PDU.
+_CLOSE_WAIT = 2.0
+# A refused peer waits this long for its A-ASSOCIATE-RJ. It slows the guessing of AE titles, and
+# pynetdicom's requestor, answered within microseconds, can take the rejection for a failed
+# connection (its reader closes the socket before it checks that the connect succeeded).
+_REJECT_DELAY = 0.1
 
 
 class Peer(NamedTuple):
@@ -131,7 +138,8 @@ class Association:
         peer = Peer(request.calling_ae_title.strip(), self._address)
         refusal = self._door.refusal(request, admitted)
         if refusal is not None:
-            self._connection.sendall(pdu.associate_reject(*refusal))
+            time.sleep(_REJECT_DELAY)
+            self._send_last(pdu.associate_reject(*refusal))
             services.rejected(peer, request.called_ae_title.strip())
             return None
         # Our contexts state no roles, so role selection items go unanswered: we are the SCP.
@@ -155,7 +163,7 @@ class Association:
                 if kind == pdu.P_DATA_TF:
                     self._on_data(body, receiver)
                 elif kind == pdu.RELEASE_RQ and self._idle:
-                    self._connection.sendall(pdu.release_response())
+                    self._send_last(pdu.release_response())
                     return False
                 elif kind == pdu.ABORT:
                     logger.info("association aborted by the peer", extra={"peer": self._address})
@@ -246,9 +254,23 @@ class Association:
             extra={"peer": self._address, "reason": str(error)[:200]},
         )
         try:
-            self._connection.sendall(pdu.abort(reason))
+            self._send_last(pdu.abort(reason))
         except OSError:
             pass  # the peer is gone already
+
+    def _send_last(self, last_pdu: bytes) -> None:
+        """Send the association's last PDU, then let the peer close first (PS3.8 §9.1.2, ARTIM).
+
+        Closing at once races the peer still reading: a reset can destroy the PDU in flight,
+        and an A-ASSOCIATE-RJ would then look like a dropped connection.
+        """
+        self._connection.sendall(last_pdu)
+        self._connection.settimeout(_CLOSE_WAIT)
+        try:
+            while self._connection.recv(4096):
+                pass
+        except OSError:
+            pass  # silent past the wait, or gone: we close
 
 
 def _decode_request(encoded: bytes) -> A_ASSOCIATE:
