@@ -214,7 +214,7 @@ class IngestHandlers:
             logger.exception("association audit not written", extra={"action": action.value})
 
 
-def _kind_of(error: OSError | SQLAlchemyError) -> str:
+def kind_of_error(error: OSError | SQLAlchemyError) -> str:
     """What went wrong, without the message: a database error's detail can quote a header value."""
     if isinstance(error, OSError):
         return f"{type(error).__name__} {errno.errorcode.get(error.errno or 0, error.errno)}"
@@ -225,7 +225,7 @@ def _kind_of(error: OSError | SQLAlchemyError) -> str:
 def _deferred(sop_instance_uid: str, error: OSError | SQLAlchemyError) -> Status:
     logger.warning(
         "C-STORE deferred: storage or database unavailable",
-        extra={"sop_instance_uid": sop_instance_uid, "error": _kind_of(error)},
+        extra={"sop_instance_uid": sop_instance_uid, "error": kind_of_error(error)},
     )
     return Status(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
 

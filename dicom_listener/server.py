@@ -1,5 +1,6 @@
 """The DICOM listener process: the door policy, one or several acceptors on the port, metrics."""
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -8,6 +9,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
@@ -19,7 +21,7 @@ from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
 from dicom_listener import storage
 from dicom_listener.association import Association, Door
-from dicom_listener.handlers import IngestHandlers
+from dicom_listener.handlers import IngestHandlers, kind_of_error
 from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
@@ -70,11 +72,13 @@ class Acceptor(socketserver.ThreadingTCPServer):
         while not self._stopping.is_set():
             try:
                 request, client_address = self.get_request()
-            except OSError:
-                if self._stopping.is_set():
-                    return
-                logger.exception("DICOM listening socket failed")
-                return
+            except OSError as error:
+                if self._stopping.is_set() or error.errno in (errno.EBADF, errno.EINVAL):
+                    return  # shut down, here or by a sibling stopping with us
+                # A peer gone before its turn, or no file descriptor left: keep listening.
+                logger.warning("DICOM accept failed", extra={"error": kind_of_error(error)})
+                time.sleep(0.1)
+                continue
             self.process_request(request, client_address)
 
     def shutdown(self) -> None:
