@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from pydicom import Dataset
-from pynetdicom import AE
-from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -25,7 +23,7 @@ from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
 from dicom_listener.sender import Destination, send_files
 from dicom_listener.server import start_acceptor
-from tests.support.network import free_port
+from tests.support.network import echo_answered, free_port
 
 SendDatasets = Callable[..., Counter[str]]
 
@@ -104,14 +102,6 @@ def listener_process(settings: Settings, database_url: str) -> Iterator[subproce
 
 
 def wait_for_echo(settings: Settings, timeout: float = 60) -> None:
-    """Until the listener answers a C-ECHO (a bare TCP connect would hold an acceptor thread)."""
-    ae = AE(ae_title="PROBE")
-    ae.add_requested_context(Verification)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assoc = ae.associate("127.0.0.1", settings.dicom_port, ae_title=settings.ae_title)
-        if assoc.is_established:
-            assoc.release()
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"no C-ECHO answer on port {settings.dicom_port}")
+    """Until the listener answers a C-ECHO."""
+    if not echo_answered(settings.dicom_port, settings.ae_title, timeout):
+        raise TimeoutError(f"no C-ECHO answer on port {settings.dicom_port}")

@@ -3,7 +3,6 @@
 import socket
 import struct
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from dicom_listener.sender import Destination, send_files
 from dicom_listener.server import start_acceptor
 from tests.integration.listener.conftest import audit_rows, listener_process
+from tests.support.network import echo_answered
 from tests.support.raw_dicom import (
     ABORT,
     ASSOCIATE_RJ,
@@ -52,7 +52,7 @@ def test_an_association_past_the_cap_is_rejected_as_transient(
             second.sendall(associate_rq(listener.ae_title, "SECOND"))
             kind, body = read_pdu(second)
     assert (kind, body[1:]) == (ASSOCIATE_RJ, bytes((0x02, 0x03, 0x02)))  # local limit exceeded
-    assert _echo_within(listener, seconds=5), "the freed slot was not given to the next peer"
+    assert _serving(listener), "the freed slot was not given to the next peer"
 
 
 def test_a_silent_peer_is_aborted_and_audited(
@@ -72,7 +72,7 @@ def test_a_command_on_a_context_never_accepted_aborts_the_association(
         connection.sendall(p_data(99, COMMAND | LAST, _echo_command()))
         kind, body = read_pdu(connection)
     assert (kind, body[2]) == (ABORT, 0x02)  # aborted by us, the service provider
-    assert _echo_within(listener, seconds=5)
+    assert _serving(listener)
 
 
 def test_release_in_the_middle_of_a_data_set_aborts_and_keeps_nothing(
@@ -85,7 +85,7 @@ def test_release_in_the_middle_of_a_data_set_aborts_and_keeps_nothing(
         connection.sendall(struct.pack(">BxI", RELEASE_RQ, 4) + bytes(4))
         kind, _ = read_pdu(connection)
     assert kind == ABORT
-    assert _echo_within(listener, seconds=5)  # by then the aborted association has cleaned up
+    assert _serving(listener)  # by then the aborted association has cleaned up
     assert list(storage.incoming_dir(listener.storage_dir).iterdir()) == []
     assert session.scalar(select(func.count()).select_from(Instance)) == 0
 
@@ -114,18 +114,8 @@ def test_listener_processes_share_the_port_and_stop_together(
     assert session.scalar(select(func.count()).select_from(Instance)) == total
 
 
-def _echo_within(settings: Settings, seconds: float) -> bool:
-    ae = AE(ae_title="PROBE")
-    ae.add_requested_context(Verification)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assoc = ae.associate("127.0.0.1", settings.dicom_port, ae_title=settings.ae_title)
-        if assoc.is_established:
-            status = assoc.send_c_echo()
-            assoc.release()
-            return bool(status and status.Status == 0x0000)
-        time.sleep(0.1)
-    return False
+def _serving(listener: Settings) -> bool:
+    return echo_answered(listener.dicom_port, listener.ae_title, seconds=5)
 
 
 def _echo_command() -> bytes:

@@ -8,7 +8,6 @@ every stored file has its row, every row its file, and nothing is left half-rece
 import io
 import socket
 import struct
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from app.studies.models import Instance
 from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets
 from dicom_listener.server import start_acceptor
-from tests.support.network import free_port
+from tests.support.network import echo_answered, free_port
 from tests.support.raw_dicom import associate_rq
 
 DATASETS = 50
@@ -85,14 +84,7 @@ def _association(door: Settings) -> AE:
 
 def _still_serving(door: Settings) -> bool:
     """A C-ECHO succeeds once the fuzzed associations have timed out and freed their slots."""
-    for _ in range(20):
-        assoc = _association(door).associate("127.0.0.1", door.dicom_port, ae_title=door.ae_title)
-        if assoc.is_established:
-            status = assoc.send_c_echo()
-            assoc.release()
-            return bool(status and status.Status == 0x0000)
-        time.sleep(0.5)
-    return False
+    return echo_answered(door.dicom_port, door.ae_title, seconds=10)
 
 
 mutations = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=12)
