@@ -34,6 +34,7 @@ from dicom_listener.metadata import (
     read_header,
     received_instance,
 )
+from dicom_listener.raw_identifiers import identify_raw
 from dicom_listener.reception import ReceivedFile
 
 logger = logging.getLogger(__name__)
@@ -83,13 +84,10 @@ class IngestHandlers:
     def _store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
         received_file, size = received.path, received.size
         try:
-            header = read_header(received.content or received_file)
-            identified = identify(header)
-            uids = identified.study_instance_uid, identified.series_instance_uid
-            parents = self.known_series.get(uids)
-            first_of_series = None if parents else received_instance(header)
+            identified, parents, first_of_series = self._identify(received)
         except UnusableDataset as error:
             return self._quarantine(received_file, error)
+        uids = _series_uids(identified)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
         linked = False
@@ -114,6 +112,25 @@ class IngestHandlers:
         self._count(tally, added, size)
         return Status(SUCCESS)
 
+    def _identify(
+        self, received: ReceivedFile
+    ) -> tuple[IdentifiedInstance, SeriesKey | None, ReceivedInstance | None]:
+        """The instance's identifiers, and either its recorded series or, for the first
+        instance of a series here, all its header says; raises UnusableDataset.
+
+        An instance of a recorded series is identified from its bytes when they walk cleanly;
+        anything else is read with pydicom.
+        """
+        identified = identify_raw(received.content) if received.content else None
+        if identified is not None:
+            parents = self.known_series.get(_series_uids(identified))
+            if parents is not None:
+                return identified, parents, None
+        header = read_header(received.content or received.path)
+        identified = identify(header)
+        parents = self.known_series.get(_series_uids(identified))
+        return identified, parents, None if parents else received_instance(header)
+
     def _file_with_parents(
         self, received: ReceivedInstance, receipt: Receipt
     ) -> tuple[SeriesKey, bool]:
@@ -133,8 +150,9 @@ class IngestHandlers:
             self.database_url,
             lambda session: file_instance_of_series(session, parents, instance, receipt, touch),
         )
-        uids = identified.study_instance_uid, identified.series_instance_uid
-        planes = self.known_series.note_orientation(uids, identified.orientation)
+        planes = self.known_series.note_orientation(
+            _series_uids(identified), identified.orientation
+        )
         if added and planes:
             run_single_statement(
                 self.database_url,
@@ -235,6 +253,10 @@ def _counted_failure(status: Status, tally: AssociationTally) -> Status:
         tally.failed += 1
         metrics.FAILURES.labels(status=f"0x{status.code:04X}").inc()
     return status
+
+
+def _series_uids(identified: IdentifiedInstance) -> tuple[str, str]:
+    return identified.study_instance_uid, identified.series_instance_uid
 
 
 def _principal(peer: Peer) -> Principal:

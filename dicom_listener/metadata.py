@@ -1,6 +1,7 @@
 """What the listener reads from a DICOM header: Dataset in, plain `ReceivedInstance` out.
 
-The only module of the listener that knows tag names. Text values come out decoded with the
+The only module of the listener that knows tag names, with `raw_identifiers`, its fast path
+for the six values an instance of a recorded series needs. Text values come out decoded with the
 dataset's SpecificCharacterSet (pydicom applies it when a value is read).
 """
 
@@ -210,9 +211,14 @@ def _text(ds: Dataset, keyword: str, limit: int | None = None) -> str | None:
 
 def _uid(ds: Dataset, keyword: str) -> str:
     value = _text(ds, keyword)
-    if value is None or len(value) > 64 or not _UID.fullmatch(value):
+    if value is None or not is_valid_uid(value):
         raise MissingIdentifiers(f"missing or invalid {keyword}")
     return value
+
+
+def is_valid_uid(value: str) -> bool:
+    """Digits and dots, at most 64 characters (PS3.5 §9.1): safe in a storage path too."""
+    return len(value) <= 64 and _UID.fullmatch(value) is not None
 
 
 def _orientation(ds: Dataset) -> tuple[float, ...] | None:
