@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydicom import Dataset
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
@@ -82,54 +83,70 @@ class IngestHandlers:
         return _counted_failure(_deferred("(not received)", error), tally)
 
     def _store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
-        received_file, size = received.path, received.size
         try:
-            identified, parents, first_of_series = self._identify(received)
+            identified, header = self._identify(received)
         except UnusableDataset as error:
-            return self._quarantine(received_file, error)
+            return self._quarantine(received.path, error)
+        uids = _series_uids(identified)
+        parents = self.known_series.get(uids)
+        if parents is not None:
+            return self._file(received, identified, parents, calling_ae, tally)
+        # Associations bringing the same new series wait for the first to record it, then take
+        # the short path: one slow path per series, not one per association.
+        with self.known_series.first_instance_lock(uids):
+            parents = self.known_series.get(uids)
+            if parents is not None:
+                return self._file(received, identified, parents, calling_ae, tally)
+            try:
+                if header is None:
+                    header = read_header(received.content or received.path)
+                first = received_instance(header)
+            except UnusableDataset as error:
+                return self._quarantine(received.path, error)
+            return self._file(received, identified, first, calling_ae, tally)
+
+    def _identify(self, received: ReceivedFile) -> tuple[IdentifiedInstance, Dataset | None]:
+        """The instance's identifiers, from its bytes when they walk cleanly, else with pydicom
+        (and then with the header it read); raises UnusableDataset."""
+        identified = identify_raw(received.content) if received.content else None
+        if identified is not None:
+            return identified, None
+        header = read_header(received.content or received.path)
+        return identify(header), header
+
+    def _file(
+        self,
+        received: ReceivedFile,
+        identified: IdentifiedInstance,
+        series: SeriesKey | ReceivedInstance,
+        calling_ae: str,
+        tally: AssociationTally,
+    ) -> Status:
+        """File the instance under its recorded `series`, or record the series from the first
+        instance's whole header."""
         uids = _series_uids(identified)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
-        receipt = Receipt(relative, size, calling_ae, datetime.now(UTC))
+        receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC))
         linked = False
         try:
-            linked = storage.file_durably(received_file, self.storage_dir, relative)
-            if first_of_series is not None:
-                parents, added = self._file_with_parents(first_of_series, receipt)
+            linked = storage.file_durably(received.path, self.storage_dir, relative)
+            if isinstance(series, SeriesKey):
+                parents, added = series, self._file_in_known_series(series, identified, receipt)
             else:
-                assert parents is not None
-                added = self._file_in_known_series(parents, identified, receipt)
+                parents, added = self._file_with_parents(series, receipt)
             if linked and not added:
                 # A known SOP Instance UID under other study or series UIDs: the original stays
                 # the only copy, so no file is left behind without a row.
                 (self.storage_dir / relative).unlink(missing_ok=True)
         except DataError as error:
             self.known_series.forget(uids)
-            return self._refuse_value(received_file, relative if linked else None, error)
+            return self._refuse_value(received.path, relative if linked else None, error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             return _deferred(identified.instance.sop_instance_uid, error)
         self.known_series.remember(uids, parents, identified.orientation)
-        self._count(tally, added, size)
+        self._count(tally, added, received.size)
         return Status(SUCCESS)
-
-    def _identify(
-        self, received: ReceivedFile
-    ) -> tuple[IdentifiedInstance, SeriesKey | None, ReceivedInstance | None]:
-        """The instance's identifiers, and either its recorded series or, for the first
-        instance of a series here, all its header says; raises UnusableDataset.
-
-        An instance of a recorded series is identified from its bytes when they walk cleanly;
-        anything else is read with pydicom.
-        """
-        identified = identify_raw(received.content) if received.content else None
-        if identified is not None:
-            parents = self.known_series.get(_series_uids(identified))
-            if parents is not None:
-                return identified, parents, None
-        header = read_header(received.content or received.path)
-        identified = identify(header)
-        parents = self.known_series.get(_series_uids(identified))
-        return identified, parents, None if parents else received_instance(header)
 
     def _file_with_parents(
         self, received: ReceivedInstance, receipt: Receipt

@@ -22,15 +22,21 @@ class _Entry:
 
 
 class KnownSeries:
-    def __init__(self, capacity: int = 10_000) -> None:
+    def __init__(self, capacity: int = 10_000, first_instance_locks: int = 64) -> None:
         self._capacity = capacity
         self._entries: OrderedDict[SeriesUids, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        self._first_instance_locks = [threading.Lock() for _ in range(first_instance_locks)]
 
     def get(self, uids: SeriesUids) -> SeriesKey | None:
         with self._lock:
             entry = self._entries.get(uids)
             return entry.key if entry else None
+
+    def first_instance_lock(self, uids: SeriesUids) -> threading.Lock:
+        """Held while the first instance of a series is recorded. Series share a few locks:
+        two new series rarely meet on one, and then only wait a transaction for each other."""
+        return self._first_instance_locks[hash(uids) % len(self._first_instance_locks)]
 
     def remember(self, uids: SeriesUids, key: SeriesKey, orientation: Orientation | None) -> None:
         with self._lock:

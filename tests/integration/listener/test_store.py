@@ -1,7 +1,9 @@
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pydicom import Dataset
 from pydicom.uid import ExplicitVRLittleEndian
 from pynetdicom import AE, _config
 from sqlalchemy import func, select
@@ -10,6 +12,9 @@ from sqlalchemy.orm import Session
 from app.classification.series_header import SeriesHeader
 from app.settings import Settings
 from app.studies.models import Instance, Series, Study
+from app.studies.records import ReceivedInstance
+from dicom_listener import handlers
+from dicom_listener.metadata import received_instance
 from dicom_listener.samples import AX, CERVICAL_SPINE_MR, COR, KNEE_MR, SAG, study_datasets
 from tests.integration.listener.conftest import SendDatasets, audit_rows, settle
 from tests.support.broken_dicom import MR_IMAGE_STORAGE, write_file_with_a_broken_sequence
@@ -140,3 +145,23 @@ def test_unparseable_dataset_is_refused_and_quarantined(
     assert session.scalar(select(func.count()).select_from(Instance)) == 0
     (reason,) = listener.quarantine_dir.glob("*.reason.txt")
     assert reason.read_text().startswith("cannot parse dataset")
+
+
+def test_a_new_series_over_parallel_associations_is_recorded_from_one_header(
+    send: SendDatasets, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded_from: list[str] = []
+
+    def counted(header: Dataset) -> ReceivedInstance:
+        recorded_from.append(header.SOPInstanceUID)
+        return received_instance(header)
+
+    monkeypatch.setattr(handlers, "received_instance", counted)
+    series = [dataset for dataset in study_datasets(KNEE_MR) if dataset.SeriesNumber == 1]
+    with ThreadPoolExecutor(4) as senders:
+        statuses = sum(senders.map(send, [series[index::4] for index in range(4)]), Counter())
+
+    assert statuses == Counter({"0x0000": len(series)})
+    assert len(recorded_from) == 1
+    assert session.scalar(select(func.count()).select_from(Series)) == 1
+    assert session.scalar(select(func.count()).select_from(Instance)) == len(series)
