@@ -1,13 +1,12 @@
-"""The listener's hot-path sessions: autocommit and no pre-ping, so filing an instance of a known
-series is one statement, one round trip and its own transaction."""
+"""The listener's hot path: one statement on a pooled connection in autocommit, no session and
+no pre-ping, so filing an instance of a known series is one round trip and its own transaction."""
 
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TypeVar
 
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.session import sqlalchemy_url
 
@@ -15,23 +14,26 @@ Result = TypeVar("Result")
 
 
 @lru_cache(maxsize=4)
-def _autocommit_sessions(url: str) -> sessionmaker[Session]:
-    engine = create_engine(
-        sqlalchemy_url(url), isolation_level="AUTOCOMMIT", pool_size=16, max_overflow=16
+def _autocommit_engine(url: str) -> Engine:
+    return create_engine(
+        sqlalchemy_url(url),
+        isolation_level="AUTOCOMMIT",
+        pool_size=16,
+        max_overflow=16,
+        hide_parameters=True,
     )
-    return sessionmaker(bind=engine)
 
 
-def run_single_statement(url: str, work: Callable[[Session], Result]) -> Result:
+def run_single_statement(url: str, work: Callable[[Connection], Result]) -> Result:
     """Run `work` (one statement) in autocommit; once more if the pooled connection had died.
 
     Without a pre-ping, a database restart shows up as one failed statement, after which the
     pool discards its old connections.
     """
     for attempt in (1, 2):
-        with _autocommit_sessions(url)() as session:
+        with _autocommit_engine(url).connect() as connection:
             try:
-                return work(session)
+                return work(connection)
             except DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise

@@ -165,7 +165,7 @@ class IngestHandlers:
         instance = identified.instance
         added = run_single_statement(
             self.database_url,
-            lambda session: file_instance_of_series(session, parents, instance, receipt, touch),
+            lambda db: file_instance_of_series(db, parents, instance, receipt, touch),
         )
         planes = self.known_series.note_orientation(
             _series_uids(identified), identified.orientation
@@ -173,7 +173,7 @@ class IngestHandlers:
         if added and planes:
             run_single_statement(
                 self.database_url,
-                lambda session: note_distinct_orientations(session, parents.series_id, planes),
+                lambda db: note_distinct_orientations(db, parents.series_id, planes),
             )
         return added
 

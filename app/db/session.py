@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -15,6 +15,10 @@ def sqlalchemy_url(url: str) -> str:
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://...)")
 
+
+# What runs a statement: a unit of work's session, or a connection running one statement alone
+# in autocommit (the listener's hot path, where a session's bookkeeping costs more than the row).
+Executor = Session | Connection
 
 POOL_SIZE = 10
 POOL_OVERFLOW = 20

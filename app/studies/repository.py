@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
+from app.db.session import Executor
 from app.studies.models import Instance, Series, Study
 from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
 
@@ -148,7 +149,7 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
 
 
 def add_instance(
-    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
+    session: Executor, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
 ) -> bool:
     """Add the instance row (and with `touch`, update the study); False if it was known."""
     parameters = {
@@ -167,7 +168,7 @@ def add_instance(
     return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
 
 
-def raise_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+def raise_distinct_orientations(session: Executor, series_id: int, count: int) -> None:
     session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
 

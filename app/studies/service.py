@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.db.session import Executor
 from app.settings import Settings
 from app.studies import repository
 from app.studies.on_stable import on_studies_stable
@@ -28,7 +29,7 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
 
 
 def file_instance_of_series(
-    session: Session, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
+    session: Executor, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
 ) -> bool:
     """Record a stored instance of a recorded series; False for a re-sent one.
 
@@ -39,7 +40,7 @@ def file_instance_of_series(
     return repository.add_instance(session, parents, instance, receipt, touch)
 
 
-def note_distinct_orientations(session: Session, series_id: int, count: int) -> None:
+def note_distinct_orientations(session: Executor, series_id: int, count: int) -> None:
     """Raise the series header's count of image planes (a three-plane localizer shows 3)."""
     repository.raise_distinct_orientations(session, series_id, count)
 
