@@ -21,6 +21,7 @@ from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
 from dicom_listener import storage
 from dicom_listener.association import Association, Door
+from dicom_listener.database import warm_up
 from dicom_listener.handlers import IngestHandlers, kind_of_error
 from dicom_listener.reconcile import reconcile
 
@@ -179,6 +180,7 @@ def start_acceptor(
     ingest = IngestHandlers(
         database_url, settings.storage_dir, settings.quarantine_dir, touch_interval
     )
+    warm_up(database_url)
     server = Acceptor(
         (settings.dicom_host, settings.dicom_port),
         door(settings),
