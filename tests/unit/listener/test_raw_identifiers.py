@@ -125,6 +125,8 @@ def test_data_sets_not_sent_as_little_endian_bytes_are_left_to_pydicom(
     assert _as_pydicom_reads_it(part10) is not None
 
 
+@pytest.mark.filterwarnings("ignore:The value length:UserWarning")
+@pytest.mark.filterwarnings("ignore:Invalid value for VR UI:UserWarning")
 @pytest.mark.parametrize(
     "tags",
     [
@@ -184,6 +186,7 @@ def test_elements_out_of_order_are_left_to_pydicom() -> None:
     assert identify_raw(swapped) is None
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydicom's, about the corrupted values
 def test_corrupted_bytes_never_raise_and_never_disagree_with_pydicom() -> None:
     original = _part10(_with_undefined_length_sequence(_instance()))
     randomness = random.Random(4)
