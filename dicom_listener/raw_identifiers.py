@@ -129,7 +129,7 @@ def _element(buffer: bytes, position: int, explicit: bool) -> tuple[int, int, in
             start += 4
         elif vr not in _SHORT_VRS:
             raise _Unwalkable("unknown VR")
-        nested_explicit = explicit and vr != b"UN"  # PS3.5 §6.2.2: UN of undefined length
+        nested_explicit = vr != b"UN"  # PS3.5 §6.2.2: UN of undefined length holds implicit VR
     else:
         group, element, length = _IMPLICIT_HEADER.unpack_from(buffer, position)
         start = position + 8
