@@ -91,6 +91,7 @@ mutations = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_
 
 
 @pytest.mark.usefixtures("raw_sending")
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydicom's, about the corrupted values
 def test_mutated_and_truncated_datasets_get_a_status_and_leave_nothing_half_done(
     door: Settings, tmp_path: Path, session: Session
 ) -> None:
