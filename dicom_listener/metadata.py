@@ -6,7 +6,7 @@ dataset's SpecificCharacterSet (pydicom applies it when a value is read).
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
@@ -222,12 +222,16 @@ def is_valid_uid(value: str) -> bool:
 
 
 def _orientation(ds: Dataset) -> tuple[float, ...] | None:
-    """Image orientation rounded as the classifier counts distinct planes."""
     value = ds.get("ImageOrientationPatient")
     try:
-        return tuple(round(float(item), 2) for item in value) if value else None
+        return rounded_orientation(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def rounded_orientation(values: Iterable[str | float]) -> tuple[float, ...]:
+    """Image orientation rounded as the classifier counts distinct planes."""
+    return tuple(round(float(item), 2) for item in values)
 
 
 def _integer(ds: Dataset, keyword: str) -> int | None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pydicom.uid import UID, ImplicitVRLittleEndian
 
 from app.studies.records import IdentifiedInstance, InstanceFacts
-from dicom_listener.metadata import is_valid_uid
+from dicom_listener.metadata import is_valid_uid, rounded_orientation
 
 _META_START = 132  # after the 128-byte preamble and `DICM`
 _UNDEFINED = 0xFFFFFFFF
@@ -186,7 +186,7 @@ def _identified(values: dict[int, bytes], transfer_syntax_uid: str) -> Identifie
         InstanceFacts(
             sop_instance, sop_class, transfer_syntax_uid, int(number_text) if number_text else None
         ),
-        tuple(round(float(item), 2) for item in orientation_items) or None,
+        rounded_orientation(orientation_items) or None,
     )
 
 
