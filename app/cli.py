@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.classification.commands import classify_series_command, route_question_command
+from app.classification_commands import classify_series_command, route_question_command
 from app.db.migrations import upgrade_to_head
 from app.db.url import resolve_database_url
 from app.logging_config import configure_logging

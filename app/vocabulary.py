@@ -1,6 +1,12 @@
 """The fixed words of the domain (DESIGN.md), shared by tables, schemas and logic."""
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+# A subspecialty pool's code, as rules, radiologists and tasks name it.
+SubspecialtyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,31}$")]
 
 
 class Priority(StrEnum):

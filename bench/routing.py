@@ -35,10 +35,9 @@ from app.rules.schemas import DryRunRequest
 from app.settings import Settings
 from app.startup import freeze_startup_objects
 from app.studies.models import Series, Study
-from app.studies.on_stable import on_study_stable
-from app.studies.service import mark_settled_studies_stable
 from app.tasks.models import ReadingTask
 from app.vocabulary import SEEDED_SUBSPECIALTIES
+from app.workflow.on_stable import mark_settled_studies_stable, on_study_stable
 
 READERS_PER_POOL = 4
 # Every this many studies the readers' open tasks are read (made FINAL) outside the timing, as

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record_apart
-from app.auth.principal import Principal
 from app.db.session import session_scope
+from app.principal import Principal
 from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
 from app.studies.service import (
     file_instance_of_series,

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.api.access import allowed_roles
 from app.audit import refusals
 from app.auth.errors import AuthenticationError
-from app.auth.principal import Principal
 from app.auth.service import authenticate
 from app.db.session import POOL_CAPACITY, session_scope
 from app.errors import Forbidden
+from app.principal import Principal
 from app.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")

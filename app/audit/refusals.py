@@ -2,7 +2,7 @@
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record_apart
-from app.auth.principal import Principal
+from app.principal import Principal
 
 
 def login_failed(database_url: str, source_address: str | None, route: str, reason: str) -> None:

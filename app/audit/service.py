@@ -12,8 +12,8 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.models import AuditEvent
 from app.audit.repository import AuditFilter
 from app.audit.schemas import AuditEventOut
-from app.auth.principal import Principal
 from app.db.session import session_scope
+from app.principal import Principal
 
 
 def record(

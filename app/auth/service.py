@@ -10,9 +10,9 @@ from app.audit.service import record
 from app.auth import repository
 from app.auth.errors import AuthenticationError, TokenNotFound, UnknownRadiologist
 from app.auth.models import ApiToken
-from app.auth.principal import Principal
 from app.auth.tokens import display_prefix, generate_token, hash_token
 from app.people.models import Radiologist
+from app.principal import Principal
 from app.vocabulary import Role
 
 # Writing last_used_at on every poll would turn each read into a write; a minute is precise enough.

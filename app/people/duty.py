@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
-from app.rules.dsl import WEEKDAYS, TimeWindow, Weekday
+from app.time_windows import WEEKDAYS, TimeWindow, Weekday
 
 
 class ShiftWindow(TimeWindow):

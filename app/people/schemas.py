@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.people.duty import ShiftWindow
-from app.rules.dsl import SubspecialtyCode
+from app.vocabulary import SubspecialtyCode
 
 Institution = str
 

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.auth.principal import Principal
 from app.people import repository
 from app.people.duty import ShiftWindow
 from app.people.errors import RadiologistNotFound, SubspecialtyExists, UnknownSubspecialty
@@ -17,6 +16,7 @@ from app.people.schemas import (
     RadiologistUpdate,
     SubspecialtyCreate,
 )
+from app.principal import Principal
 
 INSTITUTION = "INSTITUTION"
 STATE = "STATE"

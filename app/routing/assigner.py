@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
 from app.people.duty import is_on_duty
+from app.principal import Principal
 from app.routing import repository
 from app.routing.assignment import (
     Candidate,

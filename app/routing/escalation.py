@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.routing import repository
 from app.routing.sla import PRIORITY_STEP_UP
 from app.settings import Settings

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.routing import repository
 from app.routing.assigner import assign_all
 from app.routing.facts import study_facts

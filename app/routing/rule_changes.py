@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.routing.route import reroute_unassigned
 from app.rules import service
 from app.rules.dsl import RuleSet

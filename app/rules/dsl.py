@@ -6,9 +6,8 @@ Stored as JSON and validated here, so a bad rule is reported at its exact place
 
 import json
 from collections.abc import Callable
-from datetime import time
 from importlib.resources import files
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -21,14 +20,13 @@ from pydantic import (
 )
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
+from app.time_windows import TimeWindow, Weekday
+from app.vocabulary import SubspecialtyCode
 
-SubspecialtyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,31}$")]
 ModalityCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")]
 Keyword = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, to_lower=True)]
 Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
-WEEKDAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 T = TypeVar("T")
 
 
@@ -36,27 +34,6 @@ class StrictModel(BaseModel):
     """Unknown keys are errors: a misspelt fact must not silently match everything."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class TimeWindow(StrictModel):
-    """Local clock window; `end` before `start` wraps past midnight (e.g. 18:00–07:00)."""
-
-    start: time
-    end: time
-
-    @field_validator("start", "end")
-    @classmethod
-    def _local_clock_time(cls, value: time) -> time:
-        # An offset would make the window incomparable with the local clock it is checked against.
-        if value.tzinfo is not None:
-            raise ValueError("a local clock time, without a UTC offset")
-        return value
-
-    def contains(self, moment: time) -> bool:
-        """Whether a local clock time falls in [start, end)."""
-        if self.start <= self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
 
 
 class Condition(StrictModel):

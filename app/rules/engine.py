@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.rules.dsl import WEEKDAYS, Condition, Rule, RuleSet, TimeWindow
+from app.rules.dsl import Condition, Rule, RuleSet
+from app.time_windows import WEEKDAYS, TimeWindow
 
 
 @dataclass(frozen=True, slots=True)

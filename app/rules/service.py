@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.auth.principal import Principal
 from app.people.repository import missing_subspecialties
+from app.principal import Principal
 from app.rules import repository
 from app.rules.dsl import RuleSet, load_default_rules
 from app.rules.errors import RuleSetInvalid, RuleSetVersionNotFound

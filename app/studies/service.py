@@ -1,17 +1,10 @@
-"""Operations on studies: filing received instances and declaring quiet studies stable."""
-
-import logging
-from datetime import UTC, datetime, timedelta
+"""Operations on studies: filing received instances."""
 
 from sqlalchemy.orm import Session
 
 from app.db.session import Executor
-from app.settings import Settings
 from app.studies import repository
-from app.studies.on_stable import on_studies_stable
 from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
-
-logger = logging.getLogger(__name__)
 
 
 def file_instance(
@@ -47,32 +40,3 @@ def note_distinct_orientations(session: Executor, series_id: int, count: int) ->
 
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
     return repository.instance_uids_of_series(session, series_instance_uid)
-
-
-def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
-    """Declare stable the studies quiet for `stable_after`, each with what its stability sets off.
-
-    A batch of `stability_batch` studies is marked in the same transaction as its
-    `on_studies_stable` steps. If the batch fails, each study is tried on its own, so one whose
-    steps fail stays unstable (and is retried next sweep) without holding back the others.
-    """
-    now = datetime.now(UTC)
-    settled_before = now - timedelta(seconds=settings.stable_after)
-    batch = repository.claim_settled_studies(session, settled_before, settings.stability_batch)
-    if not batch or _settle(session, batch, settings, now):
-        return len(batch)
-    if len(batch) == 1:
-        return 0
-    return sum(_settle(session, [study_id], settings, now) for study_id in batch)
-
-
-def _settle(session: Session, study_ids: list[int], settings: Settings, now: datetime) -> bool:
-    """Mark the studies stable with everything their stability sets off, or none of them."""
-    try:
-        with session.begin_nested():
-            on_studies_stable(session, study_ids, settings)
-            repository.mark_stable(session, study_ids, now)
-    except Exception:
-        logger.exception("stability steps failed", extra={"study_ids": study_ids})
-        return False
-    return True

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.studies.models import Study
 from app.studies.queries import priors_of, series_of
 from app.studies.views import StudySummary, StudyView

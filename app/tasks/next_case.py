@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session, aliased
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.settings import Settings
 from app.tasks import repository, worklist
 from app.tasks.models import ReadingTask

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Subspecialty
+from app.principal import Principal
 from app.studies.queries import study_by_uid
 from app.tasks import repository
 from app.tasks.models import ReadingTask

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from app.audit.events import AuditAction
 from app.audit.models import AuditEvent
 from app.audit.service import audit_values
-from app.auth.principal import Principal
 from app.db.base import Base
 from app.db.statements import insert_per_row
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Radiologist
+from app.principal import Principal
 from app.tasks import repository
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.auth.principal import Principal
 from app.db.session import session_scope
+from app.principal import Principal
 from app.settings import Settings
 from app.tasks import service
 from app.tasks.models import ReadingTask, TaskEvent

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.tasks.models import ReadingTask, TaskEvent
 from app.tasks.second_opinions import create_second_opinion
 from app.vocabulary import TaskState

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.settings import Settings
-from app.studies import on_stable
 from app.studies.models import Study
 from app.tasks.models import ReadingTask
 from app.vocabulary import Role
+from app.workflow import on_stable
 from tests.integration.routing.studies import make_stable_brain_study
 from tests.support.factories import make_series, make_study, make_task
 from tests.support.readers import bearer, make_reader

@@ -11,8 +11,8 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import get_current_user
-from app.auth.principal import Principal
 from app.db.session import session_scope
+from app.principal import Principal
 from app.tasks import change_feed
 from app.tasks.change_feed import FeedPosition
 from app.tasks.change_stream import ChangeHub

@@ -9,13 +9,13 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid, NotFound
-from app.studies.amendments import OrderDetails, amend_study
 from app.studies.queries import series_of, studies_page, study_by_uid
 from app.studies.views import StudyPage, StudySummary, StudyView
 from app.tasks import worklist
 from app.tasks.schemas import TaskItem
 from app.tasks.second_opinions import request_second_opinion
 from app.vocabulary import Priority
+from app.workflow.amendments import OrderDetails, amend_study
 
 router = APIRouter(prefix="/api/v1/studies", tags=["studies"])
 

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.auth.principal import Principal
 from app.errors import Invalid
+from app.principal import Principal
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.schemas import (

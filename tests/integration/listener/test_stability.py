@@ -7,9 +7,9 @@ from app.db.session import session_scope
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
-from app.studies import on_stable
 from app.studies.models import Study
 from app.studies.repository import claim_settled_studies
+from app.workflow import on_stable
 from dicom_listener.samples import KNEE_MR, study_datasets
 from tests.integration.listener.conftest import SendDatasets, settle
 

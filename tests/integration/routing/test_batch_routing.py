@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.settings import Settings
-from app.studies import on_stable
 from app.studies.models import Study
-from app.studies.on_stable import on_study_stable
-from app.studies.service import mark_settled_studies_stable
 from app.tasks.models import ReadingTask, TaskEvent
 from app.vocabulary import SEEDED_SUBSPECIALTIES
+from app.workflow import on_stable
+from app.workflow.on_stable import mark_settled_studies_stable, on_study_stable
 from tests.support.factories import make_radiologist, make_series, make_study
 
 # (modality, body part, study description, question, series descriptions)

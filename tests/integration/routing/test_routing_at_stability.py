@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from app.settings import Settings
 from app.studies.models import Series, Study
-from app.studies.on_stable import on_study_stable
-from app.studies.service import mark_settled_studies_stable
 from app.tasks.models import ReadingTask, TaskEvent
 from app.vocabulary import TaskState
+from app.workflow.on_stable import mark_settled_studies_stable, on_study_stable
 from tests.integration.routing.studies import make_stable_brain_study
 from tests.support.factories import make_radiologist, make_series, make_study
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.rules.models import RuleSetVersion
 from app.settings import Settings
-from app.studies.on_stable import on_study_stable
 from app.tasks.models import ReadingTask
 from app.vocabulary import TaskState
+from app.workflow.on_stable import on_study_stable
 from tests.integration.routing.studies import make_stable_brain_study
 from tests.support.factories import make_radiologist
 

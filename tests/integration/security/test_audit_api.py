@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
-from app.auth.principal import Principal
+from app.principal import Principal
 from app.vocabulary import Role
 
 

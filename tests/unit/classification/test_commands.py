@@ -3,7 +3,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from app.classification.commands import app
+from app.classification_commands import app
 from tests.unit.classification.factories import make_dataset
 
 runner = CliRunner()

@@ -7,15 +7,15 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.auth.principal import Principal
 from app.errors import NotFound
+from app.principal import Principal
 from app.settings import Settings
 from app.studies.models import Study
-from app.studies.on_stable import on_study_stable
 from app.studies.queries import study_by_uid
 from app.tasks import repository as tasks
 from app.tasks.service import reprioritize
 from app.vocabulary import Priority, TaskState
+from app.workflow.on_stable import on_study_stable
 
 
 @dataclass(frozen=True, slots=True)
