@@ -18,12 +18,12 @@ from app.routing.assignment import (
     choose,
     why_not,
 )
-from app.routing.errors import TaskNotFound
 from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
+from app.tasks.errors import TaskNotFound
 from app.tasks.models import ReadingTask
 from app.tasks.service import Change, move, record_histories
 from app.tasks.state_machine import Action

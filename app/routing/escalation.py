@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session
 
 from app.principal import Principal
 from app.routing import repository
-from app.routing.sla import PRIORITY_STEP_UP
 from app.settings import Settings
 from app.tasks.models import ReadingTask
 from app.tasks.service import record_history
+from app.tasks.service_levels import PRIORITY_STEP_UP
 from app.vocabulary import TaskState
 
 ESCALATOR = Principal.system("sla-escalation")

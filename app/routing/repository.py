@@ -6,21 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
 from app.routing.assignment import PatientRead
 from app.studies.models import Series, Study
 from app.tasks.models import ReadingTask
-from app.vocabulary import Priority, TaskKind, TaskState
-
-OPEN_STATES = (TaskState.ASSIGNED.value, TaskState.IN_PROGRESS.value)
-# Most urgent first when several tasks wait.
-PRIORITY_RANK = case(
-    {Priority.STAT.value: 0, Priority.URGENT.value: 1}, value=ReadingTask.priority, else_=2
-)
-
+from app.tasks.repository import OPEN_STATE_NAMES, PRIORITY_RANK, WORKLOAD_STATE_NAMES
+from app.vocabulary import TaskKind, TaskState
 
 # The statements run for every sweep batch are built once, with bound parameters: composing
 # a statement each time cost more than running it.
@@ -52,7 +46,7 @@ _READERS_OF_PATIENTS = (
     .join(Study, Study.id == ReadingTask.study_id)
     .where(
         Study.patient_id.in_(bindparam("patient_ids", expanding=True)),
-        ReadingTask.state.in_(OPEN_STATES),
+        ReadingTask.state.in_(WORKLOAD_STATE_NAMES),
         ReadingTask.assignee_id.is_not(None),
     )
 )
@@ -142,7 +136,9 @@ def _aggregate(value: Any, owner: Any, *conditions: Any) -> Any:
 def _open(measure: Any) -> Any:
     return (
         select(measure)
-        .where(ReadingTask.assignee_id == Radiologist.id, ReadingTask.state.in_(OPEN_STATES))
+        .where(
+            ReadingTask.assignee_id == Radiologist.id, ReadingTask.state.in_(WORKLOAD_STATE_NAMES)
+        )
         .correlate(Radiologist)
         .scalar_subquery()
     )
@@ -230,7 +226,7 @@ def claim_due_for_escalation(session: Session, now: datetime, limit: int) -> Seq
     query = (
         select(ReadingTask)
         .where(
-            ReadingTask.state.in_((TaskState.UNASSIGNED.value, *OPEN_STATES)),
+            ReadingTask.state.in_(OPEN_STATE_NAMES),
             ReadingTask.escalation_level < 2,
             ((ReadingTask.escalation_level == 0) & (elapsed >= 0.8)) | (ReadingTask.due_at <= now),
         )

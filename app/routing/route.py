@@ -10,7 +10,7 @@ from app.principal import Principal
 from app.routing import repository
 from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
-from app.routing.sla import due_at, workload_weight
+from app.routing.workload import workload_weight
 from app.rules.engine import RouteDecision, route
 from app.rules.service import current_rule_set
 from app.settings import Settings
@@ -18,6 +18,7 @@ from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
 from app.tasks.service import Change, record_histories, record_history_lines
+from app.tasks.service_levels import due_at
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")

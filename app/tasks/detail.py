@@ -11,10 +11,11 @@ from app.studies.models import Study
 from app.studies.queries import priors_of, series_of
 from app.studies.views import StudySummary, StudyView
 from app.tasks import repository, worklist
+from app.tasks.errors import TaskNotFound
 from app.tasks.models import ReadingTask
 from app.tasks.schemas import TaskItem
 from app.tasks.second_opinions import needs_review
-from app.tasks.service import TaskNotFound, actor_of, facts_of
+from app.tasks.service import actor_of, facts_of
 from app.tasks.state_machine import Actor, NotYourTask, actions_for
 from app.vocabulary import Role
 

@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session, aliased
 
 from app.people.models import RadiologistSubspecialty
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport, TaskSkip
-from app.tasks.state_machine import OPEN_STATES
+from app.tasks.service_levels import RANK_OF_PRIORITY
+from app.tasks.state_machine import CLAIM_RIGHTS, OPEN_STATES, WORKLOAD_STATES, ClaimRight
 from app.vocabulary import Priority, TaskKind, TaskState
 
 OPEN_STATE_NAMES = sorted(state.value for state in OPEN_STATES)
+WORKLOAD_STATE_NAMES = sorted(state.value for state in WORKLOAD_STATES)
 
-# STAT first, then URGENT, then ROUTINE: the order "most urgent" means everywhere.
-PRIORITY_RANK = case(
-    {Priority.STAT.value: 0, Priority.URGENT.value: 1}, value=ReadingTask.priority, else_=2
-)
+# A task's place in "most urgent first", in SQL.
+PRIORITY_RANK = case(RANK_OF_PRIORITY, value=ReadingTask.priority, else_=len(RANK_OF_PRIORITY))
 
 
 def add(session: Session, task: ReadingTask) -> ReadingTask:
@@ -137,33 +137,52 @@ def lapsed_leases(session: Session, now: datetime, limit: int) -> list[ReadingTa
 _PRIMARY = aliased(ReadingTask, name="primary_task")
 
 
-def _not_offered_to(
+def may_claim(radiologist_id: int, state: TaskState) -> ColumnElement[bool]:
+    """The state machine's CLAIM_RIGHTS in SQL: tasks in `state` this radiologist may claim."""
+    if CLAIM_RIGHTS[state] is ClaimRight.ASSIGNEE:
+        whose = ReadingTask.assignee_id == radiologist_id
+    else:
+        pools = select(RadiologistSubspecialty.subspecialty_code).where(
+            RadiologistSubspecialty.radiologist_id == radiologist_id
+        )
+        whose = ReadingTask.subspecialty.in_(pools)
+    own_primary = exists().where(
+        _PRIMARY.id == ReadingTask.primary_task_id, _PRIMARY.assignee_id == radiologist_id
+    )
+    return (ReadingTask.state == state.value) & whose & ~own_primary
+
+
+def _not_skipped_by(
     radiologist_id: int, skipped_after: ColumnElement[datetime]
 ) -> ColumnElement[bool]:
-    """Neither skipped by this radiologist lately, nor a second opinion on their own read."""
-    recently_skipped = exists().where(
+    """Not passed over by this radiologist lately: "next" offers a released case to others."""
+    return ~exists().where(
         TaskSkip.task_id == ReadingTask.id,
         TaskSkip.radiologist_id == radiologist_id,
         TaskSkip.skipped_at > skipped_after,
     )
-    own_primary = exists().where(
-        _PRIMARY.id == ReadingTask.primary_task_id, _PRIMARY.assignee_id == radiologist_id
-    )
-    return ~recently_skipped & ~own_primary
 
 
 def claim_most_urgent(radiologist_id: int, cooldown: timedelta, changes: dict[str, Any]) -> CTE:
-    """UPDATE … RETURNING (as a CTE) of the most urgent task this radiologist may read, if any.
+    """UPDATE … RETURNING (as a CTE) of the most urgent task this radiologist may claim, if any.
 
     Their own assigned tasks first, then their pools' by priority: each probe walks its queue
     index and locks one row at most with SKIP LOCKED, and runs only when every earlier probe found
     nothing, so one task is locked and concurrent callers never wait on each other.
     """
     skipped_after = func.now() - cooldown
-    probes = [
-        _assigned_to(radiologist_id, skipped_after),
-        *(_in_pools(radiologist_id, priority, skipped_after) for priority in Priority),
-    ]
+    probes: list[Select[int]] = []
+    for state, right in CLAIM_RIGHTS.items():
+        claimable = _claimable(radiologist_id, state, skipped_after)
+        if right is ClaimRight.ASSIGNEE:
+            probes.append(claimable.order_by(PRIORITY_RANK, ReadingTask.due_at, ReadingTask.id))
+            continue
+        probes.extend(
+            claimable.where(ReadingTask.priority == priority.value).order_by(
+                ReadingTask.due_at, ReadingTask.id
+            )
+            for priority in Priority
+        )
     found: list[CTE] = []
     for number, probe in enumerate(probes):
         first = probe.where(*(~select(earlier.c.id).exists() for earlier in found))
@@ -174,31 +193,9 @@ def claim_most_urgent(radiologist_id: int, cooldown: timedelta, changes: dict[st
     return claim.returning(*ReadingTask.__table__.columns).cte("claimed")
 
 
-def _assigned_to(radiologist_id: int, skipped_after: ColumnElement[datetime]) -> Select[int]:
-    return (
-        select(ReadingTask.id)
-        .where(
-            ReadingTask.assignee_id == radiologist_id,
-            ReadingTask.state == TaskState.ASSIGNED.value,
-            _not_offered_to(radiologist_id, skipped_after),
-        )
-        .order_by(PRIORITY_RANK, ReadingTask.due_at, ReadingTask.id)
-    )
-
-
-def _in_pools(
-    radiologist_id: int, priority: Priority, skipped_after: ColumnElement[datetime]
+def _claimable(
+    radiologist_id: int, state: TaskState, skipped_after: ColumnElement[datetime]
 ) -> Select[int]:
-    pools = select(RadiologistSubspecialty.subspecialty_code).where(
-        RadiologistSubspecialty.radiologist_id == radiologist_id
-    )
-    return (
-        select(ReadingTask.id)
-        .where(
-            ReadingTask.state == TaskState.UNASSIGNED.value,
-            ReadingTask.subspecialty.in_(pools),
-            ReadingTask.priority == priority.value,
-            _not_offered_to(radiologist_id, skipped_after),
-        )
-        .order_by(ReadingTask.due_at, ReadingTask.id)
+    return select(ReadingTask.id).where(
+        may_claim(radiologist_id, state), _not_skipped_by(radiologist_id, skipped_after)
     )

@@ -1,12 +1,13 @@
 """Finalizing a read, and the second-opinion over-reads a final read may call for."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import Subspecialty
 from app.principal import Principal
+from app.settings import Settings
 from app.studies.queries import study_by_uid
 from app.tasks import repository
 from app.tasks.models import ReadingTask
@@ -18,10 +19,10 @@ from app.tasks.service import (
     record_history,
     write_report,
 )
+from app.tasks.service_levels import due_at
 from app.tasks.state_machine import Action
 from app.vocabulary import Priority, Radpeer, ReportKind, TaskKind, TaskState
 
-SECOND_OPINION_DUE = timedelta(hours=72)
 # Discrepancies that are likely clinically significant, or major: a person looks at each.
 NEEDS_REVIEW = frozenset({Radpeer.MINOR_LIKELY_SIGNIFICANT, Radpeer.MAJOR_UNLIKELY_SIGNIFICANT,
                           Radpeer.MAJOR_LIKELY_SIGNIFICANT})  # fmt: skip
@@ -31,6 +32,7 @@ RULE_ACTOR = Principal.system("second-opinion-rule")
 def finalize(
     session: Session,
     principal: Principal,
+    settings: Settings,
     task_id: int,
     version: int | None,
     text: ReportText,
@@ -45,7 +47,7 @@ def finalize(
     task.lease_expires_at = None
     finish(session, principal, task, Action.FINALIZE, target, details)
     if task.second_opinion_subspecialty and not repository.linked_tasks(session, task):
-        create_second_opinion(session, RULE_ACTOR, task, task.second_opinion_subspecialty)
+        create_second_opinion(session, RULE_ACTOR, settings, task, task.second_opinion_subspecialty)
     return task
 
 
@@ -70,6 +72,7 @@ def _score(
 def request_second_opinion(
     session: Session,
     principal: Principal,
+    settings: Settings,
     study_instance_uid: str,
     subspecialty: str,
     radiologist_id: int | None = None,
@@ -83,12 +86,15 @@ def request_second_opinion(
         raise Conflict("the study has no final primary read to give a second opinion on")
     if session.get(Subspecialty, subspecialty) is None:
         raise Invalid(f"no subspecialty {subspecialty}")
-    return create_second_opinion(session, principal, primary, subspecialty, radiologist_id)
+    return create_second_opinion(
+        session, principal, settings, primary, subspecialty, radiologist_id
+    )
 
 
 def create_second_opinion(
     session: Session,
     principal: Principal,
+    settings: Settings,
     primary: ReadingTask,
     subspecialty: str,
     radiologist_id: int | None = None,
@@ -100,7 +106,7 @@ def create_second_opinion(
         state=TaskState.UNASSIGNED.value,
         subspecialty=subspecialty,
         priority=Priority.ROUTINE.value,
-        due_at=datetime.now(UTC) + SECOND_OPINION_DUE,
+        due_at=due_at(settings, Priority.ROUTINE.value, datetime.now(UTC), second_opinion=True),
     )
     if radiologist_id is not None:
         check_assignable(session, task, radiologist_id)

@@ -14,29 +14,18 @@ from app.audit.models import AuditEvent
 from app.audit.service import audit_values
 from app.db.base import Base
 from app.db.statements import insert_per_row
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Invalid
 from app.people.models import Radiologist
 from app.principal import Principal
+from app.settings import Settings
 from app.tasks import repository
+from app.tasks.errors import TaskNotFound, VersionConflict
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport
+from app.tasks.service_levels import due_at
 from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
 from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
 AUDIT_OBJECT = "reading_task"
-
-
-class TaskNotFound(NotFound):
-    def __init__(self, task_id: int) -> None:
-        super().__init__(f"no reading task {task_id}")
-
-
-class VersionConflict(Conflict):
-    def __init__(self, task: ReadingTask, expected: int) -> None:
-        super().__init__(
-            f"task {task.id} is at version {task.version} ({task.state}), not {expected}: "
-            "someone moved first; reload it"
-        )
-        self.problem_fields = {"state": task.state, "version": task.version}
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,21 +310,25 @@ def write_report(session: Session, task: ReadingTask, kind: ReportKind, text: Re
     repository.add_report(session, report)
 
 
-DUE_AFTER = {
-    Priority.STAT.value: timedelta(hours=1),
-    Priority.URGENT.value: timedelta(hours=4),
-    Priority.ROUTINE.value: timedelta(hours=24),
-}
-
-
 def reprioritize(
-    session: Session, principal: Principal, task: ReadingTask, priority: Priority, since: datetime
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    task: ReadingTask,
+    priority: Priority,
+    study_ready_at: datetime,
 ) -> None:
-    """A new priority and the due time it sets, counted from `since` (when the study was ready)."""
+    """A new priority and the due time it sets.
+
+    A primary read is due counted from when its study was ready; a second opinion keeps its own
+    service level, counted from when it was asked for.
+    """
     if task.priority == priority.value:
         return
     target = check_transition(session, principal, task, Action.REPRIORITIZE, None)
     details = {"from_priority": task.priority, "to_priority": priority.value}
     task.priority = priority.value
-    task.due_at = since + DUE_AFTER[priority.value]
+    second_opinion = task.kind == TaskKind.SECOND_OPINION.value
+    since = task.created_at if second_opinion else study_ready_at
+    task.due_at = due_at(settings, priority.value, since, second_opinion=second_opinion)
     finish(session, principal, task, Action.REPRIORITIZE, target, details)

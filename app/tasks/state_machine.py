@@ -26,14 +26,34 @@ class Action(StrEnum):
 
 
 S = TaskState
+# Not yet finally read: on a worklist, due, escalated, cancellable.
 OPEN_STATES = frozenset({S.UNASSIGNED, S.ASSIGNED, S.IN_PROGRESS, S.PRELIMINARY})
+# The open states in which a task is its reader's to read now: their workload for assignment.
+WORKLOAD_STATES = frozenset({S.ASSIGNED, S.IN_PROGRESS})
+
+
+class ClaimRight(StrEnum):
+    """Whose a task is to claim, in a state it can be claimed from."""
+
+    ASSIGNEE = "assignee"  # the radiologist it is assigned to
+    POOL_MEMBER = "pool_member"  # any radiologist of its subspecialty pool
+
+
+# Who may claim what, the one definition `claim` checks and "next case" queries: a radiologist
+# claims a task assigned to them, or a waiting task of one of their pools; never, whatever the
+# state, a second opinion on their own read. In the order "next case" offers them: their own
+# assigned tasks before their pools' waiting ones.
+CLAIM_RIGHTS: dict[TaskState, ClaimRight] = {
+    S.ASSIGNED: ClaimRight.ASSIGNEE,
+    S.UNASSIGNED: ClaimRight.POOL_MEMBER,
+}
 
 # Action → {from state: to state}. RELEASE returns to the state the task was claimed from.
 TRANSITIONS: dict[Action, dict[TaskState, TaskState]] = {
     Action.ASSIGN: {S.UNASSIGNED: S.ASSIGNED},
     Action.REASSIGN: {S.ASSIGNED: S.ASSIGNED, S.IN_PROGRESS: S.ASSIGNED},
     Action.UNASSIGN: {S.ASSIGNED: S.UNASSIGNED, S.IN_PROGRESS: S.UNASSIGNED},
-    Action.CLAIM: {S.UNASSIGNED: S.IN_PROGRESS, S.ASSIGNED: S.IN_PROGRESS},
+    Action.CLAIM: {state: S.IN_PROGRESS for state in CLAIM_RIGHTS},
     Action.HEARTBEAT: {S.IN_PROGRESS: S.IN_PROGRESS},
     Action.RELEASE: {S.IN_PROGRESS: S.UNASSIGNED},
     Action.PRELIMINARY: {S.IN_PROGRESS: S.PRELIMINARY},
@@ -126,9 +146,10 @@ def _refusal(action: Action, task: TaskFacts, actor: Actor) -> str | None:
 def _claim_refusal(task: TaskFacts, actor: Actor) -> str | None:
     if task.primary_reader_id is not None and task.primary_reader_id == actor.radiologist_id:
         return "the primary reader cannot give the second opinion"
-    if task.state is S.ASSIGNED and task.assignee_id != actor.radiologist_id:
+    right = CLAIM_RIGHTS.get(task.state)
+    if right is ClaimRight.ASSIGNEE and task.assignee_id != actor.radiologist_id:
         return "this task is assigned to another radiologist"
-    if task.state is S.UNASSIGNED and task.subspecialty not in actor.pools:
+    if right is ClaimRight.POOL_MEMBER and task.subspecialty not in actor.pools:
         return f"the {task.subspecialty} pool is not one of yours"
     return None
 

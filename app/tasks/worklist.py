@@ -28,7 +28,7 @@ from app.people.models import Radiologist, RadiologistSubspecialty
 from app.studies.models import Series, Study
 from app.tasks.models import ReadingTask
 from app.tasks.repository import OPEN_STATE_NAMES, PRIORITY_RANK
-from app.vocabulary import Priority
+from app.tasks.service_levels import RANK_OF_PRIORITY
 
 T = ReadingTask
 KNOWN_PLANES = ("AX", "SAG", "COR", "3D")
@@ -129,9 +129,8 @@ def _time_key(name: str) -> SortKey:
     )
 
 
-RANK = {Priority.STAT.value: 0, Priority.URGENT.value: 1, Priority.ROUTINE.value: 2}
 _ID = SortKey(T.id, lambda row: row.id, int)
-_RANK = SortKey(PRIORITY_RANK, lambda row: RANK[row.priority], int)
+_RANK = SortKey(PRIORITY_RANK, lambda row: RANK_OF_PRIORITY[row.priority], int)
 SORTS: dict[str, tuple[SortKey, ...]] = {
     "urgency": (_RANK, _time_key("due_at"), _ID),
     "due_at": (_time_key("due_at"), _ID),

@@ -51,9 +51,8 @@ def amend_study(
         on_study_stable(session, study.id, settings)
     elif changes.priority is not None:
         for task in tasks.open_tasks_of_study(session, study.id):
-            reprioritize(
-                session, principal, task, changes.priority, study.stable_at or task.created_at
-            )
+            since = study.stable_at or task.created_at
+            reprioritize(session, principal, settings, task, changes.priority, since)
     tasks.touch_tasks_of_study(session, study.id)
     return study
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.principal import Principal
+from app.settings import Settings
 from app.tasks.models import ReadingTask, TaskEvent
 from app.tasks.second_opinions import create_second_opinion
 from app.vocabulary import TaskState
@@ -78,7 +79,9 @@ def test_the_primary_reader_is_not_offered_the_second_opinion(
     primary_reader, headers = make_reader(session, make_token)
     _, colleague = make_reader(session, make_token)
     primary = make_task(session, state=TaskState.FINAL.value, assignee_id=primary_reader)
-    over_read = create_second_opinion(session, Principal.system("test"), primary, "NEURO")
+    over_read = create_second_opinion(
+        session, Principal.system("test"), Settings(), primary, "NEURO"
+    )
     session.commit()
     assert _next(client, headers) is None
     assert _next(client, colleague) == over_read.id

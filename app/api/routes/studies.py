@@ -77,10 +77,15 @@ def patch_study(
 
 @router.post("/{study_uid}/second-opinions", status_code=201)
 def create_second_opinion(
-    study_uid: str, body: SecondOpinionIn, user: CurrentUser, session: SessionDep
+    study_uid: str,
+    body: SecondOpinionIn,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TaskItem:
     """An over-read of the study's final primary read, by another radiologist."""
-    task = request_second_opinion(session, user, study_uid, body.subspecialty, body.radiologist_id)
+    wanted = body.subspecialty, body.radiologist_id
+    task = request_second_opinion(session, user, settings, study_uid, *wanted)
     row = worklist.item(session, task.id)
     assert row is not None  # just created in this transaction
     return TaskItem.from_row(row)

@@ -13,6 +13,7 @@ from app.errors import Invalid
 from app.principal import Principal
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
+from app.tasks.errors import TaskNotFound
 from app.tasks.schemas import (
     AssignIn,
     CancelIn,
@@ -24,7 +25,7 @@ from app.tasks.schemas import (
     VersionIn,
 )
 from app.tasks.second_opinions import finalize
-from app.tasks.service import ReportText, TaskNotFound
+from app.tasks.service import ReportText
 from app.vocabulary import Priority, Role, TaskKind, TaskState
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
@@ -131,9 +132,10 @@ def preliminary(
 
 @router.post("/{task_id}/finalize")
 def finalize_task(
-    task_id: TaskId, body: FinalizeIn, user: CurrentUser, session: SessionDep
+    task_id: TaskId, body: FinalizeIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
-    finalize(session, user, task_id, body.version, _text(body), body.radpeer, body.radpeer_comment)
+    score = body.radpeer, body.radpeer_comment
+    finalize(session, user, settings, task_id, body.version, _text(body), *score)
     return _item(session, task_id)
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.routing.sla import due_at, workload_weight
+from app.routing.workload import workload_weight
 from app.settings import Settings
+from app.tasks.service_levels import due_at
 
 START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 

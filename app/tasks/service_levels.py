@@ -1,24 +1,16 @@
-"""Service levels: when a task is due, and how much reading it is."""
+"""Service levels: how urgent each priority is, and when a task of it is due.
+
+Every due time in the service comes from `due_at` over the settings: routing, a changed
+priority, a second opinion.
+"""
 
 from datetime import datetime, timedelta
 
 from app.settings import Settings
 from app.vocabulary import Priority
 
-# Relative reading effort by modality, after typical RVU ratios; unknown modalities weigh 1.
-MODALITY_WEIGHTS: dict[str, float] = {
-    "MR": 2.0,
-    "PT": 2.0,
-    "CT": 1.5,
-    "NM": 1.5,
-    "MG": 1.0,
-    "US": 1.0,
-    "RF": 1.0,
-    "XA": 1.0,
-    "CR": 0.5,
-    "DX": 0.5,
-    "BMD": 0.5,
-}
+# Most urgent first: the order "most urgent" means in every list, query and "next case".
+RANK_OF_PRIORITY: dict[str, int] = {priority.value: rank for rank, priority in enumerate(Priority)}
 PRIORITY_STEP_UP = {
     Priority.ROUTINE.value: Priority.URGENT.value,
     Priority.URGENT.value: Priority.STAT.value,
@@ -38,10 +30,3 @@ def due_at(
     settings: Settings, priority: str, since: datetime, *, second_opinion: bool = False
 ) -> datetime:
     return since + timedelta(hours=sla_hours(settings, priority, second_opinion=second_opinion))
-
-
-def workload_weight(modalities: list[str]) -> float:
-    """The heaviest modality in the study sets its weight."""
-    return max(
-        (MODALITY_WEIGHTS.get(modality.upper(), 1.0) for modality in modalities), default=1.0
-    )
