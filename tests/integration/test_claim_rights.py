@@ -91,14 +91,14 @@ def _claimed_by_claim(client: TestClient, case: Case, people: People, database_u
         headers=people.headers[case.role],
     )
     assert response.status_code in (200, 403, 422), response.text
-    return response.status_code == 200
+    return bool(response.status_code == 200)
 
 
 def _claimed_by_next(client: TestClient, case: Case, people: People, database_url: str) -> bool:
     task_id, _ = _task_of(case, people, database_url)
     response = client.post("/api/v1/tasks/next", headers=people.headers[case.role])
     assert response.status_code in (200, 204, 403), response.text
-    return response.status_code == 200 and response.json()["id"] == task_id
+    return bool(response.status_code == 200 and response.json()["id"] == task_id)
 
 
 def test_claim_and_next_agree_on_every_case(
