@@ -1,5 +1,6 @@
 """Every error leaves the API as `application/problem+json` (RFC 9457)."""
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -62,10 +63,30 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    malformed = next((e for e in error.errors() if e["type"] == "json_invalid"), None)
+    if malformed is not None:
+        return _not_json(malformed, error.body)
+    errors = [
+        {"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]} for e in error.errors()
+    ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
     return problem(422, f"{where}: {first['msg']}", errors=errors)
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "not a field of this request (unknown fields are refused, never ignored)"
+    return str(error["msg"])
+
+
+def _not_json(error: Mapping[str, Any], document: Any) -> JSONResponse:
+    """400 saying where the body stops being JSON: line and column, as an editor counts them."""
+    position = int(error["loc"][-1])
+    reason = error.get("ctx", {}).get("error", "not JSON")
+    at = json.JSONDecodeError(reason, document if isinstance(document, str) else "", position)
+    detail = f"the request body is not valid JSON: {reason} at line {at.lineno}, column {at.colno}"
+    return problem(400, detail, line=at.lineno, column=at.colno, position=position, reason=reason)
 
 
 async def _unstorable_value(request: Request, error: Exception) -> JSONResponse:

@@ -11,7 +11,6 @@ from importlib.resources import files
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -21,6 +20,7 @@ from pydantic import (
 )
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
+from app.request_body import RequestBody
 
 SubspecialtyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,31}$")]
 ModalityCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")]
@@ -32,10 +32,10 @@ WEEKDAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"
 T = TypeVar("T")
 
 
-class StrictModel(BaseModel):
+class StrictModel(RequestBody):
     """Unknown keys are errors: a misspelt fact must not silently match everything."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
 class TimeWindow(StrictModel):

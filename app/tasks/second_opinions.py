@@ -10,8 +10,8 @@ from app.people.models import Subspecialty
 from app.studies.queries import study_by_uid
 from app.tasks import repository
 from app.tasks.models import ReadingTask
+from app.tasks.reports import ReportText
 from app.tasks.service import (
-    ReportText,
     begin,
     check_assignable,
     finish,

@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid, NotFound
+from app.request_body import RequestBody
 from app.studies.amendments import OrderDetails, amend_study
 from app.studies.queries import series_of, studies_page, study_by_uid
 from app.studies.views import StudyPage, StudySummary, StudyView
@@ -20,13 +20,13 @@ from app.vocabulary import Priority
 router = APIRouter(prefix="/api/v1/studies", tags=["studies"])
 
 
-class StudyPatch(BaseModel):
+class StudyPatch(RequestBody):
     clinical_question: str | None = None
     priority: Priority | None = None
     accession_number: str | None = None
 
 
-class SecondOpinionIn(BaseModel):
+class SecondOpinionIn(RequestBody):
     subspecialty: str
     radiologist_id: int | None = None
 

@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.errors import Invalid
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
+from app.tasks.reports import ReportText
 from app.tasks.schemas import (
     AssignIn,
     CancelIn,
@@ -24,7 +25,7 @@ from app.tasks.schemas import (
     VersionIn,
 )
 from app.tasks.second_opinions import finalize
-from app.tasks.service import ReportText, TaskNotFound
+from app.tasks.service import TaskNotFound
 from app.vocabulary import Priority, Role, TaskKind, TaskState
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
