@@ -1,6 +1,7 @@
 import pytest
 
 from app.tasks.state_machine import (
+    OWNER_ONLY,
     TRANSITIONS,
     Action,
     Actor,
@@ -11,6 +12,8 @@ from app.tasks.state_machine import (
     allowed_actions,
     check_actor,
     next_state,
+    next_state_for,
+    refuse_stranger,
 )
 from app.vocabulary import Role, TaskState
 
@@ -137,3 +140,18 @@ def test_actions_for_lists_what_this_caller_may_do_now() -> None:
         Action.CANCEL,
         Action.REPRIORITIZE,
     ]
+
+
+@pytest.mark.parametrize("state", list(TaskState))
+@pytest.mark.parametrize("action", sorted(OWNER_ONLY | {Action.CLAIM}))
+def test_another_readers_task_is_refused_as_theirs_whatever_its_state(
+    state: TaskState, action: Action
+) -> None:
+    with pytest.raises(NotYourTask, match="belongs to another radiologist"):
+        refuse_stranger(action, _facts(state), OTHER_READER)
+
+
+def test_a_refused_transition_lists_only_what_the_caller_may_do() -> None:
+    with pytest.raises(TransitionNotAllowed) as refused:
+        next_state_for(Action.FINALIZE, _facts(S.UNASSIGNED, assignee_id=None), READER)
+    assert refused.value.problem_fields["allowed_actions"] == ["claim"]
