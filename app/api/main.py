@@ -4,10 +4,10 @@ import sys
 
 from fastapi import FastAPI
 
-from app.api.access import PUBLIC_ROUTES
 from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
-from app.api.problems import document_problems, install_problem_handlers
+from app.api.openapi import document_api
+from app.api.problems import install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
@@ -42,7 +42,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.schema_head = head_revision()
     app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
-    document_problems(app, undocumented=PUBLIC_ROUTES)
+    document_api(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObservation)
     for module in (

@@ -1,5 +1,6 @@
 """Every error leaves the API as `application/problem+json` (RFC 9457)."""
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -8,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
@@ -62,10 +62,30 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    malformed = next((e for e in error.errors() if e["type"] == "json_invalid"), None)
+    if malformed is not None:
+        return _not_json(malformed, error.body)
+    errors = [
+        {"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]} for e in error.errors()
+    ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
     return problem(422, f"{where}: {first['msg']}", errors=errors)
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "not a field of this request (unknown fields are refused, never ignored)"
+    return str(error["msg"])
+
+
+def _not_json(error: Mapping[str, Any], document: Any) -> JSONResponse:
+    """400 saying where the body stops being JSON: line and column, as an editor counts them."""
+    position = int(error["loc"][-1])
+    reason = error.get("ctx", {}).get("error", "not JSON")
+    at = json.JSONDecodeError(reason, document if isinstance(document, str) else "", position)
+    detail = f"the request body is not valid JSON: {reason} at line {at.lineno}, column {at.colno}"
+    return problem(400, detail, line=at.lineno, column=at.colno, position=position, reason=reason)
 
 
 async def _unstorable_value(request: Request, error: Exception) -> JSONResponse:
@@ -88,54 +108,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DataError, _unstorable_value)
     app.add_exception_handler(Exception, _unexpected)
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "An RFC 9457 problem document",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object"}},
-    },
-}
-
-
-def document_problems(app: FastAPI, undocumented: frozenset[tuple[str, str]]) -> None:
-    """Say in the OpenAPI schema what the handlers above do: errors are problem+json.
-
-    Every operation but those in `undocumented` (health probes with their own bodies) gets a
-    `default` problem response, and FastAPI's 422 is described as the problem it really is.
-    """
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-            )
-            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-                PROBLEM_SCHEMA
-            )
-            _describe_errors(schema, undocumented)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _describe_errors(schema: dict[str, Any], undocumented: frozenset[tuple[str, str]]) -> None:
-    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path, item in schema.get("paths", {}).items():
-        for method, operation in item.items():
-            if (method.upper(), path) in undocumented:
-                continue
-            responses = operation.setdefault("responses", {})
-            if "422" in responses:
-                responses["422"] = {"description": "The request is not valid", "content": content}
-            responses["default"] = {"description": "An error, as a problem", "content": content}

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.request_body import RequestBody
 from app.vocabulary import Role
 
 # Printable text without control characters: names end up in audit rows and terminals.
@@ -29,7 +30,7 @@ class TokenPage(BaseModel):
     next_cursor: int | None
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
     role: Role
     radiologist_id: int | None = Field(default=None, ge=1, le=2**63 - 1)

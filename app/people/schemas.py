@@ -2,17 +2,16 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.people.duty import ShiftWindow
+from app.request_body import RequestBody
 from app.vocabulary import SubspecialtyCode
 
 Institution = str
 
 
-class RadiologistCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RadiologistCreate(RequestBody):
     name: str = Field(min_length=1)
     subspecialties: list[SubspecialtyCode] = Field(default_factory=list)
     institutions: list[Institution] = Field(default_factory=list, description="empty = any")
@@ -22,10 +21,8 @@ class RadiologistCreate(BaseModel):
     max_open_tasks: int = Field(default=20, ge=0)
 
 
-class RadiologistUpdate(BaseModel):
+class RadiologistUpdate(RequestBody):
     """Only the fields sent change; `active: false` deactivates (nobody is ever deleted)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1)
     subspecialties: list[SubspecialtyCode] | None = None
@@ -52,9 +49,7 @@ class RadiologistOut(BaseModel):
     updated_at: datetime
 
 
-class SubspecialtyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubspecialtyCreate(RequestBody):
     code: SubspecialtyCode
     name: str = Field(min_length=1)
 

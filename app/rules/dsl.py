@@ -10,7 +10,6 @@ from importlib.resources import files
 from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -20,6 +19,7 @@ from pydantic import (
 )
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
+from app.request_body import RequestBody
 from app.time_windows import TimeWindow, Weekday
 from app.vocabulary import SubspecialtyCode
 
@@ -30,10 +30,10 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
 T = TypeVar("T")
 
 
-class StrictModel(BaseModel):
+class StrictModel(RequestBody):
     """Unknown keys are errors: a misspelt fact must not silently match everything."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
 class Condition(StrictModel):

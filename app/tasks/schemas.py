@@ -6,16 +6,17 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Row
 
+from app.request_body import RequestBody
 from app.vocabulary import Radpeer
 
 QUESTION_SUMMARY_LENGTH = 80
 
 
-class VersionIn(BaseModel):
+class VersionIn(RequestBody):
     version: int = Field(description="The task version the caller last saw; 409 if it moved on")
 
 
-class HeartbeatIn(BaseModel):
+class HeartbeatIn(RequestBody):
     version: int | None = None
 
 

@@ -11,8 +11,8 @@ from app.settings import Settings
 from app.studies.queries import study_by_uid
 from app.tasks import repository
 from app.tasks.models import ReadingTask
+from app.tasks.reports import ReportText
 from app.tasks.service import (
-    ReportText,
     begin,
     check_assignable,
     finish,

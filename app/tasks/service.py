@@ -21,18 +21,19 @@ from app.settings import Settings
 from app.tasks import repository
 from app.tasks.errors import TaskNotFound, VersionConflict
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport
+from app.tasks.reports import ReportText, check_complete
 from app.tasks.service_levels import due_at
-from app.tasks.state_machine import Action, Actor, TaskFacts, check_actor, next_state
+from app.tasks.state_machine import (
+    Action,
+    Actor,
+    TaskFacts,
+    accepts,
+    next_state_for,
+    refuse_stranger,
+)
 from app.vocabulary import Priority, ReportKind, TaskKind, TaskState
 
 AUDIT_OBJECT = "reading_task"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportText:
-    findings: str = ""
-    impression: str = ""
-    critical: bool = False
 
 
 def actor_of(session: Session, principal: Principal, with_pools: bool = True) -> Actor:
@@ -69,12 +70,15 @@ def begin(
 def check_transition(
     session: Session, principal: Principal, task: ReadingTask, action: Action, version: int | None
 ) -> TaskState:
+    """403 for someone else's task, then 409 for a stale version, then 422 for a refused state."""
+    facts = facts_of(session, task)
+    # Pools matter to a claim, and to a refusal, which lists `claim` when the caller may take it.
+    with_pools = action is Action.CLAIM or not accepts(action, facts.state)
+    actor = actor_of(session, principal, with_pools=with_pools)
+    refuse_stranger(action, facts, actor)
     if version is not None and task.version != version:
         raise VersionConflict(task, version)
-    facts = facts_of(session, task)
-    target = next_state(action, facts)
-    check_actor(action, facts, actor_of(session, principal, with_pools=action is Action.CLAIM))
-    return target
+    return next_state_for(action, facts, actor)
 
 
 def finish(
@@ -299,6 +303,7 @@ def check_assignable(session: Session, task: ReadingTask, radiologist_id: int) -
 
 
 def write_report(session: Session, task: ReadingTask, kind: ReportKind, text: ReportText) -> None:
+    check_complete(kind, text)
     report = TaskReport(
         task_id=task.id,
         kind=kind.value,

@@ -91,24 +91,49 @@ class Actor:
 
 
 class TransitionNotAllowed(Invalid):
-    def __init__(self, action: Action, state: TaskState) -> None:
-        allowed = [a.value for a in allowed_actions(state)]
-        super().__init__(f"a {state.value} task cannot take '{action.value}'; allowed: {allowed}")
-        self.problem_fields = {"state": state.value, "allowed_actions": allowed}
+    """The task's state refuses the action; `allowed` is what the one who asked may do instead."""
+
+    def __init__(self, action: Action, state: TaskState, allowed: list[Action]) -> None:
+        names = [a.value for a in allowed]
+        super().__init__(f"a {state.value} task cannot take '{action.value}'; you may: {names}")
+        self.problem_fields = {"state": state.value, "allowed_actions": names}
 
 
 class NotYourTask(Forbidden):
-    pass
+    """Someone else's task, or an action the caller's role never takes: 403, whatever the state."""
+
+
+def accepts(action: Action, state: TaskState) -> bool:
+    return state in TRANSITIONS[action]
 
 
 def next_state(action: Action, task: TaskFacts) -> TaskState:
     """Where `action` leads from the task's state, or TransitionNotAllowed."""
     target = TRANSITIONS[action].get(task.state)
     if target is None:
-        raise TransitionNotAllowed(action, task.state)
+        raise TransitionNotAllowed(action, task.state, allowed_actions(task.state))
     if action is Action.RELEASE:
         return task.claimed_from_state or S.UNASSIGNED
     return target
+
+
+def refuse_stranger(action: Action, task: TaskFacts, actor: Actor) -> None:
+    """NotYourTask before anything is said about the task's state or version.
+
+    An owner's action on a task nobody owns yet is left to the state machine, whose answer
+    points the caller at `claim`.
+    """
+    if action in OWNER_ONLY and task.assignee_id is None:
+        return
+    check_actor(action, task, actor)
+
+
+def next_state_for(action: Action, task: TaskFacts, actor: Actor) -> TaskState:
+    """Where `action` by this caller leads; a refusal lists only what this caller may do."""
+    if not accepts(action, task.state):
+        raise TransitionNotAllowed(action, task.state, actions_for(task, actor))
+    check_actor(action, task, actor)
+    return next_state(action, task)
 
 
 def allowed_actions(state: TaskState) -> list[Action]:
@@ -138,8 +163,10 @@ def _refusal(action: Action, task: TaskFacts, actor: Actor) -> str | None:
         return f"only a radiologist may {action.value} a task"
     if action is Action.CLAIM:
         return _claim_refusal(task, actor)
-    if task.assignee_id != actor.radiologist_id:
+    if task.assignee_id not in (None, actor.radiologist_id):
         return "this task belongs to another radiologist"
+    if task.assignee_id is None:
+        return "nobody has claimed this task yet"
     return None
 
 
@@ -147,10 +174,12 @@ def _claim_refusal(task: TaskFacts, actor: Actor) -> str | None:
     if task.primary_reader_id is not None and task.primary_reader_id == actor.radiologist_id:
         return "the primary reader cannot give the second opinion"
     right = CLAIM_RIGHTS.get(task.state)
-    if right is ClaimRight.ASSIGNEE and task.assignee_id != actor.radiologist_id:
-        return "this task is assigned to another radiologist"
     if right is ClaimRight.POOL_MEMBER and task.subspecialty not in actor.pools:
         return f"the {task.subspecialty} pool is not one of yours"
+    if right is ClaimRight.ASSIGNEE and task.assignee_id != actor.radiologist_id:
+        return "this task is assigned to another radiologist"
+    if right is None and task.assignee_id not in (None, actor.radiologist_id):
+        return "this task belongs to another radiologist"
     return None
 
 

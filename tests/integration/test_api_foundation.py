@@ -84,3 +84,20 @@ def test_unknown_path_is_a_404_problem(client: TestClient) -> None:
 def test_responses_carry_a_request_id(client: TestClient) -> None:
     response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert response.headers["x-request-id"] == "abc123"
+
+
+def test_malformed_json_gets_400_saying_where(
+    client: TestClient, make_token: Callable[..., str]
+) -> None:
+    token = make_token(Role.ADMIN, name="ops")
+    response = client.post(
+        "/api/v1/subspecialties",
+        content=b'{"code": "PEDS",\n "name": }',
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM_JSON
+    problem = response.json()
+    assert problem["detail"].startswith("the request body is not valid JSON")
+    assert "line 2, column 10" in problem["detail"]
+    assert (problem["line"], problem["column"]) == (2, 10)

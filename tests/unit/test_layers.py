@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"studies"}),
     frozenset({"audit"}),
     frozenset({"classification"}),
-    frozenset({"principal", "time_windows"}),
+    frozenset({"principal", "time_windows", "request_body"}),
     frozenset({"db"}),
     frozenset(
         {

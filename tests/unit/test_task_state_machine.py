@@ -1,6 +1,7 @@
 import pytest
 
 from app.tasks.state_machine import (
+    OWNER_ONLY,
     TRANSITIONS,
     Action,
     Actor,
@@ -11,6 +12,8 @@ from app.tasks.state_machine import (
     allowed_actions,
     check_actor,
     next_state,
+    next_state_for,
+    refuse_stranger,
 )
 from app.vocabulary import Role, TaskState
 
@@ -137,3 +140,26 @@ def test_actions_for_lists_what_this_caller_may_do_now() -> None:
         Action.CANCEL,
         Action.REPRIORITIZE,
     ]
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [
+        (action, state)
+        for action in sorted(OWNER_ONLY | {Action.CLAIM})
+        for state in TaskState
+        # A waiting task has no reader (returning it to the queue clears one): its pool decides.
+        if (action, state) != (Action.CLAIM, S.UNASSIGNED)
+    ],
+)
+def test_another_readers_task_is_refused_as_theirs_whatever_its_state(
+    action: Action, state: TaskState
+) -> None:
+    with pytest.raises(NotYourTask, match="another radiologist"):
+        refuse_stranger(action, _facts(state), OTHER_READER)
+
+
+def test_a_refused_transition_lists_only_what_the_caller_may_do() -> None:
+    with pytest.raises(TransitionNotAllowed) as refused:
+        next_state_for(Action.FINALIZE, _facts(S.UNASSIGNED, assignee_id=None), READER)
+    assert refused.value.problem_fields["allowed_actions"] == ["claim"]

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import CurrentUser, SessionDep
+from app.api.examples import AUDIT_LINES
 from app.audit import service
 from app.audit.repository import AuditFilter
 from app.audit.schemas import AuditEventOut, AuditPage
@@ -45,7 +46,7 @@ def audit_filter(
 FilterDep = Annotated[AuditFilter, Depends(audit_filter)]
 
 
-@router.get("")
+@router.get("", summary="Search the audit trail")
 def search_audit(
     session: SessionDep,
     user: CurrentUser,
@@ -55,7 +56,10 @@ def search_audit(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
-    """Events newest first; follow `next_cursor` for older ones."""
+    """Events newest first; follow `next_cursor` for older ones.
+
+    The search itself is audited; `422` for an unknown filter value.
+    """
     events = service.search(session, user, wanted, before_id=cursor, limit=limit)
     next_cursor = events[-1].id if len(events) == limit else None
     shown = [AuditEventOut.model_validate(event) for event in events]
@@ -65,12 +69,21 @@ def search_audit(
 @router.get(
     "/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {JSON_LINES: {}}, "description": "one event per line"}},
+    summary="Export the audit trail as JSON lines",
+    responses={
+        200: {
+            "content": {JSON_LINES: {"example": AUDIT_LINES}},
+            "description": "one event per line",
+        }
+    },
 )
 def export_audit(
     request: Request, session: SessionDep, user: CurrentUser, wanted: FilterDep
 ) -> StreamingResponse:
-    """Every matching event, oldest first, as JSON lines (for a SIEM or an archive)."""
+    """Every matching event, oldest first, as JSON lines (for a SIEM or an archive).
+
+    The export itself is audited.
+    """
     service.note_export(session, user, wanted)
     lines = service.export_lines(request.app.state.database_url, wanted)
     return StreamingResponse(lines, media_type=JSON_LINES)

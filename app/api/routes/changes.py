@@ -15,14 +15,19 @@ from app.vocabulary import Role
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
 
-@router.get("/changes")
+@router.get("/changes", summary="Follow task changes with a cursor")
 def read_changes(
     user: CurrentUser,
     session: SessionDep,
     since: Annotated[str, Query(description="the `cursor` of the previous answer")] = "0",
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Changes:
-    """Tasks changed after `since`, in commit-safe order, and the cursor to pass next time."""
+    """Tasks changed after `since`, in commit-safe order, and the cursor to pass next time.
+
+    Start with `since=0` and pass each answer's `cursor` back: a change committed late is never
+    skipped. A radiologist sees their own tasks and their pools'. Changes nothing but the
+    audit trail; `422` for a cursor this feed did not hand out.
+    """
     where = worklist.WorklistFilter(
         visible_to_radiologist=user.radiologist_id if user.role is Role.RADIOLOGIST else None
     )

@@ -9,8 +9,12 @@ from app.routing.schemas import TaskEligibility
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 
-@router.get("/{task_id}/eligibility")
+@router.get("/{task_id}/eligibility", summary="Who could read this task, and why")
 def task_eligibility(
     task_id: int, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> TaskEligibility:
+    """Every radiologist, eligible or not with the reasons, and whom the engine would choose.
+
+    Changes nothing; `404` for an unknown task.
+    """
     return explain(session, settings, task_id)

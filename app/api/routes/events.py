@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.deps import get_current_user
+from app.api.examples import EVENT_STREAM
 from app.db.session import session_scope
 from app.principal import Principal
 from app.tasks import change_feed
@@ -36,7 +37,13 @@ def stream_user(
 @router.get(
     "/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "task changes"}},
+    summary="Stream task changes (server-sent events)",
+    responses={
+        200: {
+            "content": {"text/event-stream": {"example": EVENT_STREAM}},
+            "description": "task changes",
+        }
+    },
 )
 async def stream_events(
     request: Request,
@@ -46,7 +53,8 @@ async def stream_events(
 ) -> StreamingResponse:
     """`text/event-stream` of task changes (ids, state, version; no patient data).
 
-    Reconnecting clients send `Last-Event-ID` (or `?since=`) and first get what they missed.
+    Reconnecting clients send `Last-Event-ID` (or `?since=`) and first get what they missed:
+    a change may come twice, never not at all. Changes nothing.
     """
     resume = since or last_event_id
     after = FeedPosition.parse(resume) if resume else None

@@ -15,8 +15,12 @@ class Me(BaseModel):
     radiologist_id: int | None
 
 
-@router.get("/me")
+@router.get("/me", summary="Who the token belongs to")
 def read_me(user: CurrentUser) -> Me:
+    """The caller's token id, name, role and radiologist: a client checks its token with it.
+
+    Changes nothing.
+    """
     return Me(
         token_id=user.token_id,
         name=user.name,

@@ -13,17 +13,23 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 WindowDays = Annotated[int, Query(ge=1, le=3650, description="how many days back")]
 
 
-@router.get("/concordance")
+@router.get("/concordance", summary="RADPEER concordance of second opinions")
 def read_concordance(
     user: CurrentUser, session: SessionDep, days: WindowDays = 90
 ) -> ConcordanceReport:
-    """RADPEER scores of second opinions, by subspecialty and by the primary reader."""
+    """RADPEER scores of second opinions, by subspecialty and by the primary reader.
+
+    Over the last `days`; 2b, 3a and 3b count as needing review. Changes nothing.
+    """
     return concordance(session, datetime.now(UTC) - timedelta(days=days))
 
 
-@router.get("/turnaround")
+@router.get("/turnaround", summary="Reading turnaround times")
 def read_turnaround(
     user: CurrentUser, session: SessionDep, days: WindowDays = 30
 ) -> TurnaroundReport:
-    """Median and p90 minutes from stable to final, by priority, subspecialty and reader."""
+    """Median and p90 minutes from stable to final, by priority, subspecialty and reader.
+
+    Over the last `days`, plus the open tasks overdue now. Changes nothing.
+    """
     return turnaround(session, datetime.now(UTC) - timedelta(days=days))

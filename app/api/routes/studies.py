@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid, NotFound
+from app.request_body import RequestBody
 from app.studies.queries import series_of, studies_page, study_by_uid
 from app.studies.views import StudyPage, StudySummary, StudyView
 from app.tasks import worklist
@@ -20,18 +20,18 @@ from app.workflow.amendments import OrderDetails, amend_study
 router = APIRouter(prefix="/api/v1/studies", tags=["studies"])
 
 
-class StudyPatch(BaseModel):
+class StudyPatch(RequestBody):
     clinical_question: str | None = None
     priority: Priority | None = None
     accession_number: str | None = None
 
 
-class SecondOpinionIn(BaseModel):
+class SecondOpinionIn(RequestBody):
     subspecialty: str
     radiologist_id: int | None = None
 
 
-@router.get("")
+@router.get("", summary="Look up studies")
 def list_studies(
     user: CurrentUser,
     session: SessionDep,
@@ -40,7 +40,10 @@ def list_studies(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> StudyPage:
-    """Studies, newest first; `next_cursor` pages on."""
+    """Studies, newest first, by `patient_id` or `accession_number`; `next_cursor` pages on.
+
+    Changes nothing but the audit trail; `422` for a cursor this list did not hand out.
+    """
     if cursor is not None and not cursor.isdigit():
         raise Invalid("the cursor is not one this list handed out")
     rows = studies_page(
@@ -56,8 +59,9 @@ def list_studies(
     return StudyPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/{study_uid}")
+@router.get("/{study_uid}", summary="Read a study")
 def read_study(study_uid: str, user: CurrentUser, session: SessionDep) -> StudyView:
+    """The study, its series and how each was classified. `404` for an unknown UID."""
     study = study_by_uid(session, study_uid)
     if study is None:
         raise NotFound(f"no study {study_uid}")
@@ -65,17 +69,26 @@ def read_study(study_uid: str, user: CurrentUser, session: SessionDep) -> StudyV
     return StudyView.of(study, series_of(session, study.id))
 
 
-@router.patch("/{study_uid}")
+@router.patch("/{study_uid}", summary="Set order details of a study")
 def patch_study(
     study_uid: str, body: StudyPatch, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> StudyView:
-    """Set the clinical question, priority or accession; a waiting study is routed again."""
+    """Set the clinical question, priority or accession; only the fields sent change.
+
+    A stable study whose task nobody took is routed again; otherwise its open tasks take the
+    new priority and due time. Audited. `404` for an unknown UID.
+    """
     changes = OrderDetails(**body.model_dump(exclude_unset=True))
     study = amend_study(session, user, settings, study_uid, changes)
     return StudyView.of(study, series_of(session, study.id))
 
 
-@router.post("/{study_uid}/second-opinions", status_code=201)
+@router.post(
+    "/{study_uid}/second-opinions",
+    status_code=201,
+    summary="Request a second opinion",
+    responses={409: {"description": "The study has no final primary read yet"}},
+)
 def create_second_opinion(
     study_uid: str,
     body: SecondOpinionIn,
@@ -83,7 +96,12 @@ def create_second_opinion(
     session: SessionDep,
     settings: SettingsDep,
 ) -> TaskItem:
-    """An over-read of the study's final primary read, by another radiologist."""
+    """An over-read of the study's final primary read, by another radiologist.
+
+    A new SECOND_OPINION task in `subspecialty` (ASSIGNED when `radiologist_id` is given); it
+    is finalized with a RADPEER score. `404` for an unknown study, `422` for an unknown pool or
+    the primary reader.
+    """
     wanted = body.subspecialty, body.radiologist_id
     task = request_second_opinion(session, user, settings, study_uid, *wanted)
     row = worklist.item(session, task.id)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.openapi import TRANSITION_ERRORS
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid
@@ -14,6 +15,7 @@ from app.principal import Principal
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.errors import TaskNotFound
+from app.tasks.reports import ReportText
 from app.tasks.schemas import (
     AssignIn,
     CancelIn,
@@ -25,7 +27,6 @@ from app.tasks.schemas import (
     VersionIn,
 )
 from app.tasks.second_opinions import finalize
-from app.tasks.service import ReportText
 from app.vocabulary import Priority, Role, TaskKind, TaskState
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
@@ -34,7 +35,7 @@ TaskId = Annotated[int, "the reading task id"]
 Several = Annotated[list[str] | None, Query()]
 
 
-@router.get("", response_model=TaskPage)
+@router.get("", response_model=TaskPage, summary="Poll a worklist")
 def list_tasks(
     request: Request,
     user: CurrentUser,
@@ -53,7 +54,12 @@ def list_tasks(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
-    """Worklist rows; send `If-None-Match` with the last `ETag` to get `304` when nothing moved."""
+    """Worklist rows, most urgent first by default, a page at a time (`next_cursor`).
+
+    Send `If-None-Match` with the last `ETag` to get `304` (no body) when nothing moved. A
+    radiologist sees their own tasks and their pools'. Changes nothing but the audit trail;
+    `422` for an unknown `sort`, `assignee` or filter value.
+    """
     if sort not in worklist.SORT_NAMES:
         raise Invalid(f"sort is one of {worklist.SORT_NAMES}")
     where = worklist.WorklistFilter(
@@ -78,31 +84,54 @@ def list_tasks(
     return JSONResponse(body.model_dump(mode="json"), headers={"ETag": etag})
 
 
-@router.post("/next", response_model=TaskItem, responses={204: {"description": "nothing left"}})
+@router.post(
+    "/next",
+    response_model=TaskItem,
+    summary="Claim the next case",
+    responses={204: {"description": "Nothing left for the caller to read"}},
+)
 def next_task(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> Response:
-    """Claim the most urgent task the caller may read, or `204` when there is none."""
+    """Claim the most urgent task the caller may read, or `204` when there is none.
+
+    Their own assigned tasks first, then their pools' (STAT, URGENT, ROUTINE, then due time).
+    The task becomes IN_PROGRESS under a lease that `heartbeat` renews. No body.
+    """
     row = next_case.claim_next(session, user, settings)
     if row is None:
         return Response(status_code=204)
     return JSONResponse(TaskItem.from_row(row).model_dump(mode="json"))
 
 
-@router.get("/{task_id}")
+@router.get(
+    "/{task_id}",
+    summary="Open a task",
+    responses={
+        403: {"description": "A radiologist asked for a task neither theirs nor their pools'"},
+        404: {"description": "No task with this id"},
+    },
+)
 def read_task(task_id: TaskId, user: CurrentUser, session: SessionDep) -> TaskDetail:
+    """The study with its series, routing reasons, history, reports, linked second opinions,
+    priors, and `allowed_actions`: what the caller may do now (the buttons to show).
+
+    Changes nothing but the audit trail.
+    """
     detail = task_detail(session, user, task_id)
     record(session, user, AuditAction.PATIENT_RECORD, object_type="reading_task", object_id=task_id)
     return detail
 
 
-@router.post("/{task_id}/claim")
+@router.post("/{task_id}/claim", summary="Claim a task", responses=TRANSITION_ERRORS)
 def claim(
     task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
+    """Start reading: an UNASSIGNED task of the caller's pools or one ASSIGNED to them becomes
+    IN_PROGRESS under a lease (`WORKLIST_TASK_LEASE`) that `heartbeat` renews."""
     service.claim(session, user, task_id, body.version, settings.task_lease)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/heartbeat")
+@router.post("/{task_id}/heartbeat", summary="Renew the lease", responses=TRANSITION_ERRORS)
 def heartbeat(
     task_id: TaskId,
     user: CurrentUser,
@@ -110,57 +139,81 @@ def heartbeat(
     settings: SettingsDep,
     body: HeartbeatIn | None = None,
 ) -> TaskItem:
-    """Renew the caller's lease on a task they are reading."""
+    """Renew the caller's lease on a task they are reading; the version stays the same.
+
+    The body is optional; with a `version`, a stale one gets `409`.
+    """
     version = body.version if body else None
     service.heartbeat(session, user, task_id, version, settings.task_lease)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/release")
+@router.post("/{task_id}/release", summary="Hand a task back", responses=TRANSITION_ERRORS)
 def release(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    """Back to where it was claimed from (the pool, or ASSIGNED to the caller); `next` skips
+    it for the caller for `WORKLIST_SKIP_COOLDOWN` seconds."""
     service.release(session, user, task_id, body.version)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/preliminary")
+@router.post(
+    "/{task_id}/preliminary", summary="Save a preliminary report", responses=TRANSITION_ERRORS
+)
 def preliminary(
     task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep
 ) -> TaskItem:
+    """A preliminary report (it may be partial); the task becomes PRELIMINARY and its lease
+    ends. Only the owner, from IN_PROGRESS."""
     service.preliminary(session, user, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/finalize")
+@router.post("/{task_id}/finalize", summary="Sign the final report", responses=TRANSITION_ERRORS)
 def finalize_task(
     task_id: TaskId, body: FinalizeIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
+    """Sign the final report: it needs a non-blank `impression` (`422` naming it otherwise).
+
+    Only the owner, from IN_PROGRESS or PRELIMINARY; the task becomes FINAL. A second opinion
+    also needs `radpeer`. A routing rule asking for a second opinion creates it now.
+    """
     score = body.radpeer, body.radpeer_comment
     finalize(session, user, settings, task_id, body.version, _text(body), *score)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/addendum")
+@router.post("/{task_id}/addendum", summary="Add an addendum", responses=TRANSITION_ERRORS)
 def addendum(task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    """Append an addendum to a FINAL or ADDENDED task; it needs text in `findings` or
+    `impression`. The final report stays as it was. Only the owner."""
     service.addendum(session, user, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/assign")
-@router.post("/{task_id}/reassign")
+@router.post("/{task_id}/assign", summary="Assign a task", responses=TRANSITION_ERRORS)
+@router.post("/{task_id}/reassign", summary="Reassign a task", responses=TRANSITION_ERRORS)
 def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    """Give the task to a radiologist (`assign` from the pool, `reassign` from someone else)."""
+    """Give the task to a radiologist (`assign` from the pool, `reassign` from someone else).
+
+    The task becomes ASSIGNED to `radiologist_id`; a claim in progress ends. `422` for an
+    inactive radiologist or the primary reader of a second opinion.
+    """
     service.assign(session, user, task_id, body.version, body.radiologist_id)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/unassign")
+@router.post(
+    "/{task_id}/unassign", summary="Return a task to its pool", responses=TRANSITION_ERRORS
+)
 def unassign(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    """An ASSIGNED or IN_PROGRESS task goes back UNASSIGNED to its pool."""
     service.unassign(session, user, task_id, body.version)
     return _item(session, task_id)
 
 
-@router.post("/{task_id}/cancel")
+@router.post("/{task_id}/cancel", summary="Cancel a task", responses=TRANSITION_ERRORS)
 def cancel(task_id: TaskId, body: CancelIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+    """An open task becomes CANCELLED, with the `reason` in its history."""
     service.cancel(session, user, task_id, body.version, body.reason)
     return _item(session, task_id)
 

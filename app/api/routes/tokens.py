@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
 TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-@router.get("")
+@router.get("", summary="List API tokens")
 def list_tokens(
     session: SessionDep,
     _: CurrentUser,
@@ -23,6 +23,7 @@ def list_tokens(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     include_revoked: bool = False,
 ) -> TokenPage:
+    """Tokens without their secrets, oldest first (`include_revoked` for all). Changes nothing."""
     rows = service.list_tokens(
         session, after_id=cursor, limit=limit, include_revoked=include_revoked
     )
@@ -30,9 +31,12 @@ def list_tokens(
     return TokenPage(tokens=[TokenOut.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Issue an API token")
 def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser) -> TokenCreated:
-    """Issue a token; the response is the only time its secret is shown."""
+    """Issue a token; the response is the only time its secret is shown. Audited.
+
+    A radiologist token names its `radiologist_id`. `422` names a missing or invalid field.
+    """
     expires_at = None
     if body.expires_in_days is not None:
         expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
@@ -48,6 +52,7 @@ def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser) -> T
     return TokenCreated(**shown, token=issued.secret)
 
 
-@router.post("/{token_id}/revoke")
+@router.post("/{token_id}/revoke", summary="Revoke an API token")
 def revoke_token(token_id: TokenId, session: SessionDep, user: CurrentUser) -> TokenOut:
+    """The token stops working at once; audited. `404` for an unknown token."""
     return TokenOut.model_validate(service.revoke_token(session, token_id, user))

@@ -1,0 +1,296 @@
+"""An example of every request and answer body, by the name of its schema in the OpenAPI document.
+
+`app/api/openapi.py` shows each beside the operations that take or return that schema; a test
+checks each against the model it illustrates, so an example cannot drift from what the API does.
+"""
+
+import json
+from typing import Any
+
+STUDY_UID = "1.2.826.0.1.3680043.8.498.10749"
+SERIES_UID = "1.2.826.0.1.3680043.8.498.10749.3"
+WHEN = "2026-12-06T08:15:00Z"
+
+TASK_ITEM: dict[str, Any] = {
+    "id": 4711,
+    "kind": "PRIMARY",
+    "primary_task_id": None,
+    "study_instance_uid": STUDY_UID,
+    "state": "IN_PROGRESS",
+    "subspecialty": "NEURO",
+    "priority": "URGENT",
+    "assignee_id": 3,
+    "assignee_name": "Dr Lee",
+    "due_at": "2026-12-06T12:15:00Z",
+    "overdue": False,
+    "version": 3,
+    "change_seq": 91822,
+    "lease_expires_at": "2026-12-06T08:45:00Z",
+    "radpeer": None,
+    "patient_name": "DOE^JANE",
+    "patient_id": "MRN-20931",
+    "patient_age": "054Y",
+    "patient_sex": "F",
+    "accession_number": "ACC-77812",
+    "study_description": "MR CERVICAL SPINE W/O",
+    "modalities": ["MR"],
+    "region": "SPINE",
+    "institution": "General Hospital",
+    "series_count": 6,
+    "sequence_summary": "T1 SAG, T2 SAG, STIR SAG, T2 AX",
+    "question_summary": "neck pain radiating to the left arm, radiculopathy?",
+    "created_at": WHEN,
+}
+SERIES = {
+    "series_instance_uid": SERIES_UID,
+    "series_number": 3,
+    "modality": "MR",
+    "series_description": "T2 SAG",
+    "body_part_examined": "CSPINE",
+    "instance_count": 15,
+    "sequence": "T2",
+    "plane": "SAG",
+    "fat_sat": False,
+    "contrast": False,
+    "classification_reasons": [
+        "TE 102 ms and TR 3500 ms: T2-weighted",
+        "slice normal along x: SAG",
+    ],
+}
+STUDY_SUMMARY: dict[str, Any] = {
+    "study_instance_uid": STUDY_UID,
+    "patient_id": "MRN-20931",
+    "patient_name": "DOE^JANE",
+    "accession_number": "ACC-77812",
+    "study_date": "2026-12-06",
+    "study_description": "MR CERVICAL SPINE W/O",
+    "modalities": ["MR"],
+    "institution_name": "General Hospital",
+    "stable_at": WHEN,
+}
+STUDY_VIEW = STUDY_SUMMARY | {
+    "patient_birth_date": "1972-03-14",
+    "patient_sex": "F",
+    "body_part_examined": "CSPINE",
+    "referring_physician": "SMITH^ANNA",
+    "clinical_question": "neck pain radiating to the left arm, radiculopathy?",
+    "requested_priority": "ROUTINE",
+    "source_ae_title": "MR_SCANNER_1",
+    "instance_count": 90,
+    "region": "SPINE",
+    "question_categories": ["RADICULOPATHY"],
+    "urgency": "URGENT",
+    "classification_reasons": ["body part CSPINE: SPINE"],
+    "series": [SERIES],
+}
+REPORT = {
+    "kind": "FINAL",
+    "findings": "C5-C6 disc protrusion narrowing the left neural foramen.",
+    "impression": "Left C5-C6 foraminal stenosis, matching the symptoms.",
+    "critical": False,
+    "author_id": 3,
+    "created_at": WHEN,
+}
+RULES = [
+    {
+        "id": "neuro-spine",
+        "name": "Spine MR to neuroradiology",
+        "when": {"all": [{"modality": ["MR"]}, {"region": ["SPINE"]}]},
+        "then": {"subspecialty": "NEURO"},
+    },
+    {"id": "default", "name": "Everything else", "then": {"subspecialty": "GENERAL"}},
+]
+RULE_SET_VERSION = {
+    "version": 7,
+    "rules": RULES,
+    "author": "ops",
+    "comment": "spine MR to neuro",
+    "created_at": WHEN,
+}
+RADIOLOGIST = {
+    "id": 3,
+    "name": "Dr Lee",
+    "active": True,
+    "on_duty": True,
+    "shift_windows": [{"start": "18:00:00", "end": "07:00:00", "days": ["FRI"]}],
+    "max_open_tasks": 20,
+    "subspecialties": ["NEURO"],
+    "institutions": [],
+    "states": [],
+    "last_assigned_at": WHEN,
+    "created_at": "2026-11-02T09:00:00Z",
+    "updated_at": "2026-11-02T09:00:00Z",
+}
+TOKEN = {
+    "id": 12,
+    "name": "reading-room-3",
+    "role": "radiologist",
+    "token_prefix": "wl_Kx8f",
+    "radiologist_id": 3,
+    "created_at": WHEN,
+    "expires_at": "2027-03-06T08:15:00Z",
+    "revoked_at": None,
+    "last_used_at": None,
+}
+AUDIT_EVENT = {
+    "id": 5512,
+    "occurred_at": WHEN,
+    "actor": "reading-room-3",
+    "role": "radiologist",
+    "action": "claim",
+    "object_type": "reading_task",
+    "object_id": "4711",
+    "outcome": "success",
+    "source_address": "10.0.4.17",
+    "details": {"action": "claim", "from_state": "ASSIGNED", "to_state": "IN_PROGRESS"},
+}
+TURNAROUND = {
+    "group": "URGENT",
+    "finalized": 42,
+    "median_minutes": 95.0,
+    "p90_minutes": 210.5,
+    "finalized_late": 3,
+}
+CONCORDANCE = {
+    "group": "NEURO",
+    "total": 20,
+    "scores": {"1": 17, "2a": 2, "3a": 1},
+    "agreement_rate": 0.85,
+    "needs_review": 1,
+}
+
+REQUESTS: dict[str, Any] = {
+    "VersionIn": {"version": 2},
+    "HeartbeatIn": {"version": 3},
+    "ReportIn": {"version": 3, "findings": "C5-C6 disc protrusion.", "impression": "Preliminary"},
+    "FinalizeIn": {
+        "version": 4,
+        "findings": "C5-C6 disc protrusion narrowing the left neural foramen.",
+        "impression": "Left C5-C6 foraminal stenosis, matching the symptoms.",
+        "critical": False,
+    },
+    "AssignIn": {"version": 1, "radiologist_id": 3},
+    "CancelIn": {"version": 2, "reason": "ordered twice"},
+    "StudyPatch": {"clinical_question": "sudden severe headache", "priority": "STAT"},
+    "SecondOpinionIn": {"subspecialty": "NEURO", "radiologist_id": 5},
+    "TokenCreate": {"name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
+    "RadiologistCreate": {
+        "name": "Dr Lee",
+        "subspecialties": ["NEURO"],
+        "on_duty": True,
+        "max_open_tasks": 20,
+    },
+    "RadiologistUpdate": {"on_duty": False},
+    "SubspecialtyCreate": {"code": "PEDS", "name": "Paediatrics"},
+    "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro"},
+    "DryRunRequest": {"rules": RULES, "last": 1000},
+}
+
+ANSWERS: dict[str, Any] = {
+    "Me": {"token_id": 12, "name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
+    "TaskItem": TASK_ITEM,
+    "TaskPage": {"items": [TASK_ITEM], "next_cursor": "eyJrIjpbMCwiMjAyNi0xMi0wNiJdfQ"},
+    "Changes": {"items": [TASK_ITEM], "cursor": "812345.91822"},
+    "TaskDetail": TASK_ITEM
+    | {
+        "rule_version": 7,
+        "route_reasons": ["rule neuro-spine: modality MR and region SPINE"],
+        "second_opinion_subspecialty": None,
+        "radpeer_comment": None,
+        "needs_review": False,
+        "allowed_actions": ["heartbeat", "release", "preliminary", "finalize"],
+        "study": STUDY_VIEW,
+        "history": [
+            {
+                "action": "claim",
+                "from_state": "ASSIGNED",
+                "to_state": "IN_PROGRESS",
+                "actor": "reading-room-3",
+                "details": {},
+                "occurred_at": WHEN,
+            }
+        ],
+        "reports": [],
+        "linked_tasks": [],
+        "priors": [STUDY_SUMMARY | {"study_instance_uid": "1.2.826.0.1.3680043.8.498.511"}],
+    },
+    "TaskEligibility": {
+        "task_id": 4711,
+        "state": "UNASSIGNED",
+        "subspecialty": "NEURO",
+        "priority": "URGENT",
+        "assignee_id": None,
+        "would_choose": 3,
+        "radiologists": [
+            {
+                "id": 3,
+                "name": "Dr Lee",
+                "eligible": True,
+                "reasons": ["on duty", "in NEURO", "4 of 20 open tasks"],
+                "open_tasks": 4,
+                "open_workload": 8.0,
+            }
+        ],
+    },
+    "StudyView": STUDY_VIEW,
+    "StudyPage": {"items": [STUDY_SUMMARY], "next_cursor": "1088"},
+    "RadiologistOut": RADIOLOGIST,
+    "SubspecialtyOut": {"code": "NEURO", "name": "Neuroradiology"},
+    "RuleSetVersionOut": RULE_SET_VERSION,
+    "RuleSetVersionSummary": {
+        "version": 7,
+        "author": "ops",
+        "comment": "spine MR to neuro",
+        "created_at": WHEN,
+        "rule_count": 2,
+    },
+    "RuleSetDiff": {
+        "from_version": 6,
+        "to_version": 7,
+        "added": ["neuro-spine"],
+        "removed": [],
+        "changed": [],
+        "order_changed": False,
+    },
+    "DryRunResult": {
+        "studies": 1000,
+        "changed": 12,
+        "changed_pool": 12,
+        "changed_priority": 0,
+        "current_version": 6,
+        "samples": [
+            {
+                "study_instance_uid": STUDY_UID,
+                "from": {"subspecialty": "MSK", "priority": "ROUTINE", "rule": "msk-spine"},
+                "to": {"subspecialty": "NEURO", "priority": "ROUTINE", "rule": "neuro-spine"},
+                "rule": "neuro-spine",
+            }
+        ],
+    },
+    "TokenOut": TOKEN,
+    "TokenCreated": TOKEN | {"token": "wl_Kx8fQ2mZr9V0bT3yLw7pN1sHcE5uJ4aD"},
+    "TokenPage": {"tokens": [TOKEN], "next_cursor": None},
+    "AuditPage": {"events": [AUDIT_EVENT], "next_cursor": 5511},
+    "ConcordanceReport": {
+        "since": "2026-11-06T00:00:00Z",
+        "by_subspecialty": [CONCORDANCE],
+        "by_reader": [CONCORDANCE | {"group": "3"}],
+    },
+    "TurnaroundReport": {
+        "since": "2026-11-06T00:00:00Z",
+        "by_priority": [TURNAROUND],
+        "by_subspecialty": [TURNAROUND | {"group": "NEURO"}],
+        "by_reader": [TURNAROUND | {"group": "3"}],
+        "overdue_open_by_priority": {"STAT": 0, "URGENT": 2, "ROUTINE": 5},
+    },
+}
+
+# Answers that are not JSON documents.
+READY = {"status": "ready", "schema": "0003_change_xid"}
+SCRAPE = 'worklist_http_requests_total{method="GET",route="/api/v1/tasks",status="200"} 1042.0\n'
+EVENT_STREAM = (
+    "id: 812345.91822\nevent: task\ndata: "
+    + json.dumps({key: TASK_ITEM[key] for key in ("id", "change_seq", "kind", "state", "version")})
+    + "\n\n"
+)
+AUDIT_LINES = json.dumps(AUDIT_EVENT) + "\n"
