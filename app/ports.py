@@ -15,8 +15,9 @@ class Port:
 
     def in_use(self) -> bool:
         """Whether another process listens there (a server binding it now would fail)."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         try:
-            socket.create_server((self.host, self.number)).close()
+            socket.create_server((self.host, self.number), family=family).close()
         except OSError:
             return True
         return False
