@@ -6,11 +6,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 RUN useradd --create-home --uid 10001 worklist && mkdir /data && chown worklist /data
 WORKDIR /opt/worklist
+# The locked versions, hashes checked, in a layer of their own: rebuilt only when the lock changes.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY dicom_listener ./dicom_listener
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation -e . && pip check
 
 USER worklist
 VOLUME ["/data"]

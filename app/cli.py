@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from app.classification_commands import classify_series_command, route_question_command
-from app.db.migrations import upgrade_to_head
-from app.db.url import resolve_database_url
-from app.logging_config import configure_logging
+from app.cli_setup import prepare, require_schema_at_head
 from app.settings import Settings, get_settings
 from app.vocabulary import Role
 
@@ -26,24 +24,14 @@ cli.add_typer(token_cli, name="token")
 logger = logging.getLogger(__name__)
 
 
-def _prepare(migrate: bool = True) -> tuple[Settings, str]:
-    """Settings, logging and a migrated database: what every command starts with."""
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    settings.home.mkdir(parents=True, exist_ok=True)
-    database_url = resolve_database_url(settings)
-    if migrate:
-        upgrade_to_head(database_url)
-    return settings, database_url
-
-
 @cli.command()
 def up() -> None:
     """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listener."""
     from app.first_run import announce, ensure_first_admin_token
     from app.supervisor import run_services
 
-    settings, database_url = _prepare()
+    every_part = ("api", "listener", "worker", "supervisor")
+    settings, database_url = prepare(listens_for=every_part, create=True, migrate=True)
     admin_token = ensure_first_admin_token(database_url)
     announce(settings, admin_token)
     raise typer.Exit(run_services(settings, database_url))
@@ -61,7 +49,7 @@ def api(
     from app.api.workers import worker_environment
     from app.startup import freeze_startup_objects
 
-    settings, database_url = _prepare(migrate=False)
+    settings, database_url = prepare(listens_for=("api",))
     count = processes or settings.api_processes
     if count == 1:
         sys.setswitchinterval(settings.api_switch_interval)
@@ -102,7 +90,7 @@ def listener(
     """Run the DICOM listener alone."""
     from dicom_listener.server import serve
 
-    settings, database_url = _prepare(migrate=False)
+    settings, database_url = prepare(listens_for=("listener",))
     if processes:
         settings = settings.model_copy(update={"listener_processes": processes})
     serve(settings, database_url)
@@ -173,7 +161,7 @@ def worker() -> None:
     from app.jobs.runner import run_forever
     from app.stop_signals import block_stop_signals, stop_requested
 
-    settings, database_url = _prepare(migrate=False)
+    settings, database_url = prepare(listens_for=("worker",))
     block_stop_signals()
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.api_host)
@@ -185,7 +173,7 @@ def worker() -> None:
 @cli.command()
 def migrate() -> None:
     """Apply every pending database migration."""
-    _prepare()
+    prepare(create=True, migrate=True)
     logger.info("database schema is at head")
 
 
@@ -212,7 +200,8 @@ def token_create(
         expires_at = datetime.now(UTC) + parse_lifetime(expires_in) if expires_in else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--expires-in") from error
-    _, database_url = _prepare()
+    _, database_url = prepare(quiet=True)
+    require_schema_at_head(database_url)
     try:
         with session_scope(database_url) as session:
             issued = issue_token(

@@ -1,5 +1,9 @@
 """What `worklist up` tells a first-time user, and the admin token it creates for them."""
 
+import os
+import sys
+from pathlib import Path
+
 from sqlalchemy import exists, select
 
 from app.auth.models import ApiToken
@@ -29,10 +33,24 @@ def announce(settings: Settings, admin_token: str | None) -> None:
         f"  DICOM listener: {dicom}",
         f"  Data folder:    {settings.home.resolve()}",
     ]
-    if admin_token:
+    if admin_token and sys.stdout.isatty():
         lines += [
             "  First admin token (shown only this once; keep it safe):",
             f"    {admin_token}",
         ]
+    elif admin_token:
+        # Output that is not a terminal ends up in log files and journals: keep the token out.
+        saved = save_first_admin_token(settings.home, admin_token)
+        lines.append(f"  First admin token: in {saved} (readable by you alone)")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)  # noqa: T201 - this is the command's own output
+
+
+def save_first_admin_token(home: Path, admin_token: str) -> Path:
+    """Write the token to a file only its owner may read (mode 0600) and return its path."""
+    path = home / "first-admin-token"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_CREAT: set it again
+    with os.fdopen(descriptor, "w") as file:
+        file.write(admin_token + "\n")
+    return path

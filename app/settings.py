@@ -1,5 +1,11 @@
-"""The one typed settings object, read from the environment and an optional `.env`."""
+"""The one typed settings object, read from the environment.
 
+No `.env` file is read from the working folder: every command finds the same home and database
+wherever it is run. Put settings in the environment of the service (a systemd `EnvironmentFile=`,
+Compose's `env_file:`, or `set -a; . ./worklist.env; set +a` in a shell).
+"""
+
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -10,13 +16,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore")
 
-    home: Path = Field(default=Path("./var"), validation_alias="WORKLIST_HOME")
+    home: Path = Field(default_factory=lambda: default_home(), validation_alias="WORKLIST_HOME")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
 
     api_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_API_HOST")
     api_port: int = Field(default=8000, ge=1, le=65535, validation_alias="WORKLIST_API_PORT")
+    # Where /readyz looks for the DICOM listener ("host:port"); unset means the listener's own
+    # address on this host, "off" that the API's readiness does not depend on a listener.
+    ready_dicom_address: str | None = Field(
+        default=None, validation_alias="WORKLIST_READY_DICOM_ADDRESS"
+    )
     # How long a thread may hold the interpreter while others wait (Python's default is 5 ms).
     # API threads mostly wait for Postgres, and each reply makes a thread wait for the interpreter
     # again, up to this long while another thread computes: shorter cuts tail latency.
@@ -52,6 +63,9 @@ class Settings(BaseSettings):
 
     worker_metrics_port: int = Field(
         default=9113, ge=0, le=65535, validation_alias="WORKLIST_WORKER_METRICS_PORT"
+    )
+    supervisor_metrics_port: int = Field(
+        default=9114, ge=0, le=65535, validation_alias="WORKLIST_SUPERVISOR_METRICS_PORT"
     )
 
     stable_after: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_STABLE_AFTER")
@@ -95,6 +109,11 @@ class Settings(BaseSettings):
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
     @field_validator("ae_title")
     @classmethod
     def _ae_title_fits_dicom(cls, value: str) -> str:
@@ -125,6 +144,16 @@ class Settings(BaseSettings):
             raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
         return self
 
+    @field_validator("ready_dicom_address")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value in (None, "", "off"):
+            return value or None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError("WORKLIST_READY_DICOM_ADDRESS is host:port, or off")
+        return value
+
     @field_validator("log_format")
     @classmethod
     def _known_log_format(cls, value: str) -> str:
@@ -147,6 +176,26 @@ class Settings(BaseSettings):
     @property
     def embedded_pgdata(self) -> Path:
         return self.home / "pgdata"
+
+    @property
+    def listener_address_for_readiness(self) -> tuple[str, int] | None:
+        """Where /readyz checks that the DICOM listener accepts connections, if anywhere."""
+        configured = self.ready_dicom_address
+        if configured == "off":
+            return None
+        if configured:
+            host, _, port = configured.rpartition(":")
+            return host, int(port)
+        wildcard = self.dicom_host in {"0.0.0.0", "::", ""}
+        return ("127.0.0.1" if wildcard else self.dicom_host), self.dicom_port
+
+
+def default_home() -> Path:
+    """The per-user data folder (XDG): `$XDG_DATA_HOME/reading-worklist`, else
+    `~/.local/share/reading-worklist`, the same for root as for anyone."""
+    data_home = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(data_home) if os.path.isabs(data_home) else Path.home() / ".local" / "share"
+    return base / "reading-worklist"
 
 
 @lru_cache(maxsize=1)

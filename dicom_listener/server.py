@@ -99,16 +99,19 @@ class Acceptor(socketserver.ThreadingTCPServer):
         client, address = self.socket.accept()
         # Answers are small writes each waiting on the peer's next request: never delay them.
         client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.ssl_context:
-            client = self.ssl_context.wrap_socket(
-                client, server_side=True, do_handshake_on_connect=False
-            )
         return client, address
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         address = str(client_address[0])
-        if isinstance(request, ssl.SSLSocket) and not self._shake_hands(request, address):
+        if self.ssl_context is None:
+            self._serve(request, address)
             return
+        secured = self._shake_hands(request, self.ssl_context, address)
+        if secured is not None:
+            with secured:  # socketserver closes the plain socket, now detached, not this one
+                self._serve(secured, address)
+
+    def _serve(self, request: socket.socket, address: str) -> None:
         with self._open_changed:
             admitted = self._open_associations < self._max_associations
             self._open_associations += int(admitted)
@@ -128,16 +131,27 @@ class Acceptor(socketserver.ThreadingTCPServer):
             self._open_changed.wait_for(lambda: self._open_associations == 0, timeout)
             return self._open_associations
 
-    def _shake_hands(self, connection: ssl.SSLSocket, address: str) -> bool:
+    def _shake_hands(
+        self, connection: socket.socket, context: ssl.SSLContext, address: str
+    ) -> ssl.SSLSocket | None:
+        """The connection under TLS, or None when it was refused or closed unused.
+
+        A peer that connects and closes without a byte (a readiness check of the port, a load
+        balancer's TCP probe) is no security event: it is closed without an audit row.
+        """
         connection.settimeout(self.door.acse_timeout)
         try:
-            connection.do_handshake()
+            if not connection.recv(1, socket.MSG_PEEK):
+                connection.close()
+                return None
+            secured = context.wrap_socket(connection, server_side=True)
         except OSError as error:  # ssl.SSLError included, and a peer that hangs up or stalls
             reason = f"TLS handshake failed: {type(error).__name__}: {error}"[:200]
             logger.warning("DICOM TLS handshake refused", extra={"peer": address})
             self.ingest.tls_refused(address, reason)
-            return False
-        return True
+            connection.close()
+            return None
+        return secured
 
 
 def door(settings: Settings) -> Door:

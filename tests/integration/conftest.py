@@ -45,7 +45,12 @@ def session(database_url: str) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(WORKLIST_HOME=tmp_path / "home", DATABASE_URL=database_url)
+    # The API alone: its readiness does not wait for a DICOM listener (see test_readiness.py).
+    return Settings(
+        WORKLIST_HOME=tmp_path / "home",
+        DATABASE_URL=database_url,
+        WORKLIST_READY_DICOM_ADDRESS="off",
+    )
 
 
 @pytest.fixture

@@ -1,77 +1,26 @@
 """`worklist up` as a first-time user runs it: embedded Postgres, API and listener, then Ctrl-C."""
 
 import os
+import pty
 import re
+import select
 import signal
+import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import psutil
-import pytest
 from pynetdicom import AE
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 
-from tests.support.network import free_port, wait_for_port
+from tests.support.network import free_port
+from tests.support.up_service import RunningService, postgres_serving, service, stop_up
 
-
-@dataclass
-class RunningService:
-    process: subprocess.Popen[str]
-    home: Path
-    env: dict[str, str]
-    api_port: int
-    dicom_port: int
-
-
-def _postgres_serving(pgdata: Path) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        if process.info["name"] == "postgres" and str(pgdata) in " ".join(
-            process.info["cmdline"] or []
-        ):
-            found.append(process)
-    return found
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[RunningService]:
-    api_port, dicom_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {
-        "WORKLIST_HOME": str(tmp_path / "var"),
-        "WORKLIST_API_PORT": str(api_port),
-        "WORKLIST_DICOM_PORT": str(dicom_port),
-        "WORKLIST_LISTENER_METRICS_PORT": str(free_port()),
-        "WORKLIST_WORKER_METRICS_PORT": str(free_port()),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "up"], env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        wait_for_port(api_port, timeout=60)
-        wait_for_port(dicom_port, timeout=60)
-        yield RunningService(process, tmp_path / "var", env, api_port, dicom_port)
-    finally:
-        _stop(process, tmp_path / "var" / "pgdata")
-
-
-def _stop(process: subprocess.Popen[str], pgdata: Path) -> None:
-    """Ctrl-C, as a user stops it; only what that leaves running is ended by force."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    leftovers = _postgres_serving(pgdata)
-    for postgres in leftovers:
-        postgres.terminate()
-    psutil.wait_procs(leftovers, timeout=10)
+__all__ = ["service"]  # the fixture, used by the tests below
 
 
 def test_up_serves_api_and_dicom_and_stops_cleanly_on_ctrl_c(
@@ -88,20 +37,86 @@ def test_up_serves_api_and_dicom_and_stops_cleanly_on_ctrl_c(
     assert echo.returncode == 0, echo.stderr
 
     pgdata = service.home / "pgdata"
-    assert _postgres_serving(pgdata)
+    assert postgres_serving(pgdata)
     service.process.send_signal(signal.SIGINT)
     assert service.process.wait(timeout=60) == 0
-    psutil.wait_procs(_postgres_serving(pgdata), timeout=10)
-    assert _postgres_serving(pgdata) == []
+    psutil.wait_procs(postgres_serving(pgdata), timeout=10)
+    assert postgres_serving(pgdata) == []
 
 
-def test_first_up_prints_where_things_are_and_an_admin_token(service: RunningService) -> None:
+def test_first_up_off_a_terminal_writes_the_admin_token_to_an_owner_only_file(
+    service: RunningService,
+) -> None:
+    token_file = service.home / "first-admin-token"
+    token = token_file.read_text().strip()
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    me = httpx.get(
+        f"http://127.0.0.1:{service.api_port}/api/v1/me",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert me.status_code == 200
     service.process.send_signal(signal.SIGTERM)
     out, _ = service.process.communicate(timeout=60)
     assert f"127.0.0.1:{service.api_port}/docs" in out
     assert f"WORKLIST on 127.0.0.1:{service.dicom_port}" in out
-    after_heading = out.split("First admin token")[1]
-    assert re.search(r"^\s+wl_[\w-]{40,}$", after_heading, re.MULTILINE)
+    assert f"First admin token: in {token_file}" in out
+    assert token not in out
+
+
+def test_first_up_on_a_terminal_shows_the_admin_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {
+        "WORKLIST_HOME": str(tmp_path / "var"),
+        "WORKLIST_API_PORT": str(free_port()),
+        "WORKLIST_DICOM_PORT": str(free_port()),
+        "WORKLIST_LISTENER_METRICS_PORT": "0",
+        "WORKLIST_WORKER_METRICS_PORT": "0",
+        "WORKLIST_SUPERVISOR_METRICS_PORT": "0",
+    }
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "up"], env=env, stdout=terminal, stderr=subprocess.DEVNULL
+    )
+    os.close(terminal)
+    try:
+        shown = _read_until(controller, b"Press Ctrl-C", timeout=90)
+    finally:
+        os.close(controller)
+        stop_up(process, tmp_path / "var" / "pgdata")
+    after_heading = shown.split("First admin token")[1]
+    assert re.search(r"^\s+wl_[\w-]{40,}\r?$", after_heading, re.MULTILINE)
+    assert not (tmp_path / "var" / "first-admin-token").exists()
+
+
+def _read_until(descriptor: int, marker: bytes, timeout: float) -> str:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([descriptor], [], [], 1.0)
+        if ready:
+            try:
+                seen += os.read(descriptor, 4096)
+            except OSError:  # the other end closed
+                break
+    return seen.decode()
+
+
+def test_second_up_names_the_taken_port_and_leaves_the_first_serving(
+    service: RunningService,
+) -> None:
+    second = subprocess.run(
+        [sys.executable, "-m", "app", "up"],
+        env=service.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 1
+    (line,) = second.stderr.splitlines()
+    assert f"port {service.api_port}" in line
+    assert "WORKLIST_API_PORT" in line
+    assert httpx.get(f"http://127.0.0.1:{service.api_port}/readyz", timeout=10).status_code == 200
 
 
 def test_pynetdicom_echo_and_token_create_beside_running_up(service: RunningService) -> None:

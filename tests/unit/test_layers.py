@@ -15,7 +15,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 
 # Top down: a package imports only from layers below its own; the entry points import anything.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"__main__", "cli", "api", "jobs", "supervisor", "first_run"}),
+    frozenset({"__main__", "cli", "cli_setup", "api", "jobs", "supervisor", "first_run"}),
     frozenset({"classification_commands"}),
     frozenset({"workflow"}),
     frozenset({"routing"}),
@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"studies"}),
     frozenset({"audit"}),
     frozenset({"classification"}),
-    frozenset({"principal", "time_windows", "request_body"}),
+    frozenset({"principal", "time_windows", "request_body", "ports"}),
     frozenset({"db"}),
     frozenset(
         {

@@ -7,10 +7,10 @@ from app.settings import Settings
 
 
 def test_defaults_match_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("WORKLIST_HOME", "DATABASE_URL", "WORKLIST_API_PORT", "WORKLIST_DICOM_PORT"):
+    for name in ("DATABASE_URL", "WORKLIST_API_PORT", "WORKLIST_DICOM_PORT"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORKLIST_HOME", "/srv/worklist")
     settings = Settings(_env_file=None)
-    assert settings.home == Path("./var")
     assert settings.database_url is None
     assert (settings.api_host, settings.api_port) == ("127.0.0.1", 8000)
     assert (settings.ae_title, settings.dicom_host, settings.dicom_port) == (
@@ -19,8 +19,8 @@ def test_defaults_match_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> 
         11112,
     )
     assert settings.stable_after == 60
-    assert settings.storage_dir == Path("./var/storage")
-    assert settings.quarantine_dir == Path("./var/quarantine")
+    assert settings.storage_dir == Path("/srv/worklist/storage")
+    assert settings.quarantine_dir == Path("/srv/worklist/quarantine")
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,8 +41,30 @@ def test_ae_title_longer_than_sixteen_characters_is_refused(
         Settings(_env_file=None)
 
 
-def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_home_is_the_per_user_data_folder_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKLIST_HOME", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert Settings().home == tmp_path / ".local" / "share" / "reading-worklist"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert Settings().home == tmp_path / "data" / "reading-worklist"
+
+
+def test_relative_worklist_home_is_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKLIST_HOME", "var")
+    assert Settings().home == tmp_path / "var"
+
+
+def test_a_dotenv_file_in_the_working_folder_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("WORKLIST_API_PORT", raising=False)
-    env_file = tmp_path / ".env"
-    env_file.write_text("WORKLIST_API_PORT=9000\n")
-    assert Settings(_env_file=env_file).api_port == 9000
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("WORKLIST_API_PORT=9000\n")
+    assert Settings().api_port == 8000
