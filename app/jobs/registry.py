@@ -4,9 +4,9 @@ from app.db import tables as _tables  # noqa: F401  every table mapped before th
 from app.jobs.runner import Job
 from app.routing.assigner import assign_waiting
 from app.routing.escalation import escalate_due
+from app.routing.returns import release_lapsed_leases
 from app.settings import Settings
 from app.studies.service import mark_settled_studies_stable
-from app.tasks.next_case import release_lapsed_leases
 
 LEASE_CHECK_INTERVAL = 30.0
 

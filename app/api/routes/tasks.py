@@ -11,6 +11,7 @@ from app.audit.events import AuditAction
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.errors import Invalid
+from app.routing import returns
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.schemas import (
@@ -116,8 +117,10 @@ def heartbeat(
 
 
 @router.post("/{task_id}/release")
-def release(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    service.release(session, user, task_id, body.version)
+def release(
+    task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
+    returns.release(session, user, settings, task_id, body.version)
     return _item(session, task_id)
 
 
@@ -152,8 +155,10 @@ def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionD
 
 
 @router.post("/{task_id}/unassign")
-def unassign(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    service.unassign(session, user, task_id, body.version)
+def unassign(
+    task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
+    returns.unassign(session, user, settings, task_id, body.version)
     return _item(session, task_id)
 
 
