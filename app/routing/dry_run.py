@@ -47,14 +47,13 @@ def dry_run(session: Session, request: DryRunRequest) -> DryRunResult:
         move = (_placement(before), _placement(later))
         if move[0] == move[1]:
             continue
-        change = _change(study, before, later)
         studies[move] += 1
-        tasks[move] += change.task_moves
+        tasks[move] += study.task_state in UNCLAIMED_STATES
         key = (study.stable_at, study.id)
         if after is None or key < after:
             more = more or len(page) == request.limit
             if len(page) < request.limit:
-                page.append((key, change))
+                page.append((key, _change(study, before, later)))
     return DryRunResult(
         studies=len(window),
         changed=studies.total(),

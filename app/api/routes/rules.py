@@ -42,7 +42,14 @@ def read_current_rules(
     return _out(current)
 
 
-@router.put("", status_code=status.HTTP_201_CREATED)
+@router.put(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"description": "the version named is no longer current: who saved since, and what"},
+        428: {"description": "the save names no version it replaces"},
+    },
+)
 def save_rule_set(
     body: RuleSetSave,
     session: SessionDep,
