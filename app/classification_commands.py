@@ -16,6 +16,7 @@ from app.classification.sequence import classify_series
 from app.classification.series_files import read_series_headers
 from app.rules.dsl import RuleSet, load_default_rules
 from app.rules.facts import route_referral
+from app.rules.schemas import RuleSetDocument
 
 PathsArgument = Annotated[
     list[Path],
@@ -25,9 +26,17 @@ RulesOption = Annotated[
     Path | None,
     typer.Option(
         "--rules",
-        help="Rule set JSON file; the shipped default when omitted.",
+        help="Rule set JSON file, such as GET /api/v1/rules returns; the shipped default when "
+        "omitted.",
         exists=True,
         dir_okay=False,
+    ),
+]
+FromDatabaseOption = Annotated[
+    bool,
+    typer.Option(
+        "--from-database",
+        help="Route with the current rule set version in the service's database.",
     ),
 ]
 
@@ -59,9 +68,16 @@ def classify_series_command(paths: PathsArgument) -> None:
         typer.echo(json.dumps(line))
 
 
-def route_question_command(rules: RulesOption = None) -> None:
+def route_question_command(
+    rules: RulesOption = None, from_database: FromDatabaseOption = False
+) -> None:
     """Read referral JSON lines on stdin; print region, categories, subspecialty, urgency."""
-    rule_set = _load_rule_set(rules) if rules is not None else load_default_rules()
+    if rules is not None and from_database:
+        raise typer.BadParameter("give --rules or --from-database, not both")
+    if from_database:
+        rule_set = _live_rule_set()
+    else:
+        rule_set = _load_rule_set(rules) if rules is not None else load_default_rules()
     failures = 0
     for number, raw in enumerate(sys.stdin, start=1):
         if not raw.strip():
@@ -78,9 +94,23 @@ def route_question_command(rules: RulesOption = None) -> None:
         raise typer.Exit(code=1)
 
 
+def _live_rule_set() -> RuleSet:
+    """The rule set the service routes with now, read from its database."""
+    from app.cli_setup import prepare
+    from app.db.session import session_scope
+    from app.rules.service import current_rule_set
+
+    _, database_url = prepare(quiet=True)
+    with session_scope(database_url) as session:
+        version, rule_set = current_rule_set(session)
+    typer.echo(f"routing with rule set version {version} from the database", err=True)
+    return rule_set
+
+
 def _load_rule_set(path: Path) -> RuleSet:
+    """A rule set file, or a rule set as the API returns it (its version fields ignored)."""
     try:
-        return RuleSet.model_validate_json(path.read_text(encoding="utf-8"))
+        return RuleSetDocument.model_validate_json(path.read_text(encoding="utf-8"))
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "(top level)"

@@ -19,3 +19,7 @@ class Invalid(DomainError):
 
 class Forbidden(DomainError):
     pass
+
+
+class PreconditionRequired(DomainError):
+    """A change that must name the state it replaces, sent without naming it."""

@@ -182,7 +182,7 @@ REQUESTS: dict[str, Any] = {
     },
     "RadiologistUpdate": {"on_duty": False},
     "SubspecialtyCreate": {"code": "PEDS", "name": "Paediatrics"},
-    "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro"},
+    "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro", "base_version": 6},
     "DryRunRequest": {"rules": RULES, "last": 1000},
 }
 
@@ -237,6 +237,19 @@ ANSWERS: dict[str, Any] = {
     "RadiologistOut": RADIOLOGIST,
     "SubspecialtyOut": {"code": "NEURO", "name": "Neuroradiology"},
     "RuleSetVersionOut": RULE_SET_VERSION,
+    "RuleSetSaved": RULE_SET_VERSION
+    | {
+        "rerouted": {
+            "tasks": 3,
+            "moves": [
+                {
+                    "from": {"subspecialty": "MSK", "priority": "ROUTINE"},
+                    "to": {"subspecialty": "NEURO", "priority": "ROUTINE"},
+                    "tasks": 3,
+                }
+            ],
+        }
+    },
     "RuleSetVersionSummary": {
         "version": 7,
         "author": "ops",
@@ -258,14 +271,26 @@ ANSWERS: dict[str, Any] = {
         "changed_pool": 12,
         "changed_priority": 0,
         "current_version": 6,
-        "samples": [
+        "moves": [
+            {
+                "from": {"subspecialty": "MSK", "priority": "ROUTINE"},
+                "to": {"subspecialty": "NEURO", "priority": "ROUTINE"},
+                "studies": 12,
+                "tasks": 3,
+            }
+        ],
+        "changes": [
             {
                 "study_instance_uid": STUDY_UID,
                 "from": {"subspecialty": "MSK", "priority": "ROUTINE", "rule": "msk-spine"},
                 "to": {"subspecialty": "NEURO", "priority": "ROUTINE", "rule": "neuro-spine"},
                 "rule": "neuro-spine",
+                "task_id": 4711,
+                "task_state": "ASSIGNED",
+                "task_moves": True,
             }
         ],
+        "next_cursor": None,
     },
     "TokenOut": TOKEN,
     "TokenCreated": TOKEN | {"token": "wl_Kx8fQ2mZr9V0bT3yLw7pN1sHcE5uJ4aD"},

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from app.auth.errors import AuthenticationError
-from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionRequired
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ _STATUS_BY_KIND: dict[type[DomainError], int] = {
     Conflict: 409,
     Invalid: 422,
     Forbidden: 403,
+    PreconditionRequired: 428,
 }
 
 

@@ -4,8 +4,8 @@ from app.db import tables as _tables  # noqa: F401  every table mapped before th
 from app.jobs.runner import Job
 from app.routing.assigner import assign_waiting
 from app.routing.escalation import escalate_due
+from app.routing.returns import release_lapsed_leases
 from app.settings import Settings
-from app.tasks.next_case import release_lapsed_leases
 from app.workflow.on_stable import mark_settled_studies_stable
 
 LEASE_CHECK_INTERVAL = 30.0

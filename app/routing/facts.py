@@ -1,14 +1,17 @@
 """Study facts for the rule engine, read from what classification stored."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from app.rules.engine import StudyFacts
 from app.studies.models import Series, Study
+from app.tasks.models import ReadingTask
+from app.vocabulary import TaskKind, TaskState
 
 
 def study_facts(study: Study, sequences: Iterable[str | None]) -> StudyFacts:
@@ -27,43 +30,83 @@ def study_facts(study: Study, sequences: Iterable[str | None]) -> StudyFacts:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WindowStudy:
+    """A stable study as a dry run sees it: its place in the window, facts and primary task."""
+
+    stable_at: datetime
+    id: int
+    study_instance_uid: str
+    facts: StudyFacts
+    task_id: int | None
+    task_state: str | None
+
+
 def recent_stable_facts(
     session: Session,
     *,
     last: int,
     stable_from: datetime | None = None,
     stable_to: datetime | None = None,
-) -> list[tuple[str, StudyFacts]]:
-    """(Study Instance UID, facts) of the latest stable studies, newest first, in one query."""
-    sequences = (
-        select(func.array_agg(Series.sequence))
-        .where(Series.study_id == Study.id)
-        .correlate(Study)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Study.study_instance_uid,
-            Study.modalities,
-            Study.region,
-            sequences.label("sequences"),
-            Study.question_categories.label("categories"),
-            Study.clinical_question.label("question"),
-            Study.study_description.label("description"),
-            Study.urgency,
-            Study.source_ae_title.label("source_ae"),
-            Study.institution_name.label("institution"),
-            Study.first_received_at.label("received_at"),
-        )
-        .where(Study.stable_at.is_not(None))
-        .order_by(Study.stable_at.desc(), Study.id.desc())
-        .limit(last)
-    )
+) -> list[WindowStudy]:
+    """The latest stable studies with their facts and primary task, newest first, in one query."""
+    query = _WINDOW.limit(last)
     if stable_from is not None:
         query = query.where(Study.stable_at >= stable_from)
     if stable_to is not None:
         query = query.where(Study.stable_at < stable_to)
-    return [(row.study_instance_uid, _facts(**row._mapping)) for row in session.execute(query)]
+    return [
+        WindowStudy(
+            row.stable_at,
+            row.id,
+            row.study_instance_uid,
+            _facts(**row._mapping),
+            row.task_id,
+            row.task_state,
+        )
+        for row in session.execute(query)
+    ]
+
+
+_SEQUENCES = (
+    select(func.array_agg(Series.sequence))
+    .where(Series.study_id == Study.id)
+    .correlate(Study)
+    .scalar_subquery()
+)
+_PRIMARY_TASK = (
+    select(ReadingTask.id, ReadingTask.state)
+    .where(
+        ReadingTask.study_id == Study.id,
+        ReadingTask.kind == TaskKind.PRIMARY.value,
+        ReadingTask.state != TaskState.CANCELLED.value,
+    )
+    .order_by(ReadingTask.id)
+    .limit(1)
+    .lateral("primary_task")
+)
+_WINDOW = (
+    select(
+        Study.id,
+        Study.stable_at,
+        Study.study_instance_uid,
+        Study.modalities,
+        Study.region,
+        _SEQUENCES.label("sequences"),
+        Study.question_categories.label("categories"),
+        Study.clinical_question.label("question"),
+        Study.study_description.label("description"),
+        Study.urgency,
+        Study.source_ae_title.label("source_ae"),
+        Study.institution_name.label("institution"),
+        Study.first_received_at.label("received_at"),
+        _PRIMARY_TASK.c.id.label("task_id"),
+        _PRIMARY_TASK.c.state.label("task_state"),
+    )
+    .outerjoin(_PRIMARY_TASK, true())
+    .where(Study.stable_at.is_not(None))
+    .order_by(Study.stable_at.desc(), Study.id.desc())
+)
 
 
 def _facts(

@@ -13,7 +13,12 @@ from app.people.models import Radiologist, RadiologistCredential, RadiologistSub
 from app.routing.assignment import PatientRead
 from app.studies.models import Series, Study
 from app.tasks.models import ReadingTask
-from app.tasks.repository import OPEN_STATE_NAMES, PRIORITY_RANK, WORKLOAD_STATE_NAMES
+from app.tasks.repository import (
+    OPEN_STATE_NAMES,
+    PRIORITY_RANK,
+    UNCLAIMED_STATE_NAMES,
+    WORKLOAD_STATE_NAMES,
+)
 from app.vocabulary import TaskKind, TaskState
 
 # The statements run for every sweep batch are built once, with bound parameters: composing
@@ -204,17 +209,28 @@ def claim_waiting(session: Session, limit: int) -> Sequence[ReadingTask]:
     return session.scalars(query).all()
 
 
-def claim_unassigned_primaries(session: Session) -> Sequence[ReadingTask]:
-    """Every unassigned primary task no one else holds: the ones a new rule set re-routes."""
+def claim_unclaimed_primaries(
+    session: Session, routed_before: int, task_ids: Collection[int] | None = None
+) -> Sequence[ReadingTask]:
+    """Primary tasks nobody has started (UNASSIGNED or ASSIGNED) that rules routed, by a version
+    older than `routed_before`, of `task_ids` when given, locked in id order.
+
+    They wait for locks rather than skip them: a task held by a transaction that hands it back
+    to the queue is seen in its new state once that transaction ends.
+    """
     query = (
         select(ReadingTask)
         .where(
-            ReadingTask.state == TaskState.UNASSIGNED.value,
+            ReadingTask.state.in_(UNCLAIMED_STATE_NAMES),
             ReadingTask.kind == TaskKind.PRIMARY.value,
+            ReadingTask.rule_version < routed_before,  # a task placed by hand has none
         )
         .order_by(ReadingTask.id)
-        .with_for_update(skip_locked=True)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    if task_ids is not None:
+        query = query.where(ReadingTask.id.in_(list(task_ids)))
     return session.scalars(query).all()
 
 

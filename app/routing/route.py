@@ -1,8 +1,9 @@
 """The second step at stability: apply the current rule set and place the study's reading task."""
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -11,8 +12,8 @@ from app.routing import repository
 from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
 from app.routing.workload import workload_weight
-from app.rules.engine import RouteDecision, route
-from app.rules.service import current_rule_set
+from app.rules.engine import RouteDecision, StudyFacts, route
+from app.rules.service import current_rule_set, rule_set_of
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
@@ -22,6 +23,12 @@ from app.tasks.service_levels import due_at
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
+PoolAndPriority = tuple[str, str]  # (subspecialty, priority)
+
+
+class Move(NamedTuple):
+    from_: PoolAndPriority
+    to: PoolAndPriority
 
 
 def route_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
@@ -46,11 +53,52 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
     assign_all(session, settings, placed, ROUTER, named)
 
 
-def reroute_unassigned(session: Session, settings: Settings) -> int:
-    """After a new rule version: re-route every unassigned primary task (others stay put)."""
-    waiting = repository.claim_unassigned_primaries(session)
-    route_studies(session, [task.study_id for task in waiting], settings)
-    return len(waiting)
+def reroute_unclaimed(
+    session: Session, settings: Settings, task_ids: Collection[int] | None = None
+) -> Counter[Move]:
+    """Route again, by the current rules, every primary task nobody has started (of `task_ids`
+    when given) whose pool or priority they change; reassign it when its pool changed.
+
+    A task is compared with what the version that routed it decided, so an escalation or a
+    hand-made change is left alone unless the rules themselves move the study. Returns how many
+    tasks moved from each (pool, priority) to each other.
+    """
+    version, current = current_rule_set(session)
+    waiting = repository.claim_unclaimed_primaries(session, version, task_ids)
+    if not waiting:
+        return Counter()
+    studies = repository.studies_with_sequences(session, {task.study_id for task in waiting})
+    moves: Counter[Move] = Counter()
+    changes: list[Change] = []
+    to_assign: list[tuple[ReadingTask, RouteDecision]] = []
+    for task in waiting:
+        facts = study_facts(*studies[task.study_id])
+        decision = route(current, facts)
+        if _routed_as(session, task, facts) == _placement(decision):
+            continue
+        moves[Move((task.subspecialty, task.priority), _placement(decision))] += 1
+        changes.append(_reroute(task, decision, version, settings))
+        if task.state == TaskState.UNASSIGNED.value:
+            to_assign.append((task, decision))
+    record_histories(session, ROUTER, changes)
+    assign_all(
+        session,
+        settings,
+        [task for task, _ in to_assign],
+        ROUTER,
+        [_named(decision) for _, decision in to_assign],
+    )
+    return moves
+
+
+def _routed_as(session: Session, task: ReadingTask, facts: StudyFacts) -> PoolAndPriority:
+    """Where the version that routed the task sends the study today."""
+    assert task.rule_version is not None  # only tasks routed by rules are routed again
+    return _placement(route(rule_set_of(session, task.rule_version), facts))
+
+
+def _placement(decision: RouteDecision) -> PoolAndPriority:
+    return decision.subspecialty, decision.priority
 
 
 def _still_routable(task: ReadingTask | None) -> bool:
@@ -107,15 +155,22 @@ def _new_task(
 def _reroute(
     task: ReadingTask, decision: RouteDecision, version: int, settings: Settings
 ) -> Change:
+    """Place the task as decided; an assigned task whose pool changes goes back to the queue."""
+    from_state = task.state
     before = {
         "subspecialty": task.subspecialty,
         "priority": task.priority,
         "rule_version": task.rule_version,
+        "assignee_id": task.assignee_id,
     }
+    if task.subspecialty != decision.subspecialty and task.state == TaskState.ASSIGNED.value:
+        task.state = TaskState.UNASSIGNED.value
+        task.assignee_id = None
+        task.assigned_at = None
     _apply(task, decision, version, settings, since=task.created_at)
     task.version += 1
     details = {"before": before} | _rule_of(version, decision)
-    return Change(task.id, "reroute", task.state, task.state, details)
+    return Change(task.id, "reroute", from_state, task.state, details)
 
 
 def _apply(

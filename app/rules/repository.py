@@ -51,11 +51,16 @@ def add_first(session: Session, rules: list[dict[str, Any]], author: str, commen
     )
 
 
+def lock_versions(session: Session) -> None:
+    """Queue behind any other save until this transaction ends: one save at a time decides
+    which version is current and what the next number is."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('rule_set_versions'))"))
+
+
 def add_next(
     session: Session, rules: list[dict[str, Any]], author: str, comment: str
 ) -> RuleSetVersion:
-    """Insert the next version; concurrent saves queue on a lock instead of racing for a number."""
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('rule_set_versions'))"))
+    """Insert the next version; the caller holds `lock_versions`."""
     version = RuleSetVersion(
         version=(latest_number(session) or 0) + 1, rules=rules, author=author, comment=comment
     )

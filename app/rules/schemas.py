@@ -3,15 +3,43 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.rules.dsl import RuleSet
+from app.rules.models import RuleSetVersion
 
 
-class RuleSetSave(RuleSet):
-    """A proposed rule set with the author's comment."""
+class RuleSetDocument(RuleSet):
+    """A rule set as `GET /api/v1/rules` returns it: what a version records besides its rules
+    (`author`, `created_at`) is accepted and ignored, so the answer can be edited and sent back."""
 
+    version: int | None = Field(None, ge=1, description="the version this document was read as")
     comment: str = ""
+    author: str | None = None
+    created_at: datetime | None = None
+
+
+class RuleSetSave(RuleSetDocument):
+    """A proposed rule set, the author's comment and the version it replaces.
+
+    The version replaced is `base_version`, else the `version` of the document as it was read
+    (so what `GET` returned can be sent back as it is), else the request's `If-Match`.
+    """
+
+    base_version: int | None = Field(None, ge=1, description="the current version this replaces")
+
+    @model_validator(mode="after")
+    def one_base(self) -> "RuleSetSave":
+        if None not in (self.version, self.base_version) and self.version != self.base_version:
+            raise ValueError(
+                f"base_version {self.base_version} and version {self.version} name different "
+                "versions; send one of them"
+            )
+        return self
+
+    @property
+    def base(self) -> int | None:
+        return self.base_version if self.base_version is not None else self.version
 
 
 class RuleSetVersionOut(BaseModel):
@@ -31,6 +59,16 @@ class RuleSetVersionSummary(BaseModel):
     created_at: datetime
     rule_count: int
 
+    @classmethod
+    def of(cls, row: RuleSetVersion) -> "RuleSetVersionSummary":
+        return cls(
+            version=row.version,
+            author=row.author,
+            comment=row.comment,
+            created_at=row.created_at,
+            rule_count=len(row.rules),
+        )
+
 
 class ChangedRule(BaseModel):
     id: str
@@ -47,12 +85,40 @@ class RuleSetDiff(BaseModel):
     order_changed: bool
 
 
-class DryRunRequest(RuleSet):
-    """A proposed rule set and which studies to try it on: the last N stable, or a date range."""
+class Placement(BaseModel):
+    subspecialty: str
+    priority: str
+
+
+class TaskMoves(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Placement = Field(alias="from")
+    to: Placement
+    tasks: int
+
+
+class Rerouted(BaseModel):
+    tasks: int = Field(description="unstarted primary tasks moved to another pool or priority")
+    moves: list[TaskMoves] = Field(description="how many tasks moved, per from → to")
+
+
+class RuleSetSaved(RuleSetVersionOut):
+    rerouted: Rerouted
+
+
+class DryRunRequest(RuleSetDocument):
+    """A proposed rule set and which studies to try it on: the last N stable, or a date range.
+
+    Every study it would move is listed, `limit` at a time; send the answer's `next_cursor`
+    with the same request for the next page.
+    """
 
     last: int = Field(default=1000, ge=1, le=100_000)
     stable_from: datetime | None = None
     stable_to: datetime | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    cursor: str | None = None
 
 
 class Route(BaseModel):
@@ -61,13 +127,25 @@ class Route(BaseModel):
     rule: str
 
 
-class DryRunSample(BaseModel):
+class DryRunChange(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     study_instance_uid: str
     from_: Route = Field(alias="from")
     to: Route
-    rule: str
+    rule: str = Field(description="the proposed rule that decides the study")
+    task_id: int | None = Field(description="the study's primary task, if it has one")
+    task_state: str | None
+    task_moves: bool = Field(description="saving the proposal would move the open task")
+
+
+class StudyMoves(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Placement = Field(alias="from")
+    to: Placement
+    studies: int
+    tasks: int = Field(description="of them, open tasks a save would move")
 
 
 class DryRunResult(BaseModel):
@@ -76,4 +154,6 @@ class DryRunResult(BaseModel):
     changed_pool: int
     changed_priority: int
     current_version: int
-    samples: list[DryRunSample]
+    moves: list[StudyMoves] = Field(description="studies per from → to, over the whole window")
+    changes: list[DryRunChange] = Field(description="this page of the studies that would move")
+    next_cursor: str | None

@@ -13,7 +13,7 @@ from app.people.repository import missing_subspecialties
 from app.principal import Principal
 from app.rules import repository
 from app.rules.dsl import RuleSet, load_default_rules
-from app.rules.errors import RuleSetInvalid, RuleSetVersionNotFound
+from app.rules.errors import RuleSetInvalid, RuleSetStale, RuleSetVersionNotFound
 from app.rules.models import RuleSetVersion
 from app.rules.schemas import ChangedRule, RuleSetDiff
 
@@ -56,6 +56,11 @@ def parsed(row: RuleSetVersion) -> RuleSet:
         return rule_set
 
 
+def rule_set_of(session: Session, version: int) -> RuleSet:
+    """The parsed rule set of one stored version."""
+    return parsed(get_version(session, version))
+
+
 def get_version(session: Session, version: int) -> RuleSetVersion:
     row = repository.get(session, version)
     if row is None:
@@ -69,11 +74,22 @@ def list_versions(session: Session) -> Sequence[RuleSetVersion]:
 
 
 def save(
-    session: Session, principal: Principal, rule_set: RuleSet, comment: str, **details: Any
+    session: Session,
+    principal: Principal,
+    rule_set: RuleSet,
+    comment: str,
+    base: int | None = None,
+    **details: Any,
 ) -> RuleSetVersion:
-    """Store `rule_set` as the next version, once every pool it names exists."""
+    """Store `rule_set` as the next version, once every pool it names exists.
+
+    With `base`, only while version `base` is still the current one: else RuleSetStale.
+    """
     require_known_pools(session, rule_set)
-    current_version(session)
+    repository.lock_versions(session)
+    current = current_version(session)
+    if base is not None and base != current.version:
+        raise RuleSetStale(base, current, _changes_since(session, base, current.version))
     version = repository.add_next(session, rule_set.to_json()["rules"], principal.actor, comment)
     record(
         session,
@@ -109,6 +125,13 @@ def diff(session: Session, old: int, new: int) -> RuleSetDiff:
         ],
         order_changed=kept != [rule_id for rule_id in before if rule_id in after],
     )
+
+
+def _changes_since(session: Session, base: int, current: int) -> RuleSetDiff | None:
+    """What changed from `base` to the current version; None for a version never saved."""
+    if base > current or repository.get(session, base) is None:
+        return None
+    return diff(session, base, current)
 
 
 def require_known_pools(session: Session, rule_set: RuleSet) -> None:

@@ -47,11 +47,11 @@ def _claim_statement(principal: Principal, lease: float, cooldown: float) -> Sel
     return worklist.item_query(aliased(ReadingTask, claimed)).add_cte(*records)
 
 
-def release_lapsed_leases(session: Session, settings: Settings) -> int:
-    """Background job: a claim whose lease ran out goes back to where it was claimed from."""
+def release_lapsed(session: Session) -> list[ReadingTask]:
+    """Claims whose lease ran out, each back to where it was claimed from; the tasks released."""
     lapsed = repository.lapsed_leases(session, datetime.now(UTC), LAPSED_PER_RUN)
     for task in lapsed:
         target = next_state(Action.RELEASE, facts_of(session, task))
         details = {"reason": "lease expired", "reader": task.assignee_id}
         return_to_queue(session, LEASE_ACTOR, task, Action.RELEASE, target, details)
-    return len(lapsed)
+    return lapsed

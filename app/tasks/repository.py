@@ -11,11 +11,18 @@ from sqlalchemy.orm import Session, aliased
 from app.people.models import RadiologistSubspecialty
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport, TaskSkip
 from app.tasks.service_levels import RANK_OF_PRIORITY
-from app.tasks.state_machine import CLAIM_RIGHTS, OPEN_STATES, WORKLOAD_STATES, ClaimRight
+from app.tasks.state_machine import (
+    CLAIM_RIGHTS,
+    OPEN_STATES,
+    UNCLAIMED_STATES,
+    WORKLOAD_STATES,
+    ClaimRight,
+)
 from app.vocabulary import Priority, TaskKind, TaskState
 
 OPEN_STATE_NAMES = sorted(state.value for state in OPEN_STATES)
 WORKLOAD_STATE_NAMES = sorted(state.value for state in WORKLOAD_STATES)
+UNCLAIMED_STATE_NAMES = sorted(state.value for state in UNCLAIMED_STATES)
 
 # A task's place in "most urgent first", in SQL.
 PRIORITY_RANK = case(RANK_OF_PRIORITY, value=ReadingTask.priority, else_=len(RANK_OF_PRIORITY))

@@ -48,6 +48,10 @@ CLAIM_RIGHTS: dict[TaskState, ClaimRight] = {
     S.UNASSIGNED: ClaimRight.POOL_MEMBER,
 }
 
+# Not yet taken by a reader: the states a task can still be claimed from, in which a new rule
+# version may still move it.
+UNCLAIMED_STATES = frozenset(CLAIM_RIGHTS)
+
 # Action → {from state: to state}. RELEASE returns to the state the task was claimed from.
 TRANSITIONS: dict[Action, dict[TaskState, TaskState]] = {
     Action.ASSIGN: {S.UNASSIGNED: S.ASSIGNED},

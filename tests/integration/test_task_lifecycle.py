@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
+from app.routing.returns import release_lapsed_leases
 from app.settings import Settings
 from app.tasks.models import ReadingTask, TaskEvent, TaskReport
-from app.tasks.next_case import release_lapsed_leases
 from app.vocabulary import Role, TaskState
 from tests.support.factories import make_task
 from tests.support.readers import bearer, make_reader

@@ -15,8 +15,18 @@ APP = Path(__file__).resolve().parents[2] / "app"
 
 # Top down: a package imports only from layers below its own; the entry points import anything.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"__main__", "cli", "cli_setup", "api", "jobs", "supervisor", "first_run"}),
-    frozenset({"classification_commands"}),
+    frozenset(
+        {
+            "__main__",
+            "cli",
+            "cli_setup",
+            "classification_commands",
+            "api",
+            "jobs",
+            "supervisor",
+            "first_run",
+        }
+    ),
     frozenset({"workflow"}),
     frozenset({"routing"}),
     frozenset({"tasks"}),

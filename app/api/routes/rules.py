@@ -1,17 +1,23 @@
 """Admin API for the routing rule set: current version, save, versions, diff, restore, dry run."""
 
-from fastapi import APIRouter, status
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.errors import Invalid
 from app.routing.dry_run import dry_run
 from app.routing.rule_changes import restore_rules, save_rules
 from app.rules import service
+from app.rules.errors import RuleSetBaseRequired
 from app.rules.models import RuleSetVersion
 from app.rules.schemas import (
     DryRunRequest,
     DryRunResult,
     RuleSetDiff,
     RuleSetSave,
+    RuleSetSaved,
     RuleSetVersionOut,
     RuleSetVersionSummary,
 )
@@ -19,37 +25,82 @@ from app.rules.schemas import (
 router = APIRouter(prefix="/api/v1/rules", tags=["rules"])
 
 
+_ETAG = re.compile(r'^(?:W/)?"rules-([1-9][0-9]*)"$')
+IfMatch = Annotated[
+    str | None,
+    Header(description='The ETag of the version this save replaces, as GET sent it ("rules-3")'),
+]
+
+
 @router.get("", summary="Read the current rule set")
-def read_current_rules(session: SessionDep, user: CurrentUser) -> RuleSetVersionOut:
-    """The rule set routing uses now, with its version, author and comment. Changes nothing."""
-    return _out(service.current_version(session))
-
-
-@router.put("", status_code=status.HTTP_201_CREATED, summary="Save a new rule set version")
-def save_rule_set(
-    body: RuleSetSave, session: SessionDep, settings: SettingsDep, user: CurrentUser
+def read_current_rules(
+    session: SessionDep, user: CurrentUser, response: Response
 ) -> RuleSetVersionOut:
-    """Save the rules as a new version (never in place) and re-route waiting tasks; audited.
+    """The rule set routing uses now, with its version, author and comment. Changes nothing.
 
-    `422` names the exact place of an invalid rule (`body.rules.3.when.all.0.regoin`); nothing
-    is saved then.
+    Its `ETag` names the version, for `If-Match` on the next save.
     """
-    return _out(save_rules(session, user, settings, body, body.comment))
+    current = service.current_version(session)
+    response.headers["ETag"] = etag_of(current.version)
+    return _out(current)
+
+
+@router.put(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Save a new rule set version",
+    responses={
+        409: {"description": "the version named is no longer current: who saved since, and what"},
+        428: {"description": "the save names no version it replaces"},
+    },
+)
+def save_rule_set(
+    body: RuleSetSave,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: IfMatch = None,
+) -> RuleSetSaved:
+    """Save a new version (never in place) in place of the one named by `If-Match` or
+    `base_version`; audited.
+
+    `428` when neither is sent, `409` with who saved since and what changed when it is no longer
+    current. Re-routes the tasks nobody has started that the new rules move, and says how many
+    moved where. `422` names the exact place of an invalid rule (`body.rules.3.when.all.0.regoin`);
+    nothing is saved then.
+    """
+    saved = save_rules(session, user, settings, body, body.comment, _base(body, if_match))
+    response.headers["ETag"] = etag_of(saved.version)
+    return saved
+
+
+def etag_of(version: int) -> str:
+    return f'"rules-{version}"'
+
+
+def _base(body: RuleSetSave, if_match: str | None) -> int:
+    """The version the save replaces, from the body or If-Match (which must agree)."""
+    from_header = None if if_match is None else _version_in(if_match)
+    if None not in (from_header, body.base) and from_header != body.base:
+        raise Invalid(f"If-Match names version {from_header} but the body version {body.base}")
+    base = body.base if body.base is not None else from_header
+    if base is None:
+        raise RuleSetBaseRequired()
+    return base
+
+
+def _version_in(if_match: str) -> int:
+    found = _ETAG.match(if_match.strip())
+    if found is None:
+        raise Invalid(f"If-Match: expected the ETag GET /api/v1/rules sent, such as {etag_of(1)}")
+    return int(found.group(1))
 
 
 @router.get("/versions", summary="List rule set versions")
 def list_rule_versions(session: SessionDep, user: CurrentUser) -> list[RuleSetVersionSummary]:
     """Every saved version, oldest first, with author, comment and rule count. Changes nothing."""
-    return [
-        RuleSetVersionSummary(
-            version=row.version,
-            author=row.author,
-            comment=row.comment,
-            created_at=row.created_at,
-            rule_count=len(row.rules),
-        )
-        for row in service.list_versions(session)
-    ]
+    return [RuleSetVersionSummary.of(row) for row in service.list_versions(session)]
 
 
 @router.get("/versions/{version}", summary="Read one rule set version")
@@ -77,12 +128,12 @@ def diff_rule_versions(
 )
 def restore_rule_version(
     version: int, session: SessionDep, settings: SettingsDep, user: CurrentUser
-) -> RuleSetVersionOut:
-    """Save a new version equal to `version` and re-route waiting tasks; audited.
+) -> RuleSetSaved:
+    """Save a new version equal to `version` and re-route the tasks it moves; audited.
 
     `404` for an unknown version.
     """
-    return _out(restore_rules(session, user, settings, version))
+    return restore_rules(session, user, settings, version)
 
 
 @router.post("/dry-run", summary="Try a rule set on recent studies")

@@ -12,6 +12,7 @@ from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid
 from app.principal import Principal
+from app.routing import returns
 from app.tasks import next_case, service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.errors import TaskNotFound
@@ -149,10 +150,13 @@ def heartbeat(
 
 
 @router.post("/{task_id}/release", summary="Hand a task back", responses=TRANSITION_ERRORS)
-def release(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+def release(
+    task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
     """Back to where it was claimed from (the pool, or ASSIGNED to the caller); `next` skips
-    it for the caller for `WORKLIST_SKIP_COOLDOWN` seconds."""
-    service.release(session, user, task_id, body.version)
+    it for the caller for `WORKLIST_SKIP_COOLDOWN` seconds. A task back in its pool is routed
+    afresh by the current rules."""
+    returns.release(session, user, settings, task_id, body.version)
     return _item(session, task_id)
 
 
@@ -205,9 +209,11 @@ def assign(task_id: TaskId, body: AssignIn, user: CurrentUser, session: SessionD
 @router.post(
     "/{task_id}/unassign", summary="Return a task to its pool", responses=TRANSITION_ERRORS
 )
-def unassign(task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    """An ASSIGNED or IN_PROGRESS task goes back UNASSIGNED to its pool."""
-    service.unassign(session, user, task_id, body.version)
+def unassign(
+    task_id: TaskId, body: VersionIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
+    """An ASSIGNED or IN_PROGRESS task goes back UNASSIGNED, routed afresh by the current rules."""
+    returns.unassign(session, user, settings, task_id, body.version)
     return _item(session, task_id)
 
 

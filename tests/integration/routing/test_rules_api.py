@@ -1,8 +1,5 @@
 """Rule set versions over the API: read, save, list, diff, restore, and what a save re-routes."""
 
-import copy
-from typing import Any
-
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,28 +7,9 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 from app.rules.models import RuleSetVersion
 from app.settings import Settings
-from app.tasks.models import ReadingTask
-from app.vocabulary import TaskState
 from app.workflow.on_stable import on_study_stable
 from tests.integration.routing.studies import make_stable_brain_study
-from tests.support.factories import make_radiologist
-
-BRAIN_TO_BODY = {
-    "id": "brain-to-body",
-    "when": {"region": ["BRAIN"]},
-    "then": {"subspecialty": "BODY"},
-}
-
-
-def _current(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
-    response = client.get("/api/v1/rules", headers=headers)
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def _with_first_rule(rules: list[dict[str, Any]], rule: dict[str, Any]) -> list[dict[str, Any]]:
-    return [rule, *copy.deepcopy(rules)]
+from tests.support.rules import BRAIN_TO_BODY, current_rules, save_first_rule, with_first_rule
 
 
 def _version_count(session: Session) -> int:
@@ -41,7 +19,7 @@ def _version_count(session: Session) -> int:
 def test_first_read_gives_the_shipped_rules_as_version_1(
     client: TestClient, admin_headers: dict[str, str]
 ) -> None:
-    current = _current(client, admin_headers)
+    current = current_rules(client, admin_headers)
 
     assert current["version"] == 1
     assert current["rules"][-1].get("when") is None
@@ -51,15 +29,10 @@ def test_first_read_gives_the_shipped_rules_as_version_1(
 def test_put_saves_version_2_and_audits_it(
     client: TestClient, admin_headers: dict[str, str], session: Session
 ) -> None:
-    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
+    saved = save_first_rule(client, admin_headers, BRAIN_TO_BODY, "brain to body")
 
-    saved = client.put(
-        "/api/v1/rules", json={"rules": rules, "comment": "brain to body"}, headers=admin_headers
-    )
-
-    assert saved.status_code == 201
-    assert (saved.json()["version"], saved.json()["comment"]) == (2, "brain to body")
-    assert _current(client, admin_headers)["rules"][0]["id"] == "brain-to-body"
+    assert (saved["version"], saved["comment"]) == (2, "brain to body")
+    assert current_rules(client, admin_headers)["rules"][0]["id"] == "brain-to-body"
     audited = session.scalars(
         select(AuditEvent.object_id).where(AuditEvent.object_type == "rule_set")
     ).all()
@@ -69,12 +42,8 @@ def test_put_saves_version_2_and_audits_it(
 def test_versions_list_read_diff_and_restore(
     client: TestClient, admin_headers: dict[str, str]
 ) -> None:
-    original = _current(client, admin_headers)["rules"]
-    client.put(
-        "/api/v1/rules",
-        json={"rules": _with_first_rule(original, BRAIN_TO_BODY)},
-        headers=admin_headers,
-    )
+    original = current_rules(client, admin_headers)["rules"]
+    save_first_rule(client, admin_headers, BRAIN_TO_BODY)
 
     versions = client.get("/api/v1/rules/versions", headers=admin_headers).json()
     diff = client.get("/api/v1/rules/versions/2/diff", headers=admin_headers).json()
@@ -92,13 +61,14 @@ def test_versions_list_read_diff_and_restore(
 def test_invalid_rule_set_is_422_at_the_exact_place_and_changes_nothing(
     client: TestClient, admin_headers: dict[str, str], session: Session
 ) -> None:
-    rules = _current(client, admin_headers)["rules"]
-    misspelt = _with_first_rule(
+    rules = current_rules(client, admin_headers)["rules"]
+    misspelt = with_first_rule(
         rules,
         {"id": "bad", "when": {"all": [{"regoin": ["BRAIN"]}]}, "then": {"subspecialty": "BODY"}},
     )
 
-    response = client.put("/api/v1/rules", json={"rules": misspelt}, headers=admin_headers)
+    body = {"rules": misspelt, "base_version": 1}
+    response = client.put("/api/v1/rules", json=body, headers=admin_headers)
 
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -110,40 +80,18 @@ def test_invalid_rule_set_is_422_at_the_exact_place_and_changes_nothing(
 def test_unknown_pool_is_422_naming_the_rule_field(
     client: TestClient, admin_headers: dict[str, str], session: Session
 ) -> None:
-    rules = _with_first_rule(
-        _current(client, admin_headers)["rules"],
+    rules = with_first_rule(
+        current_rules(client, admin_headers)["rules"],
         {"id": "to-nowhere", "when": {"region": ["BRAIN"]}, "then": {"subspecialty": "NOWHERE"}},
     )
 
-    response = client.put("/api/v1/rules", json={"rules": rules}, headers=admin_headers)
+    body = {"rules": rules, "base_version": 1}
+    response = client.put("/api/v1/rules", json=body, headers=admin_headers)
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "rules", 0, "then", "subspecialty"]
     assert response.json()["detail"].startswith("body.rules.0.then.subspecialty")
     assert _version_count(session) == 1
-
-
-def test_new_version_reroutes_only_unassigned_tasks(
-    client: TestClient,
-    admin_headers: dict[str, str],
-    session: Session,
-    settings: Settings,
-) -> None:
-    make_radiologist(session, subspecialties=("NEURO",), max_open_tasks=1)
-    studies = [make_stable_brain_study(session, question="headache") for _ in range(2)]
-    for study_id in studies:
-        on_study_stable(session, study_id, settings)
-    session.commit()
-    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
-
-    client.put("/api/v1/rules", json={"rules": rules}, headers=admin_headers)
-
-    session.expire_all()
-    tasks = session.scalars(select(ReadingTask).order_by(ReadingTask.id)).all()
-    assert [(task.state, task.subspecialty, task.rule_version) for task in tasks] == [
-        (TaskState.ASSIGNED.value, "NEURO", 1),
-        (TaskState.UNASSIGNED.value, "BODY", 2),
-    ]
 
 
 def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
@@ -155,7 +103,7 @@ def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
     for _ in range(3):
         on_study_stable(session, make_stable_brain_study(session, question="headache"), settings)
     session.commit()
-    rules = _with_first_rule(_current(client, admin_headers)["rules"], BRAIN_TO_BODY)
+    rules = with_first_rule(current_rules(client, admin_headers)["rules"], BRAIN_TO_BODY)
 
     response = client.post(
         "/api/v1/rules/dry-run", json={"rules": rules, "last": 2}, headers=admin_headers
@@ -164,7 +112,7 @@ def test_dry_run_counts_changes_against_the_current_rules_and_saves_nothing(
     body = response.json()
     assert response.status_code == 200
     assert (body["studies"], body["changed"]) == (2, 2)
-    sample = body["samples"][0]
+    sample = body["changes"][0]
     assert (sample["from"]["subspecialty"], sample["to"]["subspecialty"]) == ("NEURO", "BODY")
     assert sample["rule"] == "brain-to-body"
     assert _version_count(session) == 1

@@ -18,7 +18,7 @@ def test_a_shift_with_a_utc_offset_is_refused_so_assignment_cannot_crash(
         headers=admin_headers,
     )
     assert created.status_code == 422
-    rules = {"rules": [{"id": "0", "then": {"subspecialty": "NEURO"}}]}
+    rules = {"rules": [{"id": "0", "then": {"subspecialty": "NEURO"}}], "base_version": 1}
     assert client.put("/api/v1/rules", json=rules, headers=admin_headers).status_code == 201
 
 
@@ -30,6 +30,7 @@ def test_a_rule_time_window_with_a_utc_offset_is_refused(
         "rules": [
             {"id": "nights", "when": window, "then": {"subspecialty": "GENERAL"}},
             {"id": "default", "then": {"subspecialty": "NEURO"}},
-        ]
+        ],
+        "base_version": 1,
     }
     assert client.put("/api/v1/rules", json=rules, headers=admin_headers).status_code == 422

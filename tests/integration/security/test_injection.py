@@ -144,7 +144,8 @@ def test_rule_text_fields_are_stored_as_data_and_dry_runs_survive_them(
     rules = {"rules": [rule, default]}
     dry_run = client.post("/api/v1/rules/dry-run", json=rules, headers=admin_headers)
     assert dry_run.status_code == 200, dry_run.text
-    saved = client.put("/api/v1/rules", json=rules | {"comment": payload}, headers=admin_headers)
+    body = rules | {"comment": payload, "base_version": 1}
+    saved = client.put("/api/v1/rules", json=body, headers=admin_headers)
     assert saved.status_code == 201, saved.text
     current = client.get("/api/v1/rules", headers=admin_headers).json()
     assert current["comment"] == payload
