@@ -172,6 +172,11 @@ def raise_distinct_orientations(session: Executor, series_id: int, count: int) -
     session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
 
+def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | None:
+    query = select(Instance.storage_path).where(Instance.sop_instance_uid == sop_instance_uid)
+    return session.scalar(query)
+
+
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
     query = (
         select(Instance.sop_instance_uid)

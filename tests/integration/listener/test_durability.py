@@ -4,7 +4,6 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from pynetdicom.sop_class import MRImageStorage  # type: ignore[attr-defined]
 from sqlalchemy import func, select, text
 
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
-from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.settings import Settings
 from app.studies.models import Instance
@@ -31,16 +29,6 @@ def _instance_count(database_url: str) -> int:
 
 def _stored_files(settings: Settings) -> int:
     return sum(1 for _ in settings.storage_dir.glob("*/*/*.dcm"))
-
-
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A Postgres cluster of this test alone, so stopping it disturbs no other test."""
-    pgdata = tmp_path / "pgdata"
-    url = start_embedded_postgres(pgdata, "worklist")
-    upgrade_to_head(url)
-    yield pgdata, url
-    stop_embedded_postgres(pgdata)
 
 
 def test_database_outage_answers_a700_and_a_resend_completes_the_study(
