@@ -19,7 +19,7 @@ from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
-from dicom_listener import storage
+from dicom_listener import metrics, storage
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up
 from dicom_listener.handlers import IngestHandlers, kind_of_error
@@ -211,7 +211,9 @@ def serve(settings: Settings, database_url: str) -> None:
         socket.create_server(address, backlog=128) as listening,
     ):
         children = _start_children(settings, database_url, processes, listening)
-        _serve_metrics(settings, all_processes_registry())
+        registry = all_processes_registry()
+        registry.register(metrics.RECONCILIATION)
+        _serve_metrics(settings, registry)
         logger.info(
             "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
         )

@@ -54,6 +54,11 @@ def known_instances_of_series(session: Session, series_instance_uid: str) -> set
     return repository.instance_uids_of_series(session, series_instance_uid)
 
 
+def instance_counts_by_series(session: Session) -> dict[str, int]:
+    """How many instance rows each series has, by Series Instance UID."""
+    return repository.instance_counts_by_series(session)
+
+
 def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
     """Declare stable the studies quiet for `stable_after`, each with what its stability sets off.
 

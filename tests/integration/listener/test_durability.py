@@ -108,3 +108,36 @@ def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     assert indexed == 1
     assert _instance_count(database_url) == 5
     assert not leftover.exists()
+
+
+def test_reconciliation_reports_rows_whose_file_is_missing(
+    listener_settings: Settings,
+    database_url: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import shutil
+
+    from prometheus_client import REGISTRY
+
+    from dicom_listener.reconcile import reconcile
+
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
+    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
+    with listener_process(listener_settings, database_url):
+        send_files(files, destination)
+    series_folders = sorted(listener_settings.storage_dir.glob("*/*/"))
+    whole_series = series_folders[0]
+    lost_in_series = len(list(whole_series.glob("*.dcm")))
+    shutil.rmtree(whole_series)
+    next(series_folders[1].glob("*.dcm")).unlink()
+
+    indexed = reconcile(
+        listener_settings.storage_dir, listener_settings.quarantine_dir, database_url
+    )
+
+    missing = lost_in_series + 1
+    assert indexed == 0
+    assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == missing
+    (report,) = [r for r in caplog.records if r.msg.startswith("instances recorded without")]
+    assert report.__dict__["rows_without_file"] == missing
