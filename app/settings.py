@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydicom.uid import UID
 
 
 class Settings(BaseSettings):
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
 
     allowed_calling_aets: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="WORKLIST_ALLOWED_CALLING_AETS"
+    )
+    # Empty: every storage SOP class a sender proposes, private ones included.
+    accepted_sop_classes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_ACCEPTED_SOP_CLASSES"
     )
     tls_cert: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CERT")
     tls_key: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_KEY")
@@ -118,6 +123,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [title.strip() for title in value.split(",") if title.strip()]
         return value
+
+    @field_validator("accepted_sop_classes", mode="before")
+    @classmethod
+    def _split_sop_classes(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        uids = [uid.strip() for uid in value.split(",") if uid.strip()]
+        for uid in uids:
+            if not UID(uid).is_valid:
+                raise ValueError(f"WORKLIST_ACCEPTED_SOP_CLASSES: {uid!r} is not a UID")
+        return uids
 
     @model_validator(mode="after")
     def _tls_cert_and_key_together(self) -> "Settings":
