@@ -32,9 +32,9 @@ def _associate(settings: Settings, *contexts: tuple[str, list[str]]) -> Associat
     return assoc
 
 
-def _results(assoc: Association) -> dict[str, tuple[int, str | None]]:
+def _results(assoc: Association) -> dict[str, tuple[int | None, str | None]]:
     """Per abstract syntax: the context's result and the transfer syntax accepted."""
-    answers = {
+    answers: dict[str, tuple[int | None, str | None]] = {
         str(cx.abstract_syntax): (cx.result, str(cx.transfer_syntax[0]))
         for cx in assoc.accepted_contexts
     }

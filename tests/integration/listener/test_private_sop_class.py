@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pydicom
 import pytest
+from pydicom.uid import UID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from app.studies.models import Instance, Series
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from tests.integration.listener.conftest import settle
 
-PHILIPS_PRIVATE_MR = "1.3.46.670589.11.0.0.12.2"
+PHILIPS_PRIVATE_MR = UID("1.3.46.670589.11.0.0.12.2")
 # DCMTK's storescu proposes a SOP class it does not know only from a configuration profile.
 STORESCU_PROFILE = """\
 [[TransferSyntaxes]]
