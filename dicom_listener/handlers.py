@@ -22,12 +22,12 @@ from app.studies.service import (
     file_instance_of_series,
     note_distinct_orientations,
     record_parents,
-    storage_path_of_instance,
 )
 from dicom_listener import metrics, storage
 from dicom_listener.association import Peer
 from dicom_listener.database import run_single_statement
 from dicom_listener.dimse import Status
+from dicom_listener.filed import remove_unless_recorded
 from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import (
     MissingIdentifiers,
@@ -137,7 +137,9 @@ class IngestHandlers:
             else:
                 parents, added = self._file_with_parents(series, receipt)
             if linked and not added:
-                added = not self._remove_unless_recorded(relative, sop_instance_uid)
+                added = not remove_unless_recorded(
+                    self.database_url, self.storage_dir, relative, sop_instance_uid
+                )
         except DataError as error:
             self.known_series.forget(uids)
             filed = relative if linked else None
@@ -178,27 +180,6 @@ class IngestHandlers:
             )
         return added
 
-    def _remove_unless_recorded(self, relative: str, sop_instance_uid: str) -> bool:
-        """Remove the file just linked at `relative` unless a row points at it; True if removed.
-
-        A row pointing there is this instance's own: committed by an attempt whose answer the
-        connection lost, or recorded before its file went missing. A row pointing elsewhere is
-        the same SOP Instance UID under other study or series UIDs: the original stays the only
-        copy, and as the UID is unique, no row can point at the file removed. Asked only when
-        the insert found the UID known, so storing a new instance never pays for it.
-        """
-        recorded = run_single_statement(
-            self.database_url, lambda db: storage_path_of_instance(db, sop_instance_uid)
-        )
-        if recorded == relative:
-            logger.warning(
-                "instance already recorded at this path: its file is kept",
-                extra={"sop_instance_uid": sop_instance_uid},
-            )
-            return False
-        (self.storage_dir / relative).unlink(missing_ok=True)
-        return True
-
     def _refuse_value(
         self, received_file: Path, filed: str | None, sop_instance_uid: str, error: DataError
     ) -> Status:
@@ -206,7 +187,7 @@ class IngestHandlers:
         sender's fault, so a failure status and quarantine, never a retry or a stray file."""
         if filed is not None:
             try:
-                self._remove_unless_recorded(filed, sop_instance_uid)
+                remove_unless_recorded(self.database_url, self.storage_dir, filed, sop_instance_uid)
             except SQLAlchemyError as unchecked:
                 logger.warning(
                     "refused instance's file kept: its row could not be checked",
