@@ -6,6 +6,7 @@ Compose's `env_file:`, or `set -a; . ./worklist.env; set +a` in a shell).
 """
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A DICOM UID (PS3.5 §9.1): numeric components without leading zeros, dot-separated.
+_UID = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
 
 
 class Settings(BaseSettings):
@@ -48,6 +52,10 @@ class Settings(BaseSettings):
 
     allowed_calling_aets: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="WORKLIST_ALLOWED_CALLING_AETS"
+    )
+    # Empty: every storage SOP class a sender proposes, private ones included.
+    accepted_sop_classes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_ACCEPTED_SOP_CLASSES"
     )
     tls_cert: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_CERT")
     tls_key: Path | None = Field(default=None, validation_alias="WORKLIST_TLS_KEY")
@@ -137,6 +145,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [title.strip() for title in value.split(",") if title.strip()]
         return value
+
+    @field_validator("accepted_sop_classes", mode="before")
+    @classmethod
+    def _split_sop_classes(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        uids = [uid.strip() for uid in value.split(",") if uid.strip()]
+        for uid in uids:
+            if len(uid) > 64 or not _UID.fullmatch(uid):
+                raise ValueError(f"WORKLIST_ACCEPTED_SOP_CLASSES: {uid!r} is not a UID")
+        return uids
 
     @model_validator(mode="after")
     def _tls_cert_and_key_together(self) -> "Settings":

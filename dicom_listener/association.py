@@ -21,15 +21,15 @@ from pynetdicom.pdu_primitives import (
     ImplementationVersionNameNotification,
     MaximumLengthNotification,
 )
-from pynetdicom.presentation import PresentationContext, negotiate_as_acceptor
+from pynetdicom.presentation import PresentationContext
 
 from dicom_listener import dimse, pdu
+from dicom_listener.negotiation import VERIFICATION, SopClassPolicy, negotiate
 from dicom_listener.reception import ReceivedFile, Reception
 
 logger = logging.getLogger(__name__)
 
 DICOM_APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1"
-VERIFICATION = "1.2.840.10008.1.1"
 # An A-ASSOCIATE-RQ proposing every storage class in several transfer syntaxes fits easily.
 _MAX_REQUEST_LENGTH = 1024 * 1024
 _MAX_COMMAND_LENGTH = 64 * 1024
@@ -73,7 +73,7 @@ class Door:
     dimse_timeout: float
     network_timeout: float
     incoming_dir: Path
-    contexts: list[PresentationContext] = field(repr=False)
+    sop_classes: SopClassPolicy = field(default_factory=SopClassPolicy)
 
     def refusal(self, request: A_ASSOCIATE, admitted: bool) -> tuple[int, int, int] | None:
         """A-ASSOCIATE-RJ result, source and diagnostic (PS3.8 §9.3.4), or None to accept."""
@@ -142,10 +142,8 @@ class Association:
             self._send_last(pdu.associate_reject(*refusal))
             services.rejected(peer, request.called_ae_title.strip())
             return None
-        # Our contexts state no roles, so role selection items go unanswered: we are the SCP.
-        contexts, _ = negotiate_as_acceptor(
-            request.presentation_context_definition_list, self._door.contexts
-        )
+        # Role selection items go unanswered: we are the SCP.
+        contexts = negotiate(request.presentation_context_definition_list, self._door.sop_classes)
         self._contexts = {
             cx.context_id: cx for cx in contexts if cx.result == 0x00 and cx.context_id is not None
         }

@@ -27,6 +27,7 @@ from dicom_listener import metrics, storage
 from dicom_listener.association import Peer
 from dicom_listener.database import run_single_statement
 from dicom_listener.dimse import Status
+from dicom_listener.filed import remove_unless_recorded
 from dicom_listener.known_series import KnownSeries, TouchSchedule
 from dicom_listener.metadata import (
     MissingIdentifiers,
@@ -127,6 +128,7 @@ class IngestHandlers:
         uids = _series_uids(identified)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
         receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC))
+        sop_instance_uid = identified.instance.sop_instance_uid
         linked = False
         try:
             linked = storage.file_durably(received.path, self.storage_dir, relative)
@@ -135,12 +137,13 @@ class IngestHandlers:
             else:
                 parents, added = self._file_with_parents(series, receipt)
             if linked and not added:
-                # A known SOP Instance UID under other study or series UIDs: the original stays
-                # the only copy, so no file is left behind without a row.
-                (self.storage_dir / relative).unlink(missing_ok=True)
+                added = not remove_unless_recorded(
+                    self.database_url, self.storage_dir, relative, sop_instance_uid
+                )
         except DataError as error:
             self.known_series.forget(uids)
-            return self._refuse_value(received.path, relative if linked else None, error)
+            filed = relative if linked else None
+            return self._refuse_value(received.path, filed, sop_instance_uid, error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             return _deferred(identified.instance.sop_instance_uid, error)
@@ -177,11 +180,19 @@ class IngestHandlers:
             )
         return added
 
-    def _refuse_value(self, received_file: Path, filed: str | None, error: DataError) -> Status:
+    def _refuse_value(
+        self, received_file: Path, filed: str | None, sop_instance_uid: str, error: DataError
+    ) -> Status:
         """The database refuses a header value (a NUL in text, a number out of range): the
         sender's fault, so a failure status and quarantine, never a retry or a stray file."""
         if filed is not None:
-            (self.storage_dir / filed).unlink(missing_ok=True)
+            try:
+                remove_unless_recorded(self.database_url, self.storage_dir, filed, sop_instance_uid)
+            except SQLAlchemyError as unchecked:
+                logger.warning(
+                    "refused instance's file kept: its row could not be checked",
+                    extra={"sop_instance_uid": sop_instance_uid, "error": kind_of_error(unchecked)},
+                )
         refused = UnusableDataset(f"cannot store a header value: {type(error.orig).__name__}")
         return self._quarantine(received_file, refused)
 

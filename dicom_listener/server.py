@@ -13,16 +13,15 @@ import time
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
-from pynetdicom import ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, build_context
-from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
-from dicom_listener import storage
+from dicom_listener import metrics, storage
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up
 from dicom_listener.handlers import IngestHandlers, kind_of_error
+from dicom_listener.negotiation import SopClassPolicy
 from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
@@ -155,10 +154,7 @@ class Acceptor(socketserver.ThreadingTCPServer):
 
 
 def door(settings: Settings) -> Door:
-    """Our application entity: every storage SOP class in every transfer syntax, plus C-ECHO."""
-    abstract_syntaxes = [Verification] + [
-        context.abstract_syntax for context in AllStoragePresentationContexts
-    ]
+    """Our application entity: the storage SOP classes settings allow, plus C-ECHO."""
     return Door(
         ae_title=settings.ae_title,
         allowed_calling_aets=frozenset(settings.allowed_calling_aets),
@@ -167,7 +163,7 @@ def door(settings: Settings) -> Door:
         dimse_timeout=settings.dimse_timeout,
         network_timeout=settings.network_timeout,
         incoming_dir=storage.incoming_dir(settings.storage_dir),
-        contexts=[build_context(uid, ALL_TRANSFER_SYNTAXES) for uid in abstract_syntaxes],
+        sop_classes=SopClassPolicy(frozenset(settings.accepted_sop_classes)),
     )
 
 
@@ -225,7 +221,9 @@ def serve(settings: Settings, database_url: str) -> None:
         socket.create_server(address, backlog=128) as listening,
     ):
         children = _start_children(settings, database_url, processes, listening)
-        _serve_metrics(settings, all_processes_registry())
+        registry = all_processes_registry()
+        registry.register(metrics.RECONCILIATION)
+        _serve_metrics(settings, registry)
         logger.info(
             "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
         )

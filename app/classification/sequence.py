@@ -9,6 +9,7 @@ from app.classification.mr_names import FAT_SAT_WORDS
 from app.classification.mr_series import classify_mr
 from app.classification.plane import classify_plane
 from app.classification.series_header import SeriesHeader
+from app.classification.sop_classes import is_image_storage
 from app.classification.text import first_match, normalise
 from app.classification.vocabulary import SEQUENCE_BY_NAME, Plane, Sequence
 
@@ -46,6 +47,9 @@ class SeriesClassification:
 
 def classify_series(header: SeriesHeader) -> SeriesClassification:
     """Classify one MR or CT series from its header."""
+    if header.sop_class_uid and not is_image_storage(header.sop_class_uid):
+        reason = f"SOP class {header.sop_class_uid} holds no images: left out of classification"
+        return SeriesClassification(SEQUENCE_BY_NAME["OTHER"], "unknown", None, False, (reason,))
     if header.modality == "CT":
         label, reasons = classify_ct(header)
         contrast = label in CT_CONTRAST_LABELS or (

@@ -30,6 +30,7 @@ class SeriesHeader:
     """Header facts of one MR or CT series; every field may be absent."""
 
     series_instance_uid: str = ""
+    sop_class_uid: str = ""
     modality: str = ""
     manufacturer: str = ""
     series_description: str = ""
@@ -83,6 +84,7 @@ def header_from_dataset(ds: Dataset) -> SeriesHeader:
     """Read the classification header of a series from one of its instances."""
     return SeriesHeader(
         series_instance_uid=_text(ds, "SeriesInstanceUID"),
+        sop_class_uid=_text(ds, "SOPClassUID"),
         modality=_text(ds, "Modality").upper(),
         manufacturer=_text(ds, "Manufacturer"),
         series_description=_text(ds, "SeriesDescription"),

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -172,6 +172,11 @@ def raise_distinct_orientations(session: Executor, series_id: int, count: int) -
     session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
 
 
+def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | None:
+    query = select(Instance.storage_path).where(Instance.sop_instance_uid == sop_instance_uid)
+    return session.scalar(query)
+
+
 def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
     query = (
         select(Instance.sop_instance_uid)
@@ -179,6 +184,15 @@ def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[s
         .where(Series.series_instance_uid == series_instance_uid)
     )
     return set(session.scalars(query))
+
+
+def instance_counts_by_series(session: Session) -> dict[str, int]:
+    query = (
+        select(Series.series_instance_uid, func.count(Instance.id))
+        .join(Instance, Instance.series_id == Series.id)
+        .group_by(Series.series_instance_uid)
+    )
+    return {series_uid: count for series_uid, count in session.execute(query)}
 
 
 def claim_settled_studies(session: Session, settled_before: datetime, limit: int) -> list[int]:

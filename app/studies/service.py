@@ -38,5 +38,15 @@ def note_distinct_orientations(session: Executor, series_id: int, count: int) ->
     repository.raise_distinct_orientations(session, series_id, count)
 
 
+def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | None:
+    """Where the row of this SOP Instance UID says its file is; None without a row."""
+    return repository.storage_path_of_instance(session, sop_instance_uid)
+
+
 def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
     return repository.instance_uids_of_series(session, series_instance_uid)
+
+
+def instance_counts_by_series(session: Session) -> dict[str, int]:
+    """How many instance rows each series has, by Series Instance UID."""
+    return repository.instance_counts_by_series(session)

@@ -68,3 +68,23 @@ def test_a_dotenv_file_in_the_working_folder_is_not_read(
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text("WORKLIST_API_PORT=9000\n")
     assert Settings().api_port == 8000
+
+
+def test_accepted_sop_classes_are_read_as_a_list_of_uids(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "WORKLIST_ACCEPTED_SOP_CLASSES", "1.2.840.10008.5.1.4.1.1.4, 1.3.46.670589.11.0.0.12.2"
+    )
+
+    assert Settings(_env_file=None).accepted_sop_classes == [
+        "1.2.840.10008.5.1.4.1.1.4",
+        "1.3.46.670589.11.0.0.12.2",
+    ]
+
+
+def test_an_accepted_sop_class_that_is_not_a_uid_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WORKLIST_ACCEPTED_SOP_CLASSES", "1.2.840.10008.5.1.4.1.1.4,MR")
+
+    with pytest.raises(ValidationError, match="WORKLIST_ACCEPTED_SOP_CLASSES: 'MR' is not a UID"):
+        Settings(_env_file=None)

@@ -15,6 +15,8 @@ from pydicom import Dataset
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
+from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
@@ -105,3 +107,13 @@ def wait_for_echo(settings: Settings, timeout: float = 60) -> None:
     """Until the listener answers a C-ECHO."""
     if not echo_answered(settings.dicom_port, settings.ae_title, timeout):
         raise TimeoutError(f"no C-ECHO answer on port {settings.dicom_port}")
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A Postgres cluster of this test alone, so stopping it disturbs no other test."""
+    pgdata = tmp_path / "pgdata"
+    url = start_embedded_postgres(pgdata, "worklist")
+    upgrade_to_head(url)
+    yield pgdata, url
+    stop_embedded_postgres(pgdata)

@@ -4,7 +4,6 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from pynetdicom.sop_class import MRImageStorage  # type: ignore[attr-defined]
 from sqlalchemy import func, select, text
 
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
-from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.settings import Settings
 from app.studies.models import Instance
@@ -31,16 +29,6 @@ def _instance_count(database_url: str) -> int:
 
 def _stored_files(settings: Settings) -> int:
     return sum(1 for _ in settings.storage_dir.glob("*/*/*.dcm"))
-
-
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A Postgres cluster of this test alone, so stopping it disturbs no other test."""
-    pgdata = tmp_path / "pgdata"
-    url = start_embedded_postgres(pgdata, "worklist")
-    upgrade_to_head(url)
-    yield pgdata, url
-    stop_embedded_postgres(pgdata)
 
 
 def test_database_outage_answers_a700_and_a_resend_completes_the_study(
@@ -120,3 +108,36 @@ def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     assert indexed == 1
     assert _instance_count(database_url) == 5
     assert not leftover.exists()
+
+
+def test_reconciliation_reports_rows_whose_file_is_missing(
+    listener_settings: Settings,
+    database_url: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import shutil
+
+    from prometheus_client import REGISTRY
+
+    from dicom_listener.reconcile import reconcile
+
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
+    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
+    with listener_process(listener_settings, database_url):
+        send_files(files, destination)
+    series_folders = sorted(listener_settings.storage_dir.glob("*/*/"))
+    whole_series = series_folders[0]
+    lost_in_series = len(list(whole_series.glob("*.dcm")))
+    shutil.rmtree(whole_series)
+    next(series_folders[1].glob("*.dcm")).unlink()
+
+    indexed = reconcile(
+        listener_settings.storage_dir, listener_settings.quarantine_dir, database_url
+    )
+
+    missing = lost_in_series + 1
+    assert indexed == 0
+    assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == missing
+    (report,) = [r for r in caplog.records if r.msg.startswith("instances recorded without")]
+    assert report.__dict__["rows_without_file"] == missing

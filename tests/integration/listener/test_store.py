@@ -65,6 +65,23 @@ def test_re_sent_instance_succeeds_once_and_keeps_the_original(
     assert stored.read_bytes() == before
 
 
+def test_a_known_instance_under_another_series_keeps_only_the_original_file(
+    send: SendDatasets, listener: Settings, session: Session
+) -> None:
+    first, second = list(study_datasets(KNEE_MR))[:2]
+    send([first, second])
+    moved = first.copy()
+    moved.SeriesInstanceUID = second.SeriesInstanceUID = "1.2.826.0.1.3680043.9.7.1"
+
+    assert send([second, moved]) == Counter({"0x0000": 2})
+
+    recorded = session.scalars(
+        select(Instance.storage_path).where(Instance.sop_instance_uid == first.SOPInstanceUID)
+    ).one()
+    files = sorted(listener.storage_dir.glob(f"*/*/{first.SOPInstanceUID}.dcm"))
+    assert files == [listener.storage_dir / recorded]
+
+
 def test_dataset_without_uids_is_refused_and_quarantined(
     send: SendDatasets, listener: Settings, session: Session
 ) -> None:

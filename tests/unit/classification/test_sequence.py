@@ -222,3 +222,29 @@ SEQUENCE_CASES: list[tuple[str, dict[str, Any], str]] = [
 )
 def test_sequence_type_follows_labelling_conventions(fields: dict[str, Any], expected: str) -> None:
     assert classify_series(make_header(**fields)).sequence == expected
+
+
+@pytest.mark.parametrize(
+    "sop_class_uid",
+    ["1.3.46.670589.11.0.0.12.2", "1.2.840.10008.5.1.4.1.1.88.22", "1.2.840.10008.5.1.4.1.1.66"],
+    ids=["philips-private", "enhanced-sr", "raw-data"],
+)
+def test_a_series_of_a_class_without_images_is_left_out_of_classification(
+    sop_class_uid: str,
+) -> None:
+    header = make_header(modality="MR", sop_class_uid=sop_class_uid, series_description="T2 TSE")
+
+    result = classify_series(header)
+
+    assert (result.sequence, result.plane) == ("OTHER", "unknown")
+    assert result.reasons == (
+        f"SOP class {sop_class_uid} holds no images: left out of classification",
+    )
+
+
+def test_an_image_class_is_classified_from_its_header() -> None:
+    header = make_header(
+        modality="MR", sop_class_uid="1.2.840.10008.5.1.4.1.1.4", series_description="AX T2 TSE"
+    )
+
+    assert classify_series(header).sequence == "T2"
