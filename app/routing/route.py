@@ -16,11 +16,14 @@ from app.rules.service import current_rule_set
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
+from app.tasks.detail import IMAGES_ADDED, IMAGES_ADDED_NOTE
 from app.tasks.models import ReadingTask
 from app.tasks.service import Change, record_histories, record_history_lines
 from app.vocabulary import TaskKind, TaskState
 
 ROUTER = Principal.system("routing")
+# A task nobody has claimed yet: images added after routing may still send it elsewhere.
+NOT_YET_CLAIMED = frozenset({TaskState.UNASSIGNED.value, TaskState.ASSIGNED.value})
 
 
 def route_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
@@ -28,12 +31,33 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
 
     The studies are routed in the order given, and assigned in that order too.
     """
+    _route(session, study_ids, settings, frozenset({TaskState.UNASSIGNED.value}))
+
+
+def route_changed_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    """Images came after routing: re-route each study whose task nobody has claimed yet (an
+    assigned task whose pool changes goes to a reader of the new pool); a claimed task keeps its
+    reader, who finds "images added after routing" in its history."""
+    primaries = repository.primary_tasks(session, study_ids)
+    claimed = [task for task in primaries.values() if task.state not in NOT_YET_CLAIMED]
+    record_histories(session, ROUTER, [_images_added(task) for task in claimed])
+    for task in claimed:
+        tasks.touch_tasks_of_study(session, task.study_id)
+    _route(session, study_ids, settings, NOT_YET_CLAIMED)
+
+
+def _route(
+    session: Session, study_ids: Sequence[int], settings: Settings, routable_states: frozenset[str]
+) -> None:
+    """Route the studies without a primary task or with one in `routable_states`; assign those
+    left unassigned."""
     studies = repository.studies_with_sequences(session, study_ids)
     primaries = repository.primary_tasks(session, study_ids)
     routable = [
         studies[study_id]
         for study_id in dict.fromkeys(study_ids)
-        if study_id in studies and _still_routable(primaries.get(study_id))
+        if study_id in studies
+        and (study_id not in primaries or primaries[study_id].state in routable_states)
     ]
     if not routable:
         return
@@ -41,8 +65,12 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
     decisions = [route(rule_set, study_facts(study, sequences)) for study, sequences in routable]
     in_order = [study for study, _ in routable]
     placed = _place(session, in_order, decisions, primaries, version, settings)
-    named = [_named(decision) for decision in decisions]
-    assign_all(session, settings, placed, ROUTER, named)
+    waiting = [
+        (task, _named(decision))
+        for task, decision in zip(placed, decisions, strict=True)
+        if task.state == TaskState.UNASSIGNED.value
+    ]
+    assign_all(session, settings, [task for task, _ in waiting], ROUTER, [n for _, n in waiting])
 
 
 def reroute_unassigned(session: Session, settings: Settings) -> int:
@@ -52,8 +80,8 @@ def reroute_unassigned(session: Session, settings: Settings) -> int:
     return len(waiting)
 
 
-def _still_routable(task: ReadingTask | None) -> bool:
-    return task is None or task.state == TaskState.UNASSIGNED.value
+def _images_added(task: ReadingTask) -> Change:
+    return Change(task.id, IMAGES_ADDED, task.state, task.state, {"note": IMAGES_ADDED_NOTE})
 
 
 def _place(
@@ -111,10 +139,19 @@ def _reroute(
         "priority": task.priority,
         "rule_version": task.rule_version,
     }
+    from_state = task.state
     _apply(task, decision, version, settings, since=task.created_at)
+    if task.subspecialty != before["subspecialty"]:
+        _unassign(task)  # its reader may not read the new pool: assigned afresh
     task.version += 1
     details = {"before": before} | _rule_of(version, decision)
-    return Change(task.id, "reroute", task.state, task.state, details)
+    return Change(task.id, "reroute", from_state, task.state, details)
+
+
+def _unassign(task: ReadingTask) -> None:
+    task.state = TaskState.UNASSIGNED.value
+    task.assignee_id = None
+    task.assigned_at = None
 
 
 def _apply(

@@ -10,17 +10,25 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from app.routing.classify import classify_studies
-from app.routing.route import route_studies
+from app.routing.route import route_changed_studies, route_studies
 from app.settings import Settings
 
 StableStudiesStep = Callable[[Session, Sequence[int], Settings], None]
 
 # In order: each step sees what the earlier ones wrote.
 STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_studies)
+# For studies that received images after they were stable: their new series classified, their
+# task re-routed while nobody has claimed it, else its reader told.
+CHANGED_STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_changed_studies)
 
 
 def on_studies_stable(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
     for step in STEPS:
+        step(session, study_ids, settings)
+
+
+def on_studies_changed(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    for step in CHANGED_STEPS:
         step(session, study_ids, settings)
 
 
