@@ -134,6 +134,7 @@ def test_first_new_instance_of_a_stable_study_marks_it_changed_whether_or_not_it
 
     session.refresh(study)
     assert study.changed_after_stable_at == received_at
+    assert study.last_received_at is not None
     assert study.last_received_at >= received_at
 
 
