@@ -19,7 +19,7 @@ from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
-from app.studies.reception import reconciling
+from app.studies.quiet_period import reconciling
 from dicom_listener import storage
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up

@@ -9,7 +9,7 @@ from app.db.session import Executor
 from app.settings import Settings
 from app.studies import repository
 from app.studies.on_stable import on_studies_changed, on_studies_stable
-from app.studies.reception import quiet_since_start
+from app.studies.quiet_period import quiet_since_start
 from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
 from app.studies.repository import SettledStudy
 

@@ -16,7 +16,7 @@ from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
 from app.studies.models import Instance, Study
-from app.studies.reception import reconciling
+from app.studies.quiet_period import reconciling
 from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from tests.integration.listener.conftest import listener_process
@@ -26,7 +26,7 @@ _REPOSITORY = Path(__file__).resolve().parents[3]
 # Holds the reconciliation lock as a listener would, until killed.
 _RECONCILING_FOREVER = """
 import sys, time
-from app.studies.reception import reconciling
+from app.studies.quiet_period import reconciling
 with reconciling(sys.argv[1]):
     print("reconciling", flush=True)
     time.sleep(60)
