@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db.session import session_scope
-from app.studies.queries import count_awaiting_stability
+from app.studies.repository import count_awaiting_stability
 from app.tasks.queues import WAITING_STATES, TaskQueues, task_queues
 
 logger = logging.getLogger(__name__)

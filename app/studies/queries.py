@@ -1,6 +1,6 @@
 """Read-side queries on studies for the API: lookups, lists, series and prior studies."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.studies.models import Series, Study
@@ -56,9 +56,3 @@ def studies_page(
     if after_id is not None:
         query = query.where(Study.id < after_id)
     return list(session.scalars(query))
-
-
-def count_awaiting_stability(session: Session) -> int:
-    """Studies not yet stable, or changed since: what the stability sweep has still to settle."""
-    unsettled = or_(Study.stable_at.is_(None), Study.changed_after_stable_at.is_not(None))
-    return session.scalar(select(func.count()).where(unsettled)) or 0

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -193,6 +193,10 @@ def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[s
     return set(session.scalars(query))
 
 
+# Not yet stable, or received images since: what the stability sweep has still to settle.
+_UNSETTLED = or_(Study.stable_at.is_(None), Study.changed_after_stable_at.is_not(None))
+
+
 class SettledStudy(NamedTuple):
     id: int
     changed_after_stable: bool  # stable before, and images came since
@@ -212,15 +216,18 @@ def claim_settled_studies(
         .where(Instance.study_id == Study.id, Instance.received_at >= settled_before)
         .exists()
     )
-    unsettled = or_(Study.stable_at.is_(None), Study.changed_after_stable_at.is_not(None))
     query = (
         select(Study.id, Study.stable_at.is_not(None))
-        .where(unsettled, Study.last_received_at < settled_before, ~newer_instance)
+        .where(_UNSETTLED, Study.last_received_at < settled_before, ~newer_instance)
         .order_by(Study.last_received_at)
         .limit(limit)
         .with_for_update(of=Study, skip_locked=True)
     )
     return [SettledStudy(*row) for row in session.execute(query)]
+
+
+def count_awaiting_stability(session: Session) -> int:
+    return session.scalar(select(func.count()).where(_UNSETTLED)) or 0
 
 
 def mark_stable(session: Session, study_ids: Sequence[int], at: datetime) -> None:
