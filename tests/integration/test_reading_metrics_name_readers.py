@@ -9,15 +9,15 @@ from app.vocabulary import TaskKind, TaskState
 from tests.support.factories import make_radiologist, make_study, make_task
 
 Headers = dict[str, str]
-NOW = datetime.now(UTC)
 
 
 def test_turnaround_by_reader_gives_each_readers_name_and_id(
     client: TestClient, session: Session, admin_headers: Headers
 ) -> None:
+    now = datetime.now(UTC)
     reader = make_radiologist(session, name="Dr Grace Hopper")
-    study = make_study(session, stable_at=NOW - timedelta(hours=1))
-    make_task(session, study, state=TaskState.FINAL.value, assignee_id=reader.id, finalized_at=NOW)
+    study = make_study(session, stable_at=now - timedelta(hours=1))
+    make_task(session, study, state=TaskState.FINAL.value, assignee_id=reader.id, finalized_at=now)
     session.commit()
 
     report = client.get("/api/v1/metrics/turnaround", headers=admin_headers).json()
@@ -30,6 +30,7 @@ def test_turnaround_by_reader_gives_each_readers_name_and_id(
 def test_concordance_by_reader_gives_each_primary_readers_name_and_id(
     client: TestClient, session: Session, admin_headers: Headers
 ) -> None:
+    now = datetime.now(UTC)
     reader = make_radiologist(session, name="Dr Ada Lovelace")
     over_reader = make_radiologist(session, name="Dr Alan Turing")
     primary = make_task(session, state=TaskState.FINAL.value, assignee_id=reader.id)
@@ -40,7 +41,7 @@ def test_concordance_by_reader_gives_each_primary_readers_name_and_id(
         state=TaskState.FINAL.value,
         assignee_id=over_reader.id,
         radpeer="2b",
-        finalized_at=NOW,
+        finalized_at=now,
     )
     session.commit()
 

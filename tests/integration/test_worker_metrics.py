@@ -21,8 +21,6 @@ from app.vocabulary import TaskState
 from tests.support.factories import make_study, make_task
 from tests.support.network import free_port, wait_for_port
 
-NOW = datetime.now(UTC)
-
 
 def _gauges(database_url: str) -> CollectorRegistry:
     registry = CollectorRegistry()
@@ -31,11 +29,12 @@ def _gauges(database_url: str) -> CollectorRegistry:
 
 
 def _waiting_work(session: Session) -> None:
+    now = datetime.now(UTC)
     make_study(session, stable_at=None)
-    make_study(session, stable_at=NOW, changed_after_stable_at=NOW)
-    settled = make_study(session, stable_at=NOW)
-    past_due = NOW - timedelta(hours=1)
-    make_task(session, settled, subspecialty="NEURO", created_at=NOW - timedelta(minutes=10))
+    make_study(session, stable_at=now, changed_after_stable_at=now)
+    settled = make_study(session, stable_at=now)
+    past_due = now - timedelta(hours=1)
+    make_task(session, settled, subspecialty="NEURO", created_at=now - timedelta(minutes=10))
     make_task(session, settled, subspecialty="NEURO", state=TaskState.ASSIGNED.value)
     make_task(session, settled, subspecialty="MSK", due_at=past_due)
     make_task(session, settled, subspecialty="MSK", state="IN_PROGRESS", due_at=past_due)
