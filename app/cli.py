@@ -155,8 +155,9 @@ def _send_with_progress(files: list[Path], destination: "Destination") -> int:
 @cli.command()
 def worker() -> None:
     """Run the background jobs (safe to run several replicas)."""
-    from prometheus_client import start_http_server
+    from prometheus_client import REGISTRY, start_http_server
 
+    from app.jobs.metrics import WaitingWorkCollector
     from app.jobs.registry import all_jobs
     from app.jobs.runner import run_forever
     from app.stop_signals import block_stop_signals, stop_requested
@@ -164,6 +165,7 @@ def worker() -> None:
     settings, database_url = prepare(listens_for=("worker",))
     block_stop_signals()
     if settings.worker_metrics_port:
+        REGISTRY.register(WaitingWorkCollector(database_url))
         start_http_server(settings.worker_metrics_port, addr=settings.api_host)
     logger.info("worker ready")
     run_forever(all_jobs(settings), database_url, settings, stop_requested)

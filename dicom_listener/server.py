@@ -17,6 +17,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
+from app.studies.quiet_period import reconciling
 from dicom_listener import metrics, storage
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up
@@ -207,9 +208,10 @@ def serve(settings: Settings, database_url: str) -> None:
     """Reconcile storage, then listen until SIGINT or SIGTERM; open associations get
     `STOP_GRACE` seconds to finish."""
     block_stop_signals()
-    indexed = reconcile(
-        settings.storage_dir, settings.quarantine_dir, database_url, settings.network_timeout
-    )
+    with reconciling(database_url):
+        indexed = reconcile(
+            settings.storage_dir, settings.quarantine_dir, database_url, settings.network_timeout
+        )
     processes = settings.listener_processes
     if processes == 1:
         _serve_metrics(settings, REGISTRY)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db.session import session_scope
+from app.jobs.metrics import JOB_FAILURES, JOB_RUNS
 from app.settings import Settings
 from app.startup import freeze_startup_objects
 
@@ -36,6 +37,7 @@ def run_once(job: Job, database_url: str, settings: Settings) -> int | None:
         )
         if not locked:
             return None
+        JOB_RUNS.labels(job.name).inc()
         return job.run(session, settings)
 
 
@@ -52,6 +54,9 @@ def run_forever(
     the rest of a busy minute's studies waiting.
     """
     freeze_startup_objects()
+    for job in jobs:  # every job's series shows from the start, at zero
+        JOB_RUNS.labels(job.name)
+        JOB_FAILURES.labels(job.name)
     next_run = {job.name: 0.0 for job in jobs}
     while True:
         for job in jobs:
@@ -68,6 +73,7 @@ def _run_logged(job: Job, database_url: str, settings: Settings) -> bool:
     try:
         handled = run_once(job, database_url, settings)
     except Exception:
+        JOB_FAILURES.labels(job.name).inc()
         logger.exception("background job failed", extra={"job": job.name})
         return False
     if handled:

@@ -17,7 +17,9 @@ from app.rules.service import current_rule_set, rule_set_of
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
+from app.tasks.detail import IMAGES_ADDED, IMAGES_ADDED_NOTE
 from app.tasks.models import ReadingTask
+from app.tasks.repository import UNCLAIMED_STATE_NAMES
 from app.tasks.service import Change, record_histories, record_history_lines
 from app.tasks.service_levels import due_at
 from app.vocabulary import TaskKind, TaskState
@@ -32,9 +34,11 @@ class Move(NamedTuple):
 
 
 def route_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
-    """Create each study's primary task, or re-route it while it is still unassigned; assign them.
+    """Create each study's primary task, or route it again while nobody has claimed it; assign
+    those left waiting.
 
-    The studies are routed in the order given, and assigned in that order too.
+    An assigned task the rules leave in its pool and priority keeps its reader. The studies are
+    routed in the order given, and assigned in that order too.
     """
     studies = repository.studies_with_sequences(session, study_ids)
     primaries = repository.primary_tasks(session, study_ids)
@@ -49,8 +53,27 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
     decisions = [route(rule_set, study_facts(study, sequences)) for study, sequences in routable]
     in_order = [study for study, _ in routable]
     placed = _place(session, in_order, decisions, primaries, version, settings)
-    named = [_named(decision) for decision in decisions]
-    assign_all(session, settings, placed, ROUTER, named)
+    waiting = [
+        (task, _named(decision))
+        for task, decision in zip(placed, decisions, strict=True)
+        if task.state == TaskState.UNASSIGNED.value
+    ]
+    assign_all(session, settings, [task for task, _ in waiting], ROUTER, [n for _, n in waiting])
+
+
+def route_changed_studies(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    """Images came after routing: route each study again while nobody has claimed its task; a
+    claimed task keeps its reader, who finds "images added after routing" in its history."""
+    primaries = repository.primary_tasks(session, study_ids)
+    claimed = [task for task in primaries.values() if not _still_routable(task)]
+    record_histories(session, ROUTER, [_images_added(task) for task in claimed])
+    for task in claimed:
+        tasks.touch_tasks_of_study(session, task.study_id)
+    route_studies(session, study_ids, settings)
+
+
+def _images_added(task: ReadingTask) -> Change:
+    return Change(task.id, IMAGES_ADDED, task.state, task.state, {"note": IMAGES_ADDED_NOTE})
 
 
 def reroute_unclaimed(
@@ -76,7 +99,7 @@ def reroute_unclaimed(
         decision = route(current, facts)
         if _routed_as(session, task, facts) == _placement(decision):
             continue
-        moves[Move((task.subspecialty, task.priority), _placement(decision))] += 1
+        moves[Move(_placed_as(task), _placement(decision))] += 1
         changes.append(_reroute(task, decision, version, settings))
         if task.state == TaskState.UNASSIGNED.value:
             to_assign.append((task, decision))
@@ -101,8 +124,13 @@ def _placement(decision: RouteDecision) -> PoolAndPriority:
     return decision.subspecialty, decision.priority
 
 
+def _placed_as(task: ReadingTask) -> PoolAndPriority:
+    return task.subspecialty, task.priority
+
+
 def _still_routable(task: ReadingTask | None) -> bool:
-    return task is None or task.state == TaskState.UNASSIGNED.value
+    """No task yet, or one nobody has claimed: the rules may still send it elsewhere."""
+    return task is None or task.state in UNCLAIMED_STATE_NAMES
 
 
 def _place(
@@ -123,7 +151,7 @@ def _place(
         if task is None:
             task = _new_task(study, decision, version, settings, now)
             created.append((task, decision))
-        else:
+        elif task.state == TaskState.UNASSIGNED.value or _placed_as(task) != _placement(decision):
             rerouted.append(_reroute(task, decision, version, settings))
         placed.append(task)
     tasks.add_all(session, [task for task, _ in created])

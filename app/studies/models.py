@@ -3,7 +3,19 @@
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Identity, Index, String, Text, Time, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Identity,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +33,11 @@ class Study(Timestamps, Base):
             postgresql_where=text("stable_at IS NULL"),
         ),
         Index("ix_studies_stable_at", "stable_at"),
+        Index(
+            "ix_studies_changed_after_stable",
+            "changed_after_stable_at",
+            postgresql_where=text("changed_after_stable_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -87,3 +104,13 @@ class Instance(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime]
+
+
+class ListenerStart(Base):
+    """When a listener last started receiving (after reconciling its storage): one row."""
+
+    __tablename__ = "listener_starts"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    started_at: Mapped[datetime]

@@ -2,8 +2,9 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,9 @@ RETURNING study_id, id AS series_id
 
 # The instance row unless its SOP Instance UID is known, in one statement (one round trip, its
 # own transaction under autocommit). With :touch, the study's and series' counts, counting the
-# new row, and the study's reception time are brought up to date in the same statement.
+# new row, and the study's reception time are brought up to date in the same statement. Without,
+# the first new row of a stable study still marks it changed (then unchanged rows skip it
+# without a lock), so the sweep settles it again whichever instance of a late burst is touched.
 _ADD_INSTANCE = text("""
 WITH added AS (
     INSERT INTO instances (
@@ -86,6 +89,13 @@ WITH added AS (
                                        ELSE :received_at END,
         updated_at = now()
     WHERE id = :study_id AND EXISTS (SELECT FROM counts)
+), flagged_study AS (
+    UPDATE studies SET
+        last_received_at = GREATEST(last_received_at, :received_at),
+        changed_after_stable_at = :received_at,
+        updated_at = now()
+    WHERE id = :study_id AND NOT CAST(:touch AS boolean) AND EXISTS (SELECT FROM added)
+      AND stable_at IS NOT NULL AND changed_after_stable_at IS NULL
 )
 SELECT count(*) AS added FROM added
 """)
@@ -97,7 +107,8 @@ UPDATE series SET header = jsonb_set(
 WHERE id = :series_id
 """)
 
-# Marking a study stable brings its and its series' instance counts up to date from the rows.
+# Marking a study stable (or settled again after late images) brings its and its series'
+# instance counts up to date from the rows; `stable_at` keeps the first time, when reading began.
 _MARK_STABLE = text("""
 WITH counts AS (
     SELECT study_id, series_id, count(*) AS n FROM instances
@@ -108,7 +119,8 @@ WITH counts AS (
 )
 UPDATE studies SET
     instance_count = COALESCE((SELECT sum(n) FROM counts WHERE counts.study_id = studies.id), 0),
-    stable_at = :at,
+    stable_at = COALESCE(stable_at, :at),
+    changed_after_stable_at = NULL,
     updated_at = now()
 WHERE id = ANY(CAST(:study_ids AS bigint[]))
 """)
@@ -195,8 +207,20 @@ def instance_counts_by_series(session: Session) -> dict[str, int]:
     return {series_uid: count for series_uid, count in session.execute(query)}
 
 
-def claim_settled_studies(session: Session, settled_before: datetime, limit: int) -> list[int]:
-    """Studies quiet since `settled_before` and not yet stable, locked; others' claims skipped.
+# Not yet stable, or received images since: what the stability sweep has still to settle.
+_UNSETTLED = or_(Study.stable_at.is_(None), Study.changed_after_stable_at.is_not(None))
+
+
+class SettledStudy(NamedTuple):
+    id: int
+    changed_after_stable: bool  # stable before, and images came since
+
+
+def claim_settled_studies(
+    session: Session, settled_before: datetime, limit: int
+) -> list[SettledStudy]:
+    """Studies quiet since `settled_before`, not yet stable or changed since, locked; others'
+    claims skipped.
 
     `last_received_at` may trail the newest instance by a moment (the listener updates it at
     most every second per study), so the instances themselves have the last word.
@@ -207,13 +231,17 @@ def claim_settled_studies(session: Session, settled_before: datetime, limit: int
         .exists()
     )
     query = (
-        select(Study.id)
-        .where(Study.stable_at.is_(None), Study.last_received_at < settled_before, ~newer_instance)
+        select(Study.id, Study.stable_at.is_not(None))
+        .where(_UNSETTLED, Study.last_received_at < settled_before, ~newer_instance)
         .order_by(Study.last_received_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=Study, skip_locked=True)
     )
-    return list(session.scalars(query))
+    return [SettledStudy(*row) for row in session.execute(query)]
+
+
+def count_awaiting_stability(session: Session) -> int:
+    return session.scalar(select(func.count()).where(_UNSETTLED)) or 0
 
 
 def mark_stable(session: Session, study_ids: Sequence[int], at: datetime) -> None:

@@ -19,6 +19,10 @@ from app.tasks.service import actor_of, facts_of
 from app.tasks.state_machine import Actor, NotYourTask, actions_for
 from app.vocabulary import Role
 
+# The history line of a claimed task whose study received images after it was routed.
+IMAGES_ADDED = "images-added"
+IMAGES_ADDED_NOTE = "images added after routing"
+
 
 class EventView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -61,6 +65,8 @@ class TaskDetail(TaskItem):
     second_opinion_subspecialty: str | None
     radpeer_comment: str | None
     needs_review: bool
+    # When the study last received images after this task was claimed (see its history).
+    images_added_after_routing: datetime | None
     allowed_actions: list[str]
     study: StudyView
     history: list[EventView]
@@ -80,6 +86,7 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
     study = session.get(Study, task.study_id)
     assert study is not None  # the foreign key guarantees it
     actions = actions_for(facts_of(session, task), actor)
+    history = [EventView.model_validate(e) for e in repository.events_of(session, task.id)]
     return TaskDetail(
         **TaskItem.from_row(row).model_dump(),
         rule_version=task.rule_version,
@@ -87,9 +94,12 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         second_opinion_subspecialty=task.second_opinion_subspecialty,
         radpeer_comment=task.radpeer_comment,
         needs_review=needs_review(task.radpeer),
+        images_added_after_routing=max(
+            (event.occurred_at for event in history if event.action == IMAGES_ADDED), default=None
+        ),
         allowed_actions=[action.value for action in actions],
         study=StudyView.of(study, series_of(session, study.id)),
-        history=[EventView.model_validate(e) for e in repository.events_of(session, task.id)],
+        history=history,
         reports=_reports(session, task.id),
         linked_tasks=[
             LinkedTask.model_validate(linked).model_copy(

@@ -1,6 +1,7 @@
 """Reading quality and speed: RADPEER concordance of over-reads, turnaround from stable to final."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -8,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.people.models import Radiologist
 from app.studies.models import Study
 from app.tasks.models import ReadingTask
 from app.tasks.second_opinions import needs_review
@@ -25,10 +27,19 @@ class Concordance(BaseModel):
     needs_review: int
 
 
+class Reader(BaseModel):
+    id: int
+    name: str
+
+
+class ReaderConcordance(Concordance):
+    reader: Reader | None  # None for reads nobody is recorded as owning
+
+
 class ConcordanceReport(BaseModel):
     since: datetime
     by_subspecialty: list[Concordance]
-    by_reader: list[Concordance]
+    by_reader: list[ReaderConcordance]
 
 
 class Turnaround(BaseModel):
@@ -39,11 +50,15 @@ class Turnaround(BaseModel):
     finalized_late: int
 
 
+class ReaderTurnaround(Turnaround):
+    reader: Reader | None
+
+
 class TurnaroundReport(BaseModel):
     since: datetime
     by_priority: list[Turnaround]
     by_subspecialty: list[Turnaround]
-    by_reader: list[Turnaround]
+    by_reader: list[ReaderTurnaround]
     overdue_open_by_priority: dict[str, int]
 
 
@@ -58,15 +73,28 @@ def concordance(session: Session, since: datetime) -> ConcordanceReport:
         .group_by(primary.subspecialty, primary.assignee_id, T.radpeer)
     )
     by_pool: dict[str, dict[str, int]] = defaultdict(dict)
-    by_reader: dict[str, dict[str, int]] = defaultdict(dict)
+    by_reader: dict[int | None, dict[str, int]] = defaultdict(dict)
     for pool, reader, score, count in session.execute(query):
         by_pool[pool][str(score)] = by_pool[pool].get(str(score), 0) + count
-        by_reader[str(reader)][str(score)] = count + by_reader[str(reader)].get(str(score), 0)
+        by_reader[reader][str(score)] = count + by_reader[reader].get(str(score), 0)
+    readers = _readers(session, by_reader)
     return ConcordanceReport(
         since=since,
         by_subspecialty=[_concordance(key, scores) for key, scores in sorted(by_pool.items())],
-        by_reader=[_concordance(key, scores) for key, scores in sorted(by_reader.items())],
+        by_reader=[
+            ReaderConcordance(
+                **_concordance(str(reader), scores).model_dump(), reader=readers.get(reader)
+            )
+            for reader, scores in sorted(by_reader.items(), key=lambda item: str(item[0]))
+        ],
     )
+
+
+def _readers(session: Session, ids: Iterable[int | None]) -> dict[int | None, Reader]:
+    """The named radiologists, by id: reports name readers, not numbers alone."""
+    wanted = [reader_id for reader_id in ids if reader_id is not None]
+    query = select(Radiologist.id, Radiologist.name).where(Radiologist.id.in_(wanted))
+    return {row.id: Reader(id=row.id, name=row.name) for row in session.execute(query)}
 
 
 def _concordance(group: str, scores: dict[str, int]) -> Concordance:
@@ -86,18 +114,24 @@ def turnaround(session: Session, since: datetime) -> TurnaroundReport:
         select(T.priority, func.count()).where(OVERDUE_NOW, T.finalized_at.is_(None))
         .group_by(T.priority)
     )  # fmt: skip
+    by_reader = _turnaround(session, since, T.assignee_id)
+    readers = _readers(session, by_reader)
     return TurnaroundReport(
         since=since,
-        by_priority=_turnaround(session, since, T.priority),
-        by_subspecialty=_turnaround(session, since, T.subspecialty),
-        by_reader=_turnaround(session, since, T.assignee_id),
+        by_priority=list(_turnaround(session, since, T.priority).values()),
+        by_subspecialty=list(_turnaround(session, since, T.subspecialty).values()),
+        by_reader=[
+            ReaderTurnaround(**row.model_dump(), reader=readers.get(reader))
+            for reader, row in by_reader.items()
+        ],
         overdue_open_by_priority={p: n for p, n in session.execute(overdue)},
     )
 
 
 def _turnaround(
     session: Session, since: datetime, group: ColumnElement[Any] | Any
-) -> list[Turnaround]:
+) -> dict[Any, Turnaround]:
+    """By the value of `group`, in its order."""
     started = func.coalesce(Study.stable_at, T.created_at)
     minutes = func.extract("epoch", T.finalized_at - started) / 60
     query = (
@@ -113,8 +147,8 @@ def _turnaround(
         .group_by(group)
         .order_by(group)
     )
-    return [
-        Turnaround(
+    return {
+        key: Turnaround(
             group=str(key),
             finalized=count,
             median_minutes=round(float(median), 1),
@@ -122,4 +156,4 @@ def _turnaround(
             finalized_late=late,
         )
         for key, count, median, p90, late in session.execute(query)
-    ]
+    }

@@ -13,8 +13,9 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.studies.queries import study_by_uid
 from app.tasks import repository as tasks
+from app.tasks.repository import UNCLAIMED_STATE_NAMES
 from app.tasks.service import reprioritize
-from app.vocabulary import Priority, TaskState
+from app.vocabulary import Priority
 from app.workflow.on_stable import on_study_stable
 
 
@@ -32,7 +33,8 @@ def amend_study(
     study_instance_uid: str,
     changes: OrderDetails,
 ) -> Study:
-    """Store the new details; re-route a stable study nobody has taken, else re-prioritize."""
+    """Store the new details; route a stable study again while nobody has claimed its task, else
+    re-prioritize its open tasks."""
     study = study_by_uid(session, study_instance_uid, for_update=True)
     if study is None:
         raise NotFound(f"no study {study_instance_uid}")
@@ -47,7 +49,7 @@ def amend_study(
     )
     session.flush()
     primary = tasks.primary_task_of_study(session, study.id)
-    if study.stable_at is not None and primary and primary.state == TaskState.UNASSIGNED.value:
+    if study.stable_at is not None and primary and primary.state in UNCLAIMED_STATE_NAMES:
         on_study_stable(session, study.id, settings)
     elif changes.priority is not None:
         for task in tasks.open_tasks_of_study(session, study.id):

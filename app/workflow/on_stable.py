@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.routing.classify import classify_studies
-from app.routing.route import route_studies
+from app.routing.route import route_changed_studies, route_studies
 from app.settings import Settings
 from app.studies import repository as studies
+from app.studies.quiet_period import quiet_since_start
+from app.studies.repository import SettledStudy
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +24,18 @@ StableStudiesStep = Callable[[Session, Sequence[int], Settings], None]
 
 # In order: each step sees what the earlier ones wrote.
 STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_studies)
+# For studies that received images after they were stable: their new series classified, their
+# task routed again while nobody has claimed it, else its reader told.
+CHANGED_STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_changed_studies)
 
 
 def on_studies_stable(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
     for step in STEPS:
+        step(session, study_ids, settings)
+
+
+def on_studies_changed(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    for step in CHANGED_STEPS:
         step(session, study_ids, settings)
 
 
@@ -35,29 +45,39 @@ def on_study_stable(session: Session, study_id: int, settings: Settings) -> None
 
 
 def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
-    """Declare stable the studies quiet for `stable_after`, each with what its stability sets off.
+    """Declare stable the studies quiet for `stable_after`, each with what its stability sets off;
+    settle again, the same way, those that received images after they were stable.
 
-    A batch of `stability_batch` studies is marked in the same transaction as its
-    `on_studies_stable` steps. If the batch fails, each study is tried on its own, so one whose
-    steps fail stays unstable (and is retried next sweep) without holding back the others.
+    Nothing is judged quiet while a listener reconciles its storage, nor within `stable_after`
+    of a listener's start: a study still arriving when the listener stopped resumes with it.
+    A batch of `stability_batch` studies is marked in the same transaction as its steps. If the
+    batch fails, each study is tried on its own, so one whose steps fail stays unsettled (and
+    is retried next sweep) without holding back the others.
     """
     now = datetime.now(UTC)
     settled_before = now - timedelta(seconds=settings.stable_after)
+    if not quiet_since_start(session, settled_before):
+        return 0
     batch = studies.claim_settled_studies(session, settled_before, settings.stability_batch)
     if not batch or _settle(session, batch, settings, now):
         return len(batch)
     if len(batch) == 1:
         return 0
-    return sum(_settle(session, [study_id], settings, now) for study_id in batch)
+    return sum(_settle(session, [study], settings, now) for study in batch)
 
 
-def _settle(session: Session, study_ids: list[int], settings: Settings, now: datetime) -> bool:
+def _settle(session: Session, batch: list[SettledStudy], settings: Settings, now: datetime) -> bool:
     """Mark the studies stable with everything their stability sets off, or none of them."""
+    first_time = [study.id for study in batch if not study.changed_after_stable]
+    changed = [study.id for study in batch if study.changed_after_stable]
     try:
         with session.begin_nested():
-            on_studies_stable(session, study_ids, settings)
-            studies.mark_stable(session, study_ids, now)
+            if first_time:
+                on_studies_stable(session, first_time, settings)
+            if changed:
+                on_studies_changed(session, changed, settings)
+            studies.mark_stable(session, [study.id for study in batch], now)
     except Exception:
-        logger.exception("stability steps failed", extra={"study_ids": study_ids})
+        logger.exception("stability steps failed", extra={"study_ids": first_time + changed})
         return False
     return True

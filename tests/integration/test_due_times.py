@@ -43,11 +43,11 @@ def test_a_changed_priority_is_due_by_the_settings(
 ) -> None:
     study = make_study(session, stable_at=STABLE_AT)
     reader = make_radiologist(session)
-    # Taken already, so the study is not routed again: the task only takes the new priority.
+    # Claimed already, so the study is not routed again: the task only takes the new priority.
     task = make_task(
         session,
         study,
-        state=TaskState.ASSIGNED.value,
+        state=TaskState.IN_PROGRESS.value,
         assignee_id=reader.id,
         priority=Priority.ROUTINE.value,
     )

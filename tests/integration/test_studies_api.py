@@ -102,7 +102,7 @@ def test_patch_of_a_study_being_read_reprioritizes_its_task(
     reader_id, _ = make_reader(session, make_token)
     stable_at = datetime.now(UTC) - timedelta(minutes=10)
     study = make_study(session, stable_at=stable_at)
-    task = make_task(session, study, state="ASSIGNED", assignee_id=reader_id)
+    task = make_task(session, study, state="IN_PROGRESS", assignee_id=reader_id)
     session.commit()
     client.patch(
         f"/api/v1/studies/{study.study_instance_uid}",
@@ -111,7 +111,7 @@ def test_patch_of_a_study_being_read_reprioritizes_its_task(
     )
     session.expire_all()
     changed = session.get_one(ReadingTask, task.id)
-    assert (changed.priority, changed.version, changed.state) == ("STAT", 2, "ASSIGNED")
+    assert (changed.priority, changed.version, changed.state) == ("STAT", 2, "IN_PROGRESS")
     assert changed.due_at == stable_at + timedelta(hours=1)
     [item] = client.get("/api/v1/tasks", headers=admin_headers).json()["items"]
     assert item["accession_number"] == "NEW-1"

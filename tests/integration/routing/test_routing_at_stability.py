@@ -87,8 +87,23 @@ def test_routing_again_updates_the_unassigned_task_instead_of_adding_one(
     assert task.version == 2
 
 
-def test_routing_again_leaves_an_assigned_task_alone(session: Session, settings: Settings) -> None:
+def test_routing_again_leaves_an_assigned_task_the_rules_do_not_move(
+    session: Session, settings: Settings
+) -> None:
     reader = make_radiologist(session, subspecialties=("NEURO",))
+    study_id = _stable_neuro_study(session)
+    on_study_stable(session, study_id, settings)
+
+    on_study_stable(session, study_id, settings)
+
+    [task] = _tasks(session, study_id)
+    assert (task.subspecialty, task.assignee_id, task.version) == ("NEURO", reader.id, 2)
+
+
+def test_routing_again_moves_an_assigned_task_nobody_claimed_to_its_new_pool(
+    session: Session, settings: Settings
+) -> None:
+    make_radiologist(session, subspecialties=("NEURO",))
     study_id = _stable_neuro_study(session)
     on_study_stable(session, study_id, settings)
     study = _study(session, study_id)
@@ -98,7 +113,7 @@ def test_routing_again_leaves_an_assigned_task_alone(session: Session, settings:
     on_study_stable(session, study_id, settings)
 
     [task] = _tasks(session, study_id)
-    assert (task.subspecialty, task.assignee_id, task.version) == ("NEURO", reader.id, 2)
+    assert (task.subspecialty, task.state, task.assignee_id) == ("MSK", "UNASSIGNED", None)
 
 
 def test_the_stability_sweep_routes_and_assigns_settled_studies(

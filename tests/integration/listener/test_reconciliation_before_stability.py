@@ -1,0 +1,118 @@
+"""At start the listener reconciles its storage before any study may be judged quiet: nothing is
+marked stable while it reconciles, and the quiet period counts from its start."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.jobs.registry import all_jobs
+from app.jobs.runner import run_once
+from app.settings import Settings
+from app.studies.models import Instance, Study
+from app.studies.quiet_period import reconciling
+from dicom_listener import storage
+from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
+from tests.integration.listener.conftest import listener_process
+from tests.support.factories import make_study
+
+_REPOSITORY = Path(__file__).resolve().parents[3]
+# Holds the reconciliation lock as a listener would, until killed.
+_RECONCILING_FOREVER = """
+import sys, time
+from app.studies.quiet_period import reconciling
+with reconciling(sys.argv[1]):
+    print("reconciling", flush=True)
+    time.sleep(60)
+"""
+
+
+def _sweep(settings: Settings, database_url: str) -> int | None:
+    (job,) = [job for job in all_jobs(settings) if job.name == "stability-sweep"]
+    return run_once(job, database_url, settings)
+
+
+def _quiet_study(session: Session) -> Study:
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    study = make_study(session, first_received_at=long_ago, last_received_at=long_ago)
+    session.commit()
+    return study
+
+
+def _stable_at(session: Session, study: Study) -> datetime | None:
+    session.expire_all()
+    return session.scalars(select(Study.stable_at).where(Study.id == study.id)).one()
+
+
+def test_no_study_becomes_stable_while_a_listener_reconciles_nor_before_its_start_is_quiet(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    study = _quiet_study(session)
+
+    with reconciling(database_url):
+        assert _sweep(listener_settings, database_url) == 0
+        assert _stable_at(session, study) is None
+    assert _sweep(listener_settings, database_url) == 0
+
+    time.sleep(listener_settings.stable_after + 0.1)
+    assert _sweep(listener_settings, database_url) == 1
+    assert _stable_at(session, study) is not None
+
+
+def test_a_listener_killed_while_reconciling_holds_nothing_back(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    study = _quiet_study(session)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _RECONCILING_FOREVER, database_url],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(_REPOSITORY)},
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == b"reconciling\n"
+        assert _sweep(listener_settings, database_url) == 0
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(30)
+
+    deadline = time.monotonic() + 10  # until Postgres has seen the connection go
+    while _sweep(listener_settings, database_url) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _stable_at(session, study) is not None
+
+
+def test_study_left_partial_by_a_crash_waits_the_quiet_period_from_the_listeners_start(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    """Its files (old, from before the crash) are indexed at start; it stays unstable for
+    `stable_after` from there, so the sender's resumed push lands before it is routed."""
+    settings = listener_settings.model_copy(update={"stable_after": 3.0})
+    datasets = list(study_datasets(KNEE_MR))
+    storage_dir = settings.storage_dir
+    for dataset in datasets:
+        relative = storage.relative_path(
+            dataset.StudyInstanceUID, dataset.SeriesInstanceUID, dataset.SOPInstanceUID
+        )
+        [written] = write_datasets(iter([dataset]), (storage_dir / relative).parent)
+        before_the_crash = time.time() - 300
+        os.utime(written, (before_the_crash, before_the_crash))
+
+    with listener_process(settings, database_url):
+        started = time.monotonic()
+        assert _sweep(settings, database_url) == 0
+        assert time.monotonic() - started < settings.stable_after  # the check above meant it
+        assert len(session.scalars(select(Instance)).all()) == len(datasets)
+        time.sleep(settings.stable_after)
+        assert _sweep(settings, database_url) == 1
+
+    session.expire_all()
+    study = session.scalars(select(Study)).one()
+    assert study.stable_at is not None
+    assert study.instance_count == len(datasets)
