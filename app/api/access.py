@@ -14,6 +14,8 @@ RADIOLOGIST = frozenset({Role.RADIOLOGIST})
 READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
 
 PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
+# Pages anyone may load: the API's own reference, and what it takes to sign in.
+PUBLIC_PAGES = frozenset({("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc")})
 
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # identity

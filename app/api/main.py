@@ -3,6 +3,7 @@
 import sys
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app.api.access import PUBLIC_ROUTES
 from app.api.limits import BodySizeLimit, PollingRateLimit
@@ -29,6 +30,9 @@ from app.db.migrations import head_revision
 from app.logging_config import configure_logging
 from app.settings import Settings, get_settings
 from app.startup import freeze_startup_objects
+from app.web.rendering import STATIC_DIR
+from app.web.routes import PAGE_ROUTERS
+from app.web.security import STATIC_MOUNT, SecurityHeaders
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
@@ -36,6 +40,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         title="Reading Worklist",
         version="0.1.0",
         description="Routes DICOM studies to the right subspecialist; runs the reading workflow.",
+        docs_url=None,  # served from the repository's own files: see app/web/routes/api_docs.py
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database_url = database_url
@@ -44,6 +50,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     install_problem_handlers(app)
     document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestObservation)
     for module in (
         health,
@@ -62,6 +69,9 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         audit,
     ):
         app.include_router(module.router)
+    for page_router in PAGE_ROUTERS:
+        app.include_router(page_router)
+    app.mount(STATIC_MOUNT, StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
