@@ -16,7 +16,7 @@ def _page_routes() -> set[tuple[str, str]]:
         for router in PAGE_ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }
 
 
