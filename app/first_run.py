@@ -1,12 +1,15 @@
-"""What `worklist up` tells a first-time user, and the admin token it creates for them."""
+"""What `worklist up` tells a first-time user, and the admin token and account it creates."""
 
 from sqlalchemy import exists, select
 
-from app.auth.models import ApiToken
-from app.auth.service import issue_token
+from app.auth.accounts import create_user
+from app.auth.models import ApiToken, User
+from app.auth.service import COMMAND_LINE, issue_token
 from app.db.session import session_scope
 from app.settings import Settings
 from app.vocabulary import Role
+
+FIRST_ADMIN_NAME = "admin"
 
 
 def ensure_first_admin_token(database_url: str) -> str | None:
@@ -20,11 +23,21 @@ def ensure_first_admin_token(database_url: str) -> str | None:
         return issue_token(session, name="first admin", role=Role.ADMIN).secret
 
 
-def announce(settings: Settings, admin_token: str | None) -> None:
+def ensure_first_admin_account(database_url: str) -> str | None:
+    """Create the `admin` sign-in account when nobody can sign in yet; return its link path."""
+    with session_scope(database_url) as session:
+        if session.scalar(select(exists().where(User.role == Role.ADMIN.value))):
+            return None
+        issued = create_user(session, COMMAND_LINE, name=FIRST_ADMIN_NAME, role=Role.ADMIN)
+        return issued.path
+
+
+def announce(settings: Settings, admin_token: str | None, admin_link: str | None = None) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
     dicom = f"AE title {settings.ae_title} on {settings.dicom_host}:{settings.dicom_port}"
     lines = [
         "Reading Worklist is starting.",
+        f"  Reading room:   {settings.pages_url}/",
         f"  API docs:       {api}/docs   (ready when {api}/readyz answers)",
         f"  DICOM listener: {dicom}",
         f"  Data folder:    {settings.home.resolve()}",
@@ -33,6 +46,11 @@ def announce(settings: Settings, admin_token: str | None) -> None:
         lines += [
             "  First admin token (shown only this once; keep it safe):",
             f"    {admin_token}",
+        ]
+    if admin_link:
+        lines += [
+            f"  Sign in to the pages as {FIRST_ADMIN_NAME!r}: set a password within 24 hours at",
+            f"    {settings.pages_url}{admin_link}",
         ]
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)  # noqa: T201 - this is the command's own output

@@ -24,12 +24,14 @@ from app.api.routes import (
     subspecialties,
     tasks,
     tokens,
+    users,
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.logging_config import configure_logging
 from app.settings import Settings, get_settings
 from app.startup import freeze_startup_objects
+from app.web.errors import install_page_errors
 from app.web.rendering import STATIC_DIR
 from app.web.routes import PAGE_ROUTERS
 from app.web.security import STATIC_MOUNT, SecurityHeaders
@@ -48,6 +50,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.state.schema_head = head_revision()
     app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
+    install_page_errors(app)
     document_problems(app, undocumented=PUBLIC_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
@@ -66,6 +69,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         studies,
         reports,
         tokens,
+        users,
         audit,
     ):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 
-def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render `name`; every page gets the request (for its CSRF token and who is signed in)."""
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render `template`; every page gets who is signed in (with their CSRF token), if anyone."""
+    context.setdefault("signed_in", getattr(request.state, "signed_in", None))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

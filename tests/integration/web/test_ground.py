@@ -2,26 +2,15 @@
 
 import re
 
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from app.api.access import ACCESS, PUBLIC_PAGES
 from app.web.rendering import STATIC_DIR
-from app.web.routes import PAGE_ROUTERS
-
-
-def _page_routes() -> set[tuple[str, str]]:
-    return {
-        (method, route.path)
-        for router in PAGE_ROUTERS
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        for method in route.methods or ()
-    }
+from app.web.routes import page_routes
 
 
 def test_every_page_is_public_or_in_the_access_table() -> None:
-    undecided = _page_routes() - PUBLIC_PAGES - set(ACCESS)
+    undecided = page_routes() - PUBLIC_PAGES - set(ACCESS)
     assert undecided == set(), f"pages without an access rule: {sorted(undecided)}"
 
 
