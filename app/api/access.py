@@ -85,6 +85,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/"): READERS,
     ("POST", "/"): READERS,
     ("POST", "/next"): RADIOLOGIST,
+    ("GET", "/tasks/{task_id}"): READERS,
+    ("POST", "/tasks/{task_id}"): RADIOLOGIST,
 }
 
 

@@ -3,9 +3,14 @@
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.web.routes import api_docs, sign_in, worklist_page
+from app.web.routes import api_docs, case_page, sign_in, worklist_page
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (api_docs.router, sign_in.router, worklist_page.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    api_docs.router,
+    sign_in.router,
+    worklist_page.router,
+    case_page.router,
+)
 
 
 def page_routes() -> set[tuple[str, str]]:
