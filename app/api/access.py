@@ -87,6 +87,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/next"): RADIOLOGIST,
     ("GET", "/tasks/{task_id}"): READERS,
     ("POST", "/tasks/{task_id}"): RADIOLOGIST,
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
 }
 
 

@@ -75,7 +75,9 @@ async def _end_transaction(exit_scope: Callable[..., object], *error: object) ->
         await anyio.to_thread.run_sync(exit_scope, *error, limiter=anyio.CapacityLimiter(1))
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Committed before the response is sent (FastAPI's default would commit after): a client told
+# "done" may act on it at once, and a browser following a redirect must find the new session.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

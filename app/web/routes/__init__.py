@@ -3,13 +3,14 @@
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.web.routes import api_docs, case_page, sign_in, worklist_page
+from app.web.routes import api_docs, case_page, people_page, sign_in, worklist_page
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     api_docs.router,
     sign_in.router,
     worklist_page.router,
     case_page.router,
+    people_page.router,
 )
 
 
