@@ -27,9 +27,9 @@
   function select(index) {
     if (!rows.length) { return; }
     index = Math.max(0, Math.min(rows.length - 1, index));
-    if (selected >= 0) { rows[selected].setAttribute("aria-selected", "false"); }
+    if (selected >= 0) { rows[selected].classList.remove("selected"); }
     selected = index;
-    rows[selected].setAttribute("aria-selected", "true");
+    rows[selected].classList.add("selected");
     var link = rows[selected].querySelector("a");
     if (link) { link.focus(); }
   }
