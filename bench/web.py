@@ -18,7 +18,15 @@ import time
 from pathlib import Path
 
 from app.db.migrations import upgrade_to_head
-from bench.api import HEALTH_PROBERS, Load, bench_database, percentile, probe_health, report
+from bench.api import (
+    HEALTH_PROBERS,
+    Load,
+    bench_database,
+    percentile,
+    probe_health,
+    report,
+    watch_cpu,
+)
 from bench.api_seed import seed
 from bench.http1 import Form
 from bench.web_seed import SignedIn, sign_everyone_in
@@ -78,7 +86,7 @@ async def read_cases_through_pages(load: Load, person: SignedIn, pause: float) -
 
 
 async def run_load(
-    port: int, loaders: list[SignedIn], readers: list[SignedIn], warmup: float,
+    port: int, api_pid: int, loaders: list[SignedIn], readers: list[SignedIn], warmup: float,
     duration: float, pause: float,
 ) -> Load:  # fmt: skip
     start = time.monotonic()
@@ -88,6 +96,7 @@ async def run_load(
         *(read_json_list(load, person) for person in loaders),
         *(read_cases_through_pages(load, person, pause) for person in readers),
         *(probe_health(load) for _ in range(HEALTH_PROBERS)),
+        watch_cpu(load, api_pid),
     )
     return load
 
@@ -122,7 +131,7 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
         home = Path(folder) / "home"
         with running_api(database_url, home, processes=args.api_processes) as api:
-            load = asyncio.run(run_load(api.port, people[: args.sessions],
+            load = asyncio.run(run_load(api.port, api.pid, people[: args.sessions],
                                         people[args.sessions :], args.warmup, args.duration,
                                         args.pause))  # fmt: skip
         print(f"{args.sessions} signed-in worklist pages and as many JSON lists every "
