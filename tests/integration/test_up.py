@@ -102,6 +102,9 @@ def test_first_up_prints_where_things_are_and_an_admin_token(service: RunningSer
     assert f"WORKLIST on 127.0.0.1:{service.dicom_port}" in out
     after_heading = out.split("First admin token")[1]
     assert re.search(r"^\s+wl_[\w-]{40,}$", after_heading, re.MULTILINE)
+    link = f"http://127.0.0.1:{service.api_port}/set-password/wl_"
+    assert "Sign in to the pages as 'admin'" in out
+    assert link in out
 
 
 def test_pynetdicom_echo_and_token_create_beside_running_up(service: RunningService) -> None:

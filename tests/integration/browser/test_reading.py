@@ -125,3 +125,29 @@ def test_a_second_reader_over_reads_with_a_radpeer_score(
     session.expire_all()
     scored = session.get_one(ReadingTask, over_read.id)
     assert (scored.radpeer, scored.radpeer_comment) == ("2a", "C5-6 protrusion missed; no impact.")
+
+
+def test_keys_list_search_and_release(
+    new_page: NewPage, session: Session, database_url: str
+) -> None:
+    _reader(session, database_url, "dr-lee")
+    task = _case(session)
+    page = new_page()
+    sign_in(page, "dr-lee")
+    page.goto("/?tab=pools")
+    page.keyboard.press("/")
+    search = page.get_by_label("Search (patient id, accession, description)")
+    expect(search).to_be_focused()
+    search.blur()
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard")).to_be_visible()
+    screenshot(page, "keys")
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"/tasks/{task.id}$"))
+    page.get_by_role("button", name="Claim").click()
+    expect(page.locator("#task-state")).to_have_text("IN_PROGRESS")
+    page.keyboard.press("r")
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert _state(session, task) == TaskState.UNASSIGNED.value
