@@ -151,3 +151,21 @@ def test_keys_list_search_and_release(
     page.keyboard.press("r")
     expect(page).to_have_url(re.compile(r"/$"))
     assert _state(session, task) == TaskState.UNASSIGNED.value
+
+
+def test_a_case_claimed_by_another_reader_shows_its_lock_at_once(
+    new_page: NewPage, session: Session, database_url: str
+) -> None:
+    _reader(session, database_url, "dr-lee")
+    _reader(session, database_url, "dr-kim")
+    task = _case(session)
+    watching, claiming = new_page(), new_page()
+    sign_in(watching, "dr-kim")
+    sign_in(claiming, "dr-lee")
+    watching.goto("/?tab=pools")
+    expect(watching.locator("#stream-state")).to_have_text("Live updates on")
+    claiming.goto(f"/tasks/{task.id}")
+    claiming.get_by_role("button", name="Claim").click()
+    row = watching.locator(f'tr[data-task-id="{task.id}"]')
+    expect(row).to_contain_text("claimed by another reader")
+    expect(row).to_contain_text("IN_PROGRESS")
