@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 cli = typer.Typer(help="Reading worklist service.", no_args_is_help=True, add_completion=False)
 token_cli = typer.Typer(help="API tokens.", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
+user_cli = typer.Typer(help="People who sign in to the pages.", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +29,14 @@ logger = logging.getLogger(__name__)
 @cli.command()
 def up() -> None:
     """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listener."""
-    from app.first_run import announce, ensure_first_admin_token
+    from app.first_run import announce, ensure_first_admin_account, ensure_first_admin_token
     from app.supervisor import run_services
 
     every_part = ("api", "listener", "worker", "supervisor")
     settings, database_url = prepare(listens_for=every_part, create=True, migrate=True)
     admin_token = ensure_first_admin_token(database_url)
-    announce(settings, admin_token)
+    admin_link = ensure_first_admin_account(database_url) if admin_token else None
+    announce(settings, admin_token, admin_link)
     raise typer.Exit(run_services(settings, database_url))
 
 
@@ -218,6 +221,36 @@ def token_create(
         raise typer.Exit(2) from error
     typer.echo(f"created {role.value} token {issued.id} for {name!r}; it is shown only once:")
     typer.echo(issued.secret)
+
+
+@user_cli.command("create")
+def user_create(
+    name: Annotated[str, typer.Option(help="The name the person signs in with.")],
+    role: Annotated[Role, typer.Option(help="admin or radiologist.")],
+    radiologist_id: Annotated[
+        int | None, typer.Option(help="The radiologist record a radiologist reads as.")
+    ] = None,
+) -> None:
+    """Create a sign-in account; prints a one-time link to set its password (valid 24 h)."""
+    from app.auth import accounts
+    from app.auth.service import COMMAND_LINE
+    from app.db.session import session_scope
+    from app.errors import DomainError
+
+    settings, database_url = prepare(quiet=True)
+    require_schema_at_head(database_url)
+    try:
+        with session_scope(database_url) as session:
+            issued = accounts.create_user(
+                session, COMMAND_LINE, name=name, role=role, radiologist_id=radiologist_id
+            )
+            user_id = issued.user.id
+    except DomainError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"created {role.value} account {user_id} for {name!r}; set its password within")
+    typer.echo("24 hours at this one-time link:")
+    typer.echo(settings.pages_url + issued.path)
 
 
 cli.command("classify-series")(classify_series_command)

@@ -1,4 +1,4 @@
-"""Who is acting: a token holder over HTTP, a DICOM peer, or the service itself."""
+"""Who is acting: a token holder or a signed-in person over HTTP, a DICOM peer, or the service."""
 
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ class Principal:
     token_id: int | None = None
     radiologist_id: int | None = None
     source_address: str | None = None
+    user_id: int | None = None  # a person signed in to the pages, rather than a token holder
 
     @classmethod
     def system(cls, component: str) -> "Principal":
@@ -25,4 +26,8 @@ class Principal:
     @property
     def actor(self) -> str:
         """How this principal is named in audit rows and task history."""
-        return f"token:{self.token_id}:{self.name}" if self.token_id is not None else self.name
+        if self.token_id is not None:
+            return f"token:{self.token_id}:{self.name}"
+        if self.user_id is not None:
+            return f"user:{self.user_id}:{self.name}"
+        return self.name

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # only behind the requests of its own process.
     api_processes: int = Field(default=1, ge=1, le=16, validation_alias="WORKLIST_API_PROCESSES")
 
+    # Where people reach the pages, for the links `worklist user create` prints; unset: the API's
+    # own address.
+    public_url: str | None = Field(default=None, validation_alias="WORKLIST_PUBLIC_URL")
+    # A case's "Open in viewer" link, e.g. "https://pacs/viewer?StudyInstanceUIDs={study_instance_uid}"
+    viewer_url: str | None = Field(default=None, validation_alias="WORKLIST_VIEWER_URL")
+
     ae_title: str = Field(default="WORKLIST", validation_alias="WORKLIST_AE_TITLE")
     dicom_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_DICOM_HOST")
     dicom_port: int = Field(default=11112, ge=1, le=65535, validation_alias="WORKLIST_DICOM_PORT")
@@ -179,6 +185,10 @@ class Settings(BaseSettings):
         if value not in {"auto", "json", "console"}:
             raise ValueError("WORKLIST_LOG_FORMAT is one of auto, json, console")
         return value
+
+    @property
+    def pages_url(self) -> str:
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
     @property
     def storage_dir(self) -> Path:

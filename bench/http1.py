@@ -8,6 +8,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,10 @@ class Connection:
     async def request(
         self, method: str, path: str, headers: dict[str, str], body: Any = None
     ) -> Reply:
-        """Send one request and read its whole reply; any failure drops the connection."""
+        """Send one request and read its whole reply; any failure drops the connection.
+
+        A `Form` body goes as a form, like a browser's; anything else as JSON.
+        """
         try:
             return await self._exchange(method, path, headers, body)
         except BaseException:
@@ -39,11 +43,11 @@ class Connection:
     async def _exchange(self, method: str, path: str, headers: dict[str, str], body: Any) -> Reply:
         if self._reader is None or self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
-        payload = b"" if body is None else json.dumps(body).encode()
+        kind, payload = _encode(body)
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         if body is not None or method == "POST":
-            lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+            lines += [f"Content-Type: {kind}", f"Content-Length: {len(payload)}"]
         self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
         status = int((await self._reader.readline()).split(b" ", 2)[1])
         reply_headers = await _read_headers(self._reader)
@@ -55,6 +59,16 @@ class Connection:
         if self._writer is not None:
             self._writer.close()
         self._reader = self._writer = None
+
+
+class Form(dict[str, str]):
+    """Fields sent as `application/x-www-form-urlencoded`."""
+
+
+def _encode(body: Any) -> tuple[str, bytes]:
+    if isinstance(body, Form):
+        return "application/x-www-form-urlencoded", urlencode(body).encode()
+    return "application/json", b"" if body is None else json.dumps(body).encode()
 
 
 async def _read_headers(reader: asyncio.StreamReader) -> dict[str, str]:

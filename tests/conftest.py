@@ -11,3 +11,6 @@ from tests.support.dcmtk import dcmtk_tool
 def dcmtk() -> Callable[[str], str]:
     """Path of a DCMTK tool, e.g. `dcmtk("echoscu")`."""
     return dcmtk_tool
+
+
+pytest_plugins = ["tests.support.browser"]

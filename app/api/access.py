@@ -14,6 +14,18 @@ RADIOLOGIST = frozenset({Role.RADIOLOGIST})
 READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
 
 PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
+# Pages anyone may load: the API's own reference, and what it takes to sign in.
+PUBLIC_PAGES = frozenset(
+    {
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/redoc"),
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        ("GET", "/set-password/{secret}"),
+        ("POST", "/set-password/{secret}"),
+    }
+)
 
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # identity
@@ -63,6 +75,20 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
+    # people who sign in to the pages
+    ("GET", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users/{user_id}/reset"): ADMIN,
+    ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
+    # pages
+    ("POST", "/sign-out"): READERS,
+    ("GET", "/"): READERS,
+    ("POST", "/"): READERS,
+    ("POST", "/next"): RADIOLOGIST,
+    ("GET", "/tasks/{task_id}"): READERS,
+    ("POST", "/tasks/{task_id}"): RADIOLOGIST,
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
 }
 
 

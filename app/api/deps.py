@@ -1,6 +1,7 @@
 """Dependencies every route declares: a session per request and the calling principal."""
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
@@ -12,13 +13,17 @@ from sqlalchemy.orm import Session
 
 from app.api.access import allowed_roles
 from app.audit import refusals
-from app.auth.errors import AuthenticationError
+from app.auth.errors import AuthenticationError, CsrfRefused
 from app.auth.service import authenticate
+from app.auth.web_sessions import session_user
 from app.db.session import POOL_CAPACITY, session_scope
 from app.errors import Forbidden
 from app.principal import Principal
 from app.settings import Settings
+from app.web.cookies import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _bearer = HTTPBearer(auto_error=False, description="An API token from `worklist token create`")
 
 
@@ -70,22 +75,34 @@ async def _end_transaction(exit_scope: Callable[..., object], *error: object) ->
         await anyio.to_thread.run_sync(exit_scope, *error, limiter=anyio.CapacityLimiter(1))
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Committed before the response is sent (FastAPI's default would commit after): a client told
+# "done" may act on it at once, and a browser following a redirect must find the new session.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def presented_csrf_token(request: Request) -> str | None:
+    """The CSRF token a state-changing request carries: a header (fetch) or a form field."""
+    if request.method in SAFE_METHODS:
+        return None
+    header = request.headers.get(CSRF_HEADER)
+    if header or not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return header
+    field = (await request.form()).get(CSRF_FIELD)
+    return field if isinstance(field, str) else None
 
 
 def get_current_user(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    csrf_token: Annotated[str | None, Depends(presented_csrf_token)],
 ) -> Principal:
-    """The authenticated caller, if the access table lets their role use this route."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthenticationError("a bearer token is required")
+    """The caller (a bearer token, else a signed-in person), if their role may use this route."""
     source = request.client.host if request.client else None
     route = getattr(request.scope.get("route"), "path", request.url.path)
     try:
-        principal = authenticate(session, credentials.credentials, source_address=source)
+        principal = _authenticate(request, session, credentials, csrf_token, source)
     except AuthenticationError as error:
         refusals.login_failed(request.app.state.database_url, source, route, str(error))
         raise
@@ -94,6 +111,29 @@ def get_current_user(
         raise Forbidden(f"the {principal.role} role may not {request.method} {route}")
     request.app.state.poll_limit.check(principal.token_id, request.method, route)
     return principal
+
+
+def _authenticate(
+    request: Request,
+    session: Session,
+    credentials: HTTPAuthorizationCredentials | None,
+    csrf_token: str | None,
+    source: str | None,
+) -> Principal:
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        return authenticate(session, credentials.credentials, source_address=source)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None:
+        raise AuthenticationError("a bearer token is required")
+    signed_in = session_user(session, cookie, source)
+    request.state.signed_in = signed_in
+    if request.method not in SAFE_METHODS and not _same_secret(csrf_token, signed_in.csrf_token):
+        raise CsrfRefused("the form or request carries no valid CSRF token: reload the page")
+    return signed_in.principal
+
+
+def _same_secret(presented: str | None, expected: str) -> bool:
+    return presented is not None and secrets.compare_digest(presented, expected)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]

@@ -182,8 +182,21 @@ REQUESTS: dict[str, Any] = {
     },
     "RadiologistUpdate": {"on_duty": False},
     "SubspecialtyCreate": {"code": "PEDS", "name": "Paediatrics"},
+    "UserCreate": {"name": "dr-lee", "role": "radiologist", "radiologist_id": 3},
+    "UserPatch": {"active": False},
     "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro", "base_version": 6},
     "DryRunRequest": {"rules": RULES, "last": 1000},
+}
+
+SIGN_IN_ACCOUNT = {
+    "id": 4,
+    "name": "dr-lee",
+    "role": "radiologist",
+    "radiologist_id": 3,
+    "active": True,
+    "has_password": False,
+    "link_expires_at": "2026-12-07T08:00:00Z",
+    "created_at": WHEN,
 }
 
 ANSWERS: dict[str, Any] = {
@@ -198,6 +211,7 @@ ANSWERS: dict[str, Any] = {
         "second_opinion_subspecialty": None,
         "radpeer_comment": None,
         "needs_review": False,
+        "images_added_after_routing": None,
         "allowed_actions": ["heartbeat", "release", "preliminary", "finalize"],
         "study": STUDY_VIEW,
         "history": [
@@ -292,6 +306,11 @@ ANSWERS: dict[str, Any] = {
         ],
         "next_cursor": None,
     },
+    "UserOut": SIGN_IN_ACCOUNT,
+    "UserWithLink": SIGN_IN_ACCOUNT
+    | {
+        "set_password_link": "http://127.0.0.1:8000/set-password/wl_Q3v9T0aKx7mB2cR8yLp4NwZ1eH6sJdU5"
+    },
     "TokenOut": TOKEN,
     "TokenCreated": TOKEN | {"token": "wl_Kx8fQ2mZr9V0bT3yLw7pN1sHcE5uJ4aD"},
     "TokenPage": {"tokens": [TOKEN], "next_cursor": None},
@@ -299,13 +318,13 @@ ANSWERS: dict[str, Any] = {
     "ConcordanceReport": {
         "since": "2026-11-06T00:00:00Z",
         "by_subspecialty": [CONCORDANCE],
-        "by_reader": [CONCORDANCE | {"group": "3"}],
+        "by_reader": [CONCORDANCE | {"group": "3", "reader": {"id": 3, "name": "Dr Lee"}}],
     },
     "TurnaroundReport": {
         "since": "2026-11-06T00:00:00Z",
         "by_priority": [TURNAROUND],
         "by_subspecialty": [TURNAROUND | {"group": "NEURO"}],
-        "by_reader": [TURNAROUND | {"group": "3"}],
+        "by_reader": [TURNAROUND | {"group": "3", "reader": {"id": 3, "name": "Dr Lee"}}],
         "overdue_open_by_priority": {"STAT": 0, "URGENT": 2, "ROUTINE": 5},
     },
 }

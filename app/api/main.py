@@ -3,6 +3,7 @@
 import sys
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app.api.limits import BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
@@ -23,12 +24,17 @@ from app.api.routes import (
     subspecialties,
     tasks,
     tokens,
+    users,
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
 from app.db.migrations import head_revision
 from app.logging_config import configure_logging
 from app.settings import Settings, get_settings
 from app.startup import freeze_startup_objects
+from app.web.errors import install_page_errors
+from app.web.rendering import STATIC_DIR
+from app.web.routes import PAGE_ROUTERS
+from app.web.security import STATIC_MOUNT, SecurityHeaders
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
@@ -36,14 +42,18 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         title="Reading Worklist",
         version="0.1.0",
         description="Routes DICOM studies to the right subspecialist; runs the reading workflow.",
+        docs_url=None,  # served from the repository's own files: see app/web/routes/api_docs.py
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database_url = database_url
     app.state.schema_head = head_revision()
     app.state.poll_limit = PollingRateLimit(settings.poll_rate_per_minute, settings.poll_burst)
     install_problem_handlers(app)
+    install_page_errors(app)
     document_api(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestObservation)
     for module in (
         health,
@@ -59,9 +69,13 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         studies,
         reports,
         tokens,
+        users,
         audit,
     ):
         app.include_router(module.router)
+    for page_router in PAGE_ROUTERS:
+        app.include_router(page_router)
+    app.mount(STATIC_MOUNT, StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

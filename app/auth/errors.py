@@ -1,6 +1,6 @@
 """Authentication failures (the API maps them to 401) and token administration errors."""
 
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class AuthenticationError(Exception):
@@ -13,3 +13,19 @@ class UnknownRadiologist(Invalid):
 
 class TokenNotFound(NotFound):
     pass
+
+
+class UserNotFound(NotFound):
+    pass
+
+
+class UserNameTaken(Conflict):
+    pass
+
+
+class LinkNotValid(Invalid):
+    """A set-password link that is unknown, already used or older than a day."""
+
+
+class CsrfRefused(Forbidden):
+    """A state-changing request from a signed-in browser without the session's CSRF token."""

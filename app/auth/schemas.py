@@ -1,6 +1,7 @@
 """API tokens as the admin API shows them: never the secret, except once at creation."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,3 +40,35 @@ class TokenCreate(RequestBody):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="The bearer token itself: shown only in this response")
+
+
+class SignInRole(StrEnum):
+    ADMIN = Role.ADMIN.value
+    RADIOLOGIST = Role.RADIOLOGIST.value
+
+
+class UserCreate(RequestBody):
+    name: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
+    role: SignInRole
+    radiologist_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class UserPatch(RequestBody):
+    active: bool
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    role: Role
+    radiologist_id: int | None
+    active: bool
+    has_password: bool
+    link_expires_at: datetime | None
+    created_at: datetime
+
+
+class UserWithLink(UserOut):
+    set_password_link: str = Field(description="One-time, valid 24 h: shown only in this response")

@@ -70,7 +70,12 @@ def begin(
 def check_transition(
     session: Session, principal: Principal, task: ReadingTask, action: Action, version: int | None
 ) -> TaskState:
-    """403 for someone else's task, then 409 for a stale version, then 422 for a refused state."""
+    """403 for someone else's task, then 409 for a stale version, then 422 for a refused state.
+
+    A claim that lost its race is told who moved first (409) rather than only that it is taken.
+    """
+    if action is Action.CLAIM and version is not None and task.version != version:
+        raise VersionConflict(task, version)
     facts = facts_of(session, task)
     # Pools matter to a claim, and to a refusal, which lists `claim` when the caller may take it.
     with_pools = action is Action.CLAIM or not accepts(action, facts.state)

@@ -129,6 +129,11 @@ def _time_key(name: str) -> SortKey:
     )
 
 
+def _study_text_key(column: Any, read: Callable[[Row[Any]], str | None]) -> SortKey:
+    """A text column that may be empty: sorted as "" so a cursor can pass it."""
+    return SortKey(func.coalesce(column, ""), lambda row: read(row) or "", str)
+
+
 _ID = SortKey(T.id, lambda row: row.id, int)
 _RANK = SortKey(PRIORITY_RANK, lambda row: RANK_OF_PRIORITY[row.priority], int)
 SORTS: dict[str, tuple[SortKey, ...]] = {
@@ -139,8 +144,17 @@ SORTS: dict[str, tuple[SortKey, ...]] = {
     "subspecialty": (_text_key("subspecialty"), _ID),
     "priority": (_RANK, _ID),
     "id": (_ID,),
+    "patient": (_study_text_key(Study.patient_name, lambda row: row.patient_name), _ID),
+    "modality": (_study_text_key(Study.modalities[1], lambda row: _first(row.modalities)), _ID),
+    "description": (_study_text_key(Study.study_description, lambda r: r.study_description), _ID),
+    "question": (_study_text_key(Study.clinical_question, lambda r: r.clinical_question), _ID),
+    "assignee": (_study_text_key(Radiologist.name, lambda row: row.assignee_name), _ID),
 }
 SORT_NAMES = sorted([*SORTS, *(f"-{name}" for name in SORTS)])
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def _series_count() -> ColumnElement[int]:

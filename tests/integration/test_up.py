@@ -62,6 +62,12 @@ def test_first_up_off_a_terminal_writes_the_admin_token_to_an_owner_only_file(
     assert f"WORKLIST on 127.0.0.1:{service.dicom_port}" in out
     assert f"First admin token: in {token_file}" in out
     assert token not in out
+    link_file = service.home / "first-admin-link"
+    link = link_file.read_text().strip()
+    assert stat.S_IMODE(link_file.stat().st_mode) == 0o600
+    assert link.startswith(f"http://127.0.0.1:{service.api_port}/set-password/wl_")
+    assert "Sign in to the pages as 'admin': the link to set a password within" in out
+    assert link not in out
 
 
 def test_first_up_on_a_terminal_shows_the_admin_token(tmp_path: Path) -> None:
@@ -87,6 +93,7 @@ def test_first_up_on_a_terminal_shows_the_admin_token(tmp_path: Path) -> None:
     after_heading = shown.split("First admin token")[1]
     assert re.search(r"^\s+wl_[\w-]{40,}\r?$", after_heading, re.MULTILINE)
     assert not (tmp_path / "var" / "first-admin-token").exists()
+    assert "/set-password/wl_" in shown.split("Sign in to the pages as 'admin'")[1]
 
 
 def _read_until(descriptor: int, marker: bytes, timeout: float) -> str:

@@ -22,6 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "cli_setup",
             "classification_commands",
             "api",
+            "web",
             "jobs",
             "supervisor",
             "first_run",

@@ -31,7 +31,7 @@ def stream_user(
 ) -> Principal:
     """The caller, checked in a session of its own: a stream must not hold one open for hours."""
     with session_scope(request.app.state.database_url) as session:
-        return get_current_user(request, session, credentials)
+        return get_current_user(request, session, credentials, csrf_token=None)
 
 
 @router.get(

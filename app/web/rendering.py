@@ -1,0 +1,19 @@
+"""Templates and the static folder: everything a page loads comes from this repository."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+WEB_DIR = Path(__file__).parent
+STATIC_DIR = WEB_DIR / "static"
+
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render `template`; every page gets who is signed in (with their CSRF token), if anyone."""
+    context.setdefault("signed_in", getattr(request.state, "signed_in", None))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

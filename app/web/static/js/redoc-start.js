@@ -1,0 +1,6 @@
+// Starts ReDoc on the API's own schema (a file, not inline: the pages allow no inline script).
+"use strict";
+window.addEventListener("DOMContentLoaded", function () {
+  var target = document.getElementById("api-docs");
+  Redoc.init(target.dataset.openapiUrl, {}, target);
+});

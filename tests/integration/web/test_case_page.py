@@ -1,0 +1,85 @@
+"""The case page: the study and its routing, the report form's buttons, versions and conflicts."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.vocabulary import Role, TaskState
+from tests.support.factories import make_radiologist, make_series, make_study, make_task
+from tests.support.web import make_account, sign_in
+
+
+def _reader(session: Session, database_url: str, client: TestClient, name: str) -> str:
+    radiologist = make_radiologist(session, subspecialties=("NEURO",), name=name)
+    session.commit()
+    make_account(database_url, name, Role.RADIOLOGIST, radiologist.id)
+    return sign_in(client, name)
+
+
+def _act(client: TestClient, task_id: int, csrf: str, action: str, version: int, **text: str):  # type: ignore[no-untyped-def]
+    data = {"csrf_token": csrf, "action": action, "version": str(version), **text}
+    return client.post(f"/tasks/{task_id}", data=data, follow_redirects=False)
+
+
+def test_the_case_shows_study_series_and_routing_with_exactly_the_allowed_buttons(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    study = make_study(session, patient_name="CASE^SHOWN", clinical_question="neck pain, C6?")
+    make_series(session, study, series_number=2, plane="SAG", sequence="T2", fat_sat=True)
+    task = make_task(session, study, route_reasons=["cervical spine → NEURO"])
+    session.commit()
+    csrf = _reader(session, database_url, client, "dr-lee")
+    page = client.get(f"/tasks/{task.id}").text
+    for shown in ("CASE^SHOWN", "neck pain, C6?", "cervical spine → NEURO", "SAG", "T2"):
+        assert shown in page
+    assert 'value="claim"' in page
+    assert 'value="finalize"' not in page
+    assert _act(client, task.id, csrf, "claim", task.version).status_code == 303
+    claimed = client.get(f"/tasks/{task.id}").text
+    assert 'value="finalize"' in claimed
+    assert 'value="release"' in claimed
+    assert 'data-heartbeat="on"' in claimed
+
+
+def test_finalize_needs_an_impression_and_keeps_the_findings(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    task = make_task(session)
+    session.commit()
+    csrf = _reader(session, database_url, client, "dr-lee")
+    _act(client, task.id, csrf, "claim", task.version)
+    session.refresh(task)
+    refused = _act(client, task.id, csrf, "finalize", task.version, findings="Disc bulge C5-6.")
+    assert refused.status_code == 422
+    assert "needs an impression" in refused.text
+    assert "Disc bulge C5-6." in refused.text
+    done = _act(client, task.id, csrf, "finalize", task.version, findings="Disc bulge C5-6.",
+                impression="No cord compression.")  # fmt: skip
+    assert done.status_code == 303
+    session.refresh(task)
+    assert task.state == TaskState.FINAL.value
+
+
+def test_a_stale_version_says_who_moved_first_and_keeps_the_text(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    task = make_task(session)
+    session.commit()
+    csrf = _reader(session, database_url, client, "dr-lee")
+    _act(client, task.id, csrf, "claim", task.version)
+    stale = _act(client, task.id, csrf, "preliminary", task.version, findings="typed so far")
+    assert stale.status_code == 409
+    assert "dr-lee moved first: claim → IN_PROGRESS" in stale.text
+    assert "typed so far" in stale.text
+
+
+def test_viewer_link_only_when_configured(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    task = make_task(session, make_study(session, accession_number="ACC 1"))
+    session.commit()
+    _reader(session, database_url, client, "dr-lee")
+    assert "Open in viewer" not in client.get(f"/tasks/{task.id}").text
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"viewer_url": "https://pacs.example/view?acc={accession_number}"}
+    )
+    assert "https://pacs.example/view?acc=ACC%201" in client.get(f"/tasks/{task.id}").text
