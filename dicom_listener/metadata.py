@@ -6,7 +6,7 @@ dataset's SpecificCharacterSet (pydicom applies it when a value is read).
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 from pydicom import Dataset, dcmread
 from pydicom.errors import InvalidDicomError
 
+from app.classification.series_geometry import rounded_orientation
 from app.classification.series_header import header_from_dataset
 from app.studies.records import (
     IdentifiedInstance,
@@ -227,11 +228,6 @@ def _orientation(ds: Dataset) -> tuple[float, ...] | None:
         return rounded_orientation(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def rounded_orientation(values: Iterable[str | float]) -> tuple[float, ...]:
-    """Image orientation rounded as the classifier counts distinct planes."""
-    return tuple(round(float(item), 2) for item in values)
 
 
 def _integer(ds: Dataset, keyword: str) -> int | None:

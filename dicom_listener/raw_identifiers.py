@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from pydicom.uid import UID, ImplicitVRLittleEndian
 
+from app.classification.series_geometry import rounded_orientation
 from app.studies.records import IdentifiedInstance, InstanceFacts
-from dicom_listener.metadata import is_valid_uid, rounded_orientation
+from dicom_listener.metadata import is_valid_uid
 
 _META_START = 132  # after the 128-byte preamble and `DICM`
 _UNDEFINED = 0xFFFFFFFF
