@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -227,6 +228,25 @@ def token_create(
         raise typer.Exit(2) from error
     typer.echo(f"created {role.value} token {issued.id} for {name!r}; it is shown only once:")
     typer.echo(issued.secret)
+
+
+@cli.command("export-labels")
+def export_labels(
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only corrections made on or after this date."),
+    ] = None,
+) -> None:
+    """Print corrected series and studies as labelled JSON lines for `bench.classify`."""
+    import json
+
+    from app.db.session import session_scope
+    from app.studies.labels import corrected_labels
+
+    _, database_url = _prepare()
+    with session_scope(database_url) as session:
+        for line in corrected_labels(session, since.date() if since else None):
+            typer.echo(json.dumps(line, default=str))
 
 
 cli.command("classify-series")(classify_series_command)

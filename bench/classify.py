@@ -31,6 +31,8 @@ from bench.labelled_sets import (
 from bench.series_scores import percent, series_report
 
 SPLITS = ("dev", "heldout")
+# Referral texts written for clinical acuity, a development and a held-out part.
+ACUITY_SPLITS = ("acuity_dev", "acuity_heldout")
 STUDY_SERIES = 20
 TIMING_RUNS = 400
 ROUTED_STUDIES = 10_000
@@ -99,17 +101,22 @@ def speed_report(rule_set: RuleSet) -> None:
 
 
 def labelled_file_report(path: Path, rule_set: RuleSet) -> None:
+    """A labelled file may hold series lines, referral lines or both (as export-labels writes)."""
     rows = load_lines(path)
-    if rows and "header" in rows[0]:
-        series_report(str(path), header_rows(path))
-    else:
-        question_report(str(path), rows, rule_set)
+    series = [row for row in rows if "header" in row]
+    referrals = [row for row in rows if "input" in row]
+    if series:
+        series_report(str(path), header_rows(series))
+    if referrals:
+        question_report(str(path), referrals, rule_set)
 
 
 def main(files: list[str]) -> None:
     rule_set = load_default_rules()
     for split in SPLITS:
-        series_report(split, header_rows(DEVELOPMENT / f"series_{split}.jsonl"))
+        series_report(split, header_rows(load_lines(DEVELOPMENT / f"series_{split}.jsonl")))
+        question_report(split, load_lines(DEVELOPMENT / f"questions_{split}.jsonl"), rule_set)
+    for split in ACUITY_SPLITS:
         question_report(split, load_lines(DEVELOPMENT / f"questions_{split}.jsonl"), rule_set)
     real = real_series_folder()
     if (real / "labels.jsonl").is_file():

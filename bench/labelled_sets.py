@@ -41,15 +41,15 @@ def load_lines(path: Path) -> list[Row]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def header_rows(path: Path) -> list[ScoredSeries]:
-    """A file of `{"header": ..., "expected": ...}` lines (the development sets' shape)."""
+def header_rows(rows: list[Row]) -> list[ScoredSeries]:
+    """Lines of `{"header": ..., "expected": ...}` (the development sets' shape), classified."""
     return [
         ScoredSeries(
             str(row.get("id", number)),
             classify_series(SeriesHeader.from_json(row["header"])),
             row["expected"],
         )
-        for number, row in enumerate(load_lines(path), start=1)
+        for number, row in enumerate(rows, start=1)
     ]
 
 

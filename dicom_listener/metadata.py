@@ -6,7 +6,7 @@ dataset's SpecificCharacterSet (pydicom applies it when a value is read).
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
@@ -86,6 +86,8 @@ def identify(ds: Dataset) -> IdentifiedInstance:
             _uid(ds, "SeriesInstanceUID"),
             _instance_facts(ds),
             _orientation(ds),
+            _position(ds),
+            image_type_tokens(ds.get("ImageType") or ()),
         )
     except UnusableDataset:
         raise
@@ -123,6 +125,7 @@ def _study_facts(ds: Dataset) -> StudyFacts:
         clinical_question=combined_question(sources),
         question_sources=sources,
         requested_priority=_priority(ds),
+        patient_location=_text(ds, "CurrentPatientLocation", 64),
     )
 
 
@@ -228,6 +231,31 @@ def _orientation(ds: Dataset) -> tuple[float, ...] | None:
         return rounded_orientation(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def _position(ds: Dataset) -> tuple[float, ...] | None:
+    value = ds.get("ImagePositionPatient")
+    try:
+        return position_of(value) if isinstance(value, list | tuple) or _is_multi(value) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_multi(value: Any) -> bool:
+    return type(value).__name__ == "MultiValue"
+
+
+def position_of(values: Iterable[str | float]) -> tuple[float, ...] | None:
+    """ImagePositionPatient as three numbers, or None."""
+    items = [item for item in values if str(item).strip()]
+    return tuple(float(item) for item in items) if len(items) == 3 else None
+
+
+def image_type_tokens(values: Iterable[str]) -> tuple[str, ...]:
+    """ImageType values, upper-cased as the classifier reads them."""
+    if isinstance(values, str):
+        values = values.split("\\")
+    return tuple(str(item).strip().upper() for item in values if str(item).strip())
 
 
 def _integer(ds: Dataset, keyword: str) -> int | None:

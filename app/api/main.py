@@ -11,6 +11,7 @@ from app.api.problems import document_problems, install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    corrections,
     eligibility,
     events,
     health,
@@ -57,6 +58,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         changes,
         events,
         studies,
+        corrections,
         reports,
         tokens,
         audit,

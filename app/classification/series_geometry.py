@@ -40,6 +40,17 @@ def slice_normal(orientation: Sequence[float]) -> Vector:
     )
 
 
+def distance_along(normal: Vector, position: Vector) -> float:
+    """How far a position lies along the slice normal."""
+    return sum(n * p for n, p in zip(normal, position, strict=True))
+
+
+def step_between(earlier: tuple[int, float], later: tuple[int, float]) -> float | None:
+    """The step per instance between two (instance number, distance) places, if they differ."""
+    numbers, distance = later[0] - earlier[0], abs(later[1] - earlier[1])
+    return round(distance / numbers, 3) if numbers > 0 and distance > SAME_SLICE_MM else None
+
+
 def partition_step(orientation: Vector, instances: Iterable[InstanceGeometry]) -> float | None:
     """The smallest step along the slice normal between instances, per instance number.
 
@@ -48,13 +59,9 @@ def partition_step(orientation: Vector, instances: Iterable[InstanceGeometry]) -
     """
     normal = slice_normal(orientation)
     placed = sorted(
-        (instance.number, sum(n * p for n, p in zip(normal, instance.position, strict=True)))
+        (instance.number, distance_along(normal, instance.position))
         for instance in instances
         if instance.number is not None and instance.position is not None
     )
-    steps = [
-        abs(after - before) / (later - earlier)
-        for (earlier, before), (later, after) in zip(placed, placed[1:], strict=False)
-        if later > earlier and abs(after - before) > SAME_SLICE_MM
-    ]
-    return round(min(steps), 3) if steps else None
+    steps = [step_between(*pair) for pair in zip(placed, placed[1:], strict=False)]
+    return min((step for step in steps if step is not None), default=None)

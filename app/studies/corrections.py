@@ -1,0 +1,98 @@
+"""A person's corrections of how a series or a study was classified.
+
+Each is kept beside the machine's answer (`correction` with the reason, who and when), audited,
+shown wherever the classification is shown, and used whenever the study is routed again.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.events import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.errors import Invalid, NotFound
+from app.settings import Settings
+from app.studies.models import Series, Study
+from app.studies.on_stable import on_study_stable
+from app.tasks import repository as tasks
+from app.vocabulary import TaskState
+
+
+def correct_series(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    series_instance_uid: str,
+    changes: dict[str, Any],
+) -> Series:
+    """Keep a correction of sequence, plane or fat suppression; route a waiting study again."""
+    series = session.scalars(
+        select(Series).where(Series.series_instance_uid == series_instance_uid).with_for_update()
+    ).one_or_none()
+    if series is None:
+        raise NotFound(f"no series {series_instance_uid}")
+    series.correction = _kept(series.correction, changes, principal)
+    _audit(session, principal, "series", series_instance_uid, changes)
+    _route_again(session, settings, series.study_id)
+    return series
+
+
+def correct_study(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    study_instance_uid: str,
+    changes: dict[str, Any],
+) -> Study:
+    """Keep a correction of region, categories or urgency; route a waiting study again."""
+    study = session.scalars(
+        select(Study).where(Study.study_instance_uid == study_instance_uid).with_for_update()
+    ).one_or_none()
+    if study is None:
+        raise NotFound(f"no study {study_instance_uid}")
+    study.correction = _kept(study.correction, changes, principal)
+    _audit(session, principal, "study", study_instance_uid, changes)
+    _route_again(session, settings, study.id)
+    return study
+
+
+def _kept(
+    earlier: dict[str, Any] | None, changes: dict[str, Any], principal: Principal
+) -> dict[str, Any]:
+    corrected = {name: value for name, value in changes.items() if name != "reason"}
+    if not corrected:
+        raise Invalid("a correction names at least one value to correct besides its reason")
+    return {
+        **(earlier or {}),
+        **corrected,
+        "reason": changes["reason"],
+        "corrected_by": principal.name,
+        "corrected_at": datetime.now(UTC).isoformat(),
+    }
+
+
+def _audit(
+    session: Session, principal: Principal, kind: str, uid: str, changes: dict[str, Any]
+) -> None:
+    record(
+        session,
+        principal,
+        AuditAction.PROCEDURE_RECORD,
+        object_type=kind,
+        object_id=uid,
+        details={"corrected": changes},
+    )
+
+
+def _route_again(session: Session, settings: Settings, study_id: int) -> None:
+    """A stable study nobody has taken is routed again with the correction."""
+    session.flush()
+    study = session.get(Study, study_id)
+    primary = tasks.primary_task_of_study(session, study_id)
+    if study is not None and study.stable_at is not None:
+        if primary is None or primary.state == TaskState.UNASSIGNED.value:
+            on_study_stable(session, study_id, settings)
+    tasks.touch_tasks_of_study(session, study_id)
