@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from app.classification.vocabulary import URGENCY_ORDER, Urgency
 
+ACUITY_KEY = "acuity.listed"
+
 if TYPE_CHECKING:
     from app.rules.dsl import CategoryAcuity, RuleSet
     from app.rules.engine import StudyFacts
@@ -21,7 +23,7 @@ def clinical_acuity(rule_set: "RuleSet", facts: "StudyFacts") -> tuple[Urgency, 
     A raising modifier takes a category to its acute acuity; a lowering one (chronic, known,
     stable, follow-up, neurologically intact) makes it ROUTINE.
     """
-    listed = sorted((rule_set.acuity or {}).items())
+    listed = rule_set.memo(ACUITY_KEY, lambda: sorted((rule_set.acuity or {}).items()))
     best: tuple[int, str, str] = (0, "", "")
     for category, entry in listed:
         if category not in facts.categories:

@@ -29,14 +29,12 @@ def correct_series(
     changes: dict[str, Any],
 ) -> Series:
     """Keep a correction of sequence, plane or fat suppression; route a waiting study again."""
-    series = session.scalars(
-        select(Series).where(Series.series_instance_uid == series_instance_uid).with_for_update()
-    ).one_or_none()
+    query = select(Series).where(Series.series_instance_uid == series_instance_uid)
+    series = session.scalars(query.with_for_update()).one_or_none()
     if series is None:
         raise NotFound(f"no series {series_instance_uid}")
     series.correction = _kept(series.correction, changes, principal)
-    _audit(session, principal, "series", series_instance_uid, changes)
-    _route_again(session, settings, series.study_id)
+    _audit_and_route(session, principal, settings, ("series", series_instance_uid), changes)
     return series
 
 
@@ -48,14 +46,12 @@ def correct_study(
     changes: dict[str, Any],
 ) -> Study:
     """Keep a correction of region, categories or urgency; route a waiting study again."""
-    study = session.scalars(
-        select(Study).where(Study.study_instance_uid == study_instance_uid).with_for_update()
-    ).one_or_none()
+    query = select(Study).where(Study.study_instance_uid == study_instance_uid)
+    study = session.scalars(query.with_for_update()).one_or_none()
     if study is None:
         raise NotFound(f"no study {study_instance_uid}")
     study.correction = _kept(study.correction, changes, principal)
-    _audit(session, principal, "study", study_instance_uid, changes)
-    _route_again(session, settings, study.id)
+    _audit_and_route(session, principal, settings, ("study", study_instance_uid), changes)
     return study
 
 
@@ -74,9 +70,15 @@ def _kept(
     }
 
 
-def _audit(
-    session: Session, principal: Principal, kind: str, uid: str, changes: dict[str, Any]
+def _audit_and_route(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    corrected: tuple[str, str],
+    changes: dict[str, Any],
 ) -> None:
+    """Audit the correction; a stable study nobody has taken is routed again with it."""
+    kind, uid = corrected
     record(
         session,
         principal,
@@ -85,14 +87,20 @@ def _audit(
         object_id=uid,
         details={"corrected": changes},
     )
-
-
-def _route_again(session: Session, settings: Settings, study_id: int) -> None:
-    """A stable study nobody has taken is routed again with the correction."""
     session.flush()
-    study = session.get(Study, study_id)
-    primary = tasks.primary_task_of_study(session, study_id)
-    if study is not None and study.stable_at is not None:
+    study = session.scalars(_study_of(kind, uid)).one()
+    primary = tasks.primary_task_of_study(session, study.id)
+    if study.stable_at is not None:
         if primary is None or primary.state == TaskState.UNASSIGNED.value:
-            on_study_stable(session, study_id, settings)
-    tasks.touch_tasks_of_study(session, study_id)
+            on_study_stable(session, study.id, settings)
+    tasks.touch_tasks_of_study(session, study.id)
+
+
+def _study_of(kind: str, uid: str) -> Any:
+    if kind == "study":
+        return select(Study).where(Study.study_instance_uid == uid)
+    return (
+        select(Study)
+        .join(Series, Series.study_id == Study.id)
+        .where(Series.series_instance_uid == uid)
+    )
