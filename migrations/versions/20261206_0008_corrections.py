@@ -7,7 +7,7 @@ Create Date: 2026-12-06 05:40:00
 A study keeps how its question's words move the acuity of its categories (`acuity_steps`, with
 the cue that decided), so routing and the dry run apply the rule set's acuity of each category;
 and the patient's location from the order (Current Patient Location), a fact that outranks text.
-A person's correction of a series' or a study's classification is kept beside the machine's
+Each rule set version keeps its acuity table (`acuity`). A person's correction of a series' or a study's classification is kept beside the machine's
 answer (`correction`), with its reason, who and when.
 """
 
@@ -31,9 +31,11 @@ def upgrade() -> None:
     op.add_column("studies", sa.Column("patient_location", sa.String(length=64), nullable=True))
     op.add_column("studies", sa.Column("correction", postgresql.JSONB(), nullable=True))
     op.add_column("series", sa.Column("correction", postgresql.JSONB(), nullable=True))
+    op.add_column("rule_set_versions", sa.Column("acuity", postgresql.JSONB(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("rule_set_versions", "acuity")
     op.drop_column("series", "correction")
     op.drop_column("studies", "correction")
     op.drop_column("studies", "patient_location")
