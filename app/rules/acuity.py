@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from app.classification.vocabulary import URGENCY_ORDER, Urgency
 
-ACUITY_KEY = "acuity.listed"
+ACUITY_KEY = "acuity.table"
 
 if TYPE_CHECKING:
     from app.rules.dsl import CategoryAcuity, RuleSet
@@ -23,10 +23,13 @@ def clinical_acuity(rule_set: "RuleSet", facts: "StudyFacts") -> tuple[Urgency, 
     A raising modifier takes a category to its acute acuity; a lowering one (chronic, known,
     stable, follow-up, neurologically intact) makes it ROUTINE.
     """
-    listed = rule_set.memo(ACUITY_KEY, lambda: sorted((rule_set.acuity or {}).items()))
+    table: dict[str, CategoryAcuity] = rule_set.memo(
+        ACUITY_KEY, lambda: {str(name): entry for name, entry in (rule_set.acuity or {}).items()}
+    )
     best: tuple[int, str, str] = (0, "", "")
-    for category, entry in listed:
-        if category not in facts.categories:
+    for category in sorted(facts.categories):
+        entry = table.get(category)
+        if entry is None:
             continue
         acuity, why = _moved(entry, facts)
         level = URGENCY_ORDER.index(acuity)
