@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -251,6 +252,26 @@ def user_create(
     typer.echo(f"created {role.value} account {user_id} for {name!r}; set its password within")
     typer.echo("24 hours at this one-time link:")
     typer.echo(settings.pages_url + issued.path)
+
+
+@cli.command("export-labels")
+def export_labels(
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only corrections made on or after this date."),
+    ] = None,
+) -> None:
+    """Print corrected series and studies as labelled JSON lines for `bench.classify`."""
+    import json
+
+    from app.db.session import session_scope
+    from app.label_export import corrected_labels
+
+    _, database_url = prepare(quiet=True)
+    require_schema_at_head(database_url)
+    with session_scope(database_url) as session:
+        for line in corrected_labels(session, since.date() if since else None):
+            typer.echo(json.dumps(line, default=str))
 
 
 cli.command("classify-series")(classify_series_command)

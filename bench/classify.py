@@ -1,17 +1,18 @@
 """Accuracy and speed of the series and question classifiers on the labelled sets.
 
-    python -m bench.classify
+    python -m bench.classify [LABELLED.jsonl ...]
 
-Dev is what the classifiers were tuned on; held-out was written first and never tuned on.
+Every set is reported separately: dev (what the classifiers were tuned on), held-out (written
+first and never tuned on), the real-scanner headers in ../shared/real_series when present, and
+any labelled JSON lines file given (series lines `{"header", "expected"}` or referral lines
+`{"input", "expected"}`, as `worklist export-labels` writes them).
 """
 
-import json
 import statistics
+import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from app.classification.region import classify_region
 from app.classification.sequence import classify_series
@@ -19,72 +20,28 @@ from app.classification.series_header import SeriesHeader
 from app.rules.dsl import RuleSet, load_default_rules
 from app.rules.engine import StudyFacts, route
 from app.rules.facts import route_referral
+from bench.labelled_sets import (
+    DEVELOPMENT,
+    Row,
+    header_rows,
+    load_lines,
+    real_series_folder,
+    real_series_rows,
+)
+from bench.series_scores import percent, series_report
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "classification"
 SPLITS = ("dev", "heldout")
+# Referral texts written for clinical acuity, a development and a held-out part.
+ACUITY_SPLITS = ("acuity_dev", "acuity_heldout")
 STUDY_SERIES = 20
 TIMING_RUNS = 400
 ROUTED_STUDIES = 10_000
-Row = dict[str, Any]
 
 
-def load(name: str) -> list[Row]:
-    with (DATA / name).open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def percent(hits: int, total: int) -> str:
-    return f"{100 * hits / total:5.1f} % ({hits}/{total})" if total else "   n/a"
-
-
-def series_report(split: str) -> None:
-    rows = load(f"series_{split}.jsonl")
-    results = [classify_series(SeriesHeader.from_json(row["header"])) for row in rows]
-    expected = [row["expected"] for row in rows]
-    print(f"\n=== series, {split} ({len(rows)} series) ===")
-    for field in ("sequence", "plane", "fat_sat", "contrast"):
-        compared = zip(results, expected, strict=True)
-        hits = sum(getattr(got, field) == want[field] for got, want in compared)
-        print(f"{field:>9} accuracy {percent(hits, len(rows))}")
-    for hard in ("empty description", "lying description"):
-        chosen = [i for i, row in enumerate(rows) if row["hard"] == hard]
-        hits = sum(results[i].sequence == expected[i]["sequence"] for i in chosen)
-        print(f"  sequence on {hard}s: {percent(hits, len(chosen))}")
-    pairs: list[tuple[str, str]] = [
-        (want["sequence"], got.sequence) for got, want in zip(results, expected, strict=True)
-    ]
-    print_per_class(pairs)
-    print_confusion(pairs)
-
-
-def print_per_class(pairs: list[tuple[str, str]]) -> None:
-    labels = sorted({label for pair in pairs for label in pair})
-    print(f"{'class':>15} {'precision':>10} {'recall':>8} {'n':>4}")
-    for label in labels:
-        true_positive = sum(want == got == label for want, got in pairs)
-        predicted = sum(got == label for _, got in pairs)
-        actual = sum(want == label for want, _ in pairs)
-        precision = true_positive / predicted if predicted else 0.0
-        recall = true_positive / actual if actual else 0.0
-        print(f"{label:>15} {precision:10.3f} {recall:8.3f} {actual:4d}")
-
-
-def print_confusion(pairs: list[tuple[str, str]]) -> None:
-    labels = sorted({label for pair in pairs for label in pair})
-    counts = Counter(pairs)
-    short = [label[:5] for label in labels]
-    print("confusion (rows expected, columns predicted):")
-    print(f"{'':>15} " + " ".join(f"{name:>5}" for name in short))
-    for want in labels:
-        cells = " ".join(f"{counts[(want, got)] or '.':>5}" for got in labels)
-        print(f"{want:>15} {cells}")
-
-
-def question_report(split: str, rule_set: RuleSet) -> None:
-    rows = load(f"questions_{split}.jsonl")
+def question_report(name: str, rows: list[Row], rule_set: RuleSet) -> None:
     outputs = [route_referral(rule_set, **row["input"]).to_json() for row in rows]
-    uncontested = [i for i, row in enumerate(rows) if not row["contested"]]
-    print(f"\n=== questions, {split} ({len(rows)} referrals, {len(uncontested)} uncontested) ===")
+    uncontested = [i for i, row in enumerate(rows) if not row.get("contested")]
+    print(f"\n=== questions, {name} ({len(rows)} referrals, {len(uncontested)} uncontested) ===")
     for field in ("region", "subspecialty", "urgency"):
 
         def hit(i: int, field: str = field) -> bool:
@@ -101,6 +58,10 @@ def question_report(split: str, rule_set: RuleSet) -> None:
         for row, out in zip(rows, outputs, strict=True)
     )
     print(f"  expected categories all found: {percent(recalled, len(rows))}")
+    for row, out in zip(rows, outputs, strict=True):
+        if out["urgency"] != row["expected"]["urgency"] and not row.get("contested"):
+            text = row["input"].get("clinical_question", "")
+            print(f"  urgency miss {row['expected']['urgency']}->{out['urgency']}: {text!r}")
 
 
 def median_seconds(work: Callable[[], object], runs: int = TIMING_RUNS) -> float:
@@ -113,7 +74,7 @@ def median_seconds(work: Callable[[], object], runs: int = TIMING_RUNS) -> float
 
 
 def speed_report(rule_set: RuleSet) -> None:
-    rows = load("series_dev.jsonl")
+    rows = load_lines(DEVELOPMENT / "series_dev.jsonl")
     headers = [SeriesHeader.from_json(row["header"]) for row in rows[::7][:STUDY_SERIES]]
 
     def classify_study() -> None:
@@ -139,13 +100,33 @@ def speed_report(rule_set: RuleSet) -> None:
     )
 
 
-def main() -> None:
+def labelled_file_report(path: Path, rule_set: RuleSet) -> None:
+    """A labelled file may hold series lines, referral lines or both (as export-labels writes)."""
+    rows = load_lines(path)
+    series = [row for row in rows if "header" in row]
+    referrals = [row for row in rows if "input" in row]
+    if series:
+        series_report(str(path), header_rows(series))
+    if referrals:
+        question_report(str(path), referrals, rule_set)
+
+
+def main(files: list[str]) -> None:
     rule_set = load_default_rules()
     for split in SPLITS:
-        series_report(split)
-        question_report(split, rule_set)
+        series_report(split, header_rows(load_lines(DEVELOPMENT / f"series_{split}.jsonl")))
+        question_report(split, load_lines(DEVELOPMENT / f"questions_{split}.jsonl"), rule_set)
+    for split in ACUITY_SPLITS:
+        question_report(split, load_lines(DEVELOPMENT / f"questions_{split}.jsonl"), rule_set)
+    real = real_series_folder()
+    if (real / "labels.jsonl").is_file():
+        series_report(str(real), real_series_rows(real))
+    else:
+        print(f"\n=== real scanner series: {real} not found, not scored ===")
+    for name in files:
+        labelled_file_report(Path(name), rule_set)
     speed_report(rule_set)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

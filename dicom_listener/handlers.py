@@ -19,8 +19,8 @@ from app.db.session import session_scope
 from app.principal import Principal
 from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
 from app.studies.service import (
+    complete_series_header,
     file_instance_of_series,
-    note_distinct_orientations,
     record_parents,
 )
 from dicom_listener import metrics, storage
@@ -147,7 +147,7 @@ class IngestHandlers:
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             return _deferred(identified.instance.sop_instance_uid, error)
-        self.known_series.remember(uids, parents, identified.orientation)
+        self.known_series.remember(uids, parents, identified)
         self._count(tally, added, received.size)
         return Status(SUCCESS)
 
@@ -170,13 +170,11 @@ class IngestHandlers:
             self.database_url,
             lambda db: file_instance_of_series(db, parents, instance, receipt, touch),
         )
-        planes = self.known_series.note_orientation(
-            _series_uids(identified), identified.orientation
-        )
-        if added and planes:
+        update = self.known_series.note_instance(_series_uids(identified), identified)
+        if added and update:
             run_single_statement(
                 self.database_url,
-                lambda db: note_distinct_orientations(db, parents.series_id, planes),
+                lambda db: complete_series_header(db, parents.series_id, update),
             )
         return added
 

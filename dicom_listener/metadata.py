@@ -15,6 +15,7 @@ from typing import Any
 from pydicom import Dataset, dcmread
 from pydicom.errors import InvalidDicomError
 
+from app.classification.series_geometry import rounded_orientation
 from app.classification.series_header import header_from_dataset
 from app.studies.records import (
     IdentifiedInstance,
@@ -85,6 +86,8 @@ def identify(ds: Dataset) -> IdentifiedInstance:
             _uid(ds, "SeriesInstanceUID"),
             _instance_facts(ds),
             _orientation(ds),
+            _position(ds),
+            image_type_tokens(ds.get("ImageType") or ()),
         )
     except UnusableDataset:
         raise
@@ -122,6 +125,7 @@ def _study_facts(ds: Dataset) -> StudyFacts:
         clinical_question=combined_question(sources),
         question_sources=sources,
         requested_priority=_priority(ds),
+        patient_location=_text(ds, "CurrentPatientLocation", 64),
     )
 
 
@@ -229,9 +233,29 @@ def _orientation(ds: Dataset) -> tuple[float, ...] | None:
         return None
 
 
-def rounded_orientation(values: Iterable[str | float]) -> tuple[float, ...]:
-    """Image orientation rounded as the classifier counts distinct planes."""
-    return tuple(round(float(item), 2) for item in values)
+def _position(ds: Dataset) -> tuple[float, ...] | None:
+    value = ds.get("ImagePositionPatient")
+    try:
+        return position_of(value) if isinstance(value, list | tuple) or _is_multi(value) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_multi(value: Any) -> bool:
+    return type(value).__name__ == "MultiValue"
+
+
+def position_of(values: Iterable[str | float]) -> tuple[float, ...] | None:
+    """ImagePositionPatient as three numbers, or None."""
+    items = [item for item in values if str(item).strip()]
+    return tuple(float(item) for item in items) if len(items) == 3 else None
+
+
+def image_type_tokens(values: Iterable[str]) -> tuple[str, ...]:
+    """ImageType values, upper-cased as the classifier reads them."""
+    if isinstance(values, str):
+        values = values.split("\\")
+    return tuple(str(item).strip().upper() for item in values if str(item).strip())
 
 
 def _integer(ds: Dataset, keyword: str) -> int | None:

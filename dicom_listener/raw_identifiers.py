@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from pydicom.uid import UID, ImplicitVRLittleEndian
 
+from app.classification.series_geometry import rounded_orientation
 from app.studies.records import IdentifiedInstance, InstanceFacts
-from dicom_listener.metadata import is_valid_uid, rounded_orientation
+from dicom_listener.metadata import image_type_tokens, is_valid_uid, position_of
 
 _META_START = 132  # after the 128-byte preamble and `DICM`
 _UNDEFINED = 0xFFFFFFFF
@@ -29,14 +30,17 @@ _TRANSFER_SYNTAX = 0x00020010
 _SOP_CLASS, _SOP_INSTANCE = 0x00080016, 0x00080018
 _STUDY, _SERIES = 0x0020000D, 0x0020000E
 _INSTANCE_NUMBER, _ORIENTATION = 0x00200013, 0x00200037
+_IMAGE_TYPE, _POSITION = 0x00080008, 0x00200032
 # The elements read, each with the VR it must have when the syntax is explicit.
 _META_WANTED = {_TRANSFER_SYNTAX: b"UI"}
 _DATA_SET_WANTED = {
+    _IMAGE_TYPE: b"CS",
     _SOP_CLASS: b"UI",
     _SOP_INSTANCE: b"UI",
     _STUDY: b"UI",
     _SERIES: b"UI",
     _INSTANCE_NUMBER: b"IS",
+    _POSITION: b"DS",
     _ORIENTATION: b"DS",
 }
 
@@ -174,11 +178,10 @@ def _identified(values: dict[int, bytes], transfer_syntax_uid: str) -> Identifie
     if not all(is_valid_uid(uid) for uid in (study, series, sop_instance, sop_class)):
         return None
     number_text = _text(values.get(_INSTANCE_NUMBER))
-    orientation_text = _text(values.get(_ORIENTATION))
     if number_text and not _INTEGER.fullmatch(number_text):
         return None
-    orientation_items = orientation_text.split("\\") if orientation_text else []
-    if not all(_DECIMAL.fullmatch(item.strip()) for item in orientation_items):
+    orientation, position = _decimals(values.get(_ORIENTATION)), _decimals(values.get(_POSITION))
+    if orientation is None or position is None:
         return None
     return IdentifiedInstance(
         study,
@@ -186,8 +189,17 @@ def _identified(values: dict[int, bytes], transfer_syntax_uid: str) -> Identifie
         InstanceFacts(
             sop_instance, sop_class, transfer_syntax_uid, int(number_text) if number_text else None
         ),
-        rounded_orientation(orientation_items) or None,
+        rounded_orientation(orientation) or None,
+        position_of(position),
+        image_type_tokens(_text(values.get(_IMAGE_TYPE)).split("\\")),
     )
+
+
+def _decimals(value: bytes | None) -> list[str] | None:
+    """The items of a decimal string value ([] when absent), or None when one is not a number."""
+    items = [item.strip() for item in _text(value).split("\\")] if value else []
+    items = [item for item in items if item]
+    return items if all(_DECIMAL.fullmatch(item) for item in items) else None
 
 
 def _text(value: bytes | None) -> str:

@@ -50,6 +50,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/studies/{study_uid}"): ANY_ROLE,
     ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
     ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
+    ("PATCH", "/api/v1/studies/{study_uid}/classification"): READERS,
+    ("PATCH", "/api/v1/series/{series_uid}/classification"): READERS,
     # tasks
     ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,

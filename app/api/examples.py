@@ -182,6 +182,8 @@ REQUESTS: dict[str, Any] = {
     },
     "RadiologistUpdate": {"on_duty": False},
     "SubspecialtyCreate": {"code": "PEDS", "name": "Paediatrics"},
+    "SeriesCorrectionIn": {"sequence": "STIR", "reason": "fat-suppressed T2 named as T2"},
+    "StudyCorrectionIn": {"urgency": "URGENT", "reason": "new weakness since yesterday"},
     "UserCreate": {"name": "dr-lee", "role": "radiologist", "radiologist_id": 3},
     "UserPatch": {"active": False},
     "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro", "base_version": 6},
@@ -247,6 +249,16 @@ ANSWERS: dict[str, Any] = {
         ],
     },
     "StudyView": STUDY_VIEW,
+    "SeriesView": SERIES
+    | {
+        "sequence": "STIR",
+        "correction": {
+            "sequence": "STIR",
+            "reason": "fat-suppressed T2 named as T2",
+            "corrected_by": "dr-lee",
+            "corrected_at": WHEN,
+        },
+    },
     "StudyPage": {"items": [STUDY_SUMMARY], "next_cursor": "1088"},
     "RadiologistOut": RADIOLOGIST,
     "SubspecialtyOut": {"code": "NEURO", "name": "Neuroradiology"},

@@ -12,6 +12,7 @@ from app.api.problems import install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    corrections,
     eligibility,
     events,
     health,
@@ -67,6 +68,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         changes,
         events,
         studies,
+        corrections,
         reports,
         tokens,
         users,

@@ -1,5 +1,6 @@
 """CT series: localizer, angiographic timing, organ-phase contrast or non-contrast."""
 
+from app.classification.captures import capture_reason
 from app.classification.contrast import contrast_agent_given
 from app.classification.series_header import SeriesHeader
 from app.classification.text import first_match, normalise, terms
@@ -7,11 +8,6 @@ from app.classification.text import first_match, normalise, terms
 CT_KIND_TERMS = terms(
     [
         ("LOCALIZER", r"topogram|scout|surview|localizer|localiser|\bscano", "a localizer"),
-        (
-            "OTHER",
-            r"dose|report|screen|patient protocol|\bsave\b",
-            "a dose report or screen capture",
-        ),
         ("PERFUSION", r"perf|\bcbf|\bcbv|\bmtt|tmax|\bttp", "CT perfusion"),
     ]
 )
@@ -50,6 +46,9 @@ def classify_ct(header: SeriesHeader) -> tuple[str, list[str]]:
     series_text = normalise(header.series_description, header.protocol_name)
     if set(header.image_type) & LOCALIZER_TOKENS:
         return "LOCALIZER", ["ImageType says LOCALIZER"]
+    capture = capture_reason(header)
+    if capture is not None:
+        return "OTHER", [capture]
     kind = first_match(CT_KIND_TERMS, series_text)
     if kind is not None:
         return kind.label, [f"series description names {kind.words}"]

@@ -1,5 +1,6 @@
 """MR sequence type: vendor names and ImageType first, then physics, then the description."""
 
+from app.classification.captures import capture_reason
 from app.classification.contrast import contrast_agent_given
 from app.classification.mr_names import (
     DESCRIPTION_KIND_TERMS,
@@ -18,6 +19,11 @@ IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
         "OTHER",
         "ImageType marks eADC/FA/tensor",
     ),
+    (
+        frozenset({"PHASE MAP", "FIELD_MAP", "FIELDMAP", "B0_MAP", "B0MAP"}),
+        "OTHER",
+        "ImageType marks a field or phase map",
+    ),
     (frozenset({"ADC"}), "ADC", "ImageType says ADC"),
     (frozenset({"TRACEW", "TRACE"}), "DWI", "ImageType says TRACEW (diffusion trace)"),
     (
@@ -26,11 +32,6 @@ IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
         "ImageType marks a perfusion map",
     ),
     (frozenset({"FAT", "FAT_ONLY", "F"}), "OTHER", "ImageType marks a Dixon fat-only image"),
-    (
-        frozenset({"SCREEN SAVE", "CSAREPORT", "CSA REPORT"}),
-        "OTHER",
-        "ImageType marks a screen save",
-    ),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )
 # Kinds a description may name only when the tags do not show a spin-echo or IR acquisition.
@@ -44,6 +45,9 @@ def classify_mr(header: SeriesHeader) -> tuple[str, list[str]]:
     """The MR sequence type and the reasons for it."""
     description = normalise(header.series_description, header.protocol_name)
     named_kind = first_match(DESCRIPTION_KIND_TERMS, description)
+    capture = capture_reason(header)
+    if capture is not None:
+        return "OTHER", [capture]
     for tokens, label, reason in IMAGE_TYPE_KINDS:
         if set(header.image_type) & tokens:
             return _venous_if_named(label, named_kind), [reason]
@@ -123,7 +127,7 @@ def _weighting(
         if family == "EPI" and contrast_agent_given(header):
             return "PERFUSION", ["gradient-echo EPI during a contrast bolus: DSC perfusion"]
         if family == "EPI":
-            return "OTHER", ["gradient-echo EPI without diffusion or perfusion marks"]
+            return "OTHER", ["echo-planar imaging without diffusion or perfusion marks"]
         return "OTHER", ["neither physics tags nor the description name a weighting"]
     if named is None or named.label == physics.label:
         return physics.label, [physics.reason]

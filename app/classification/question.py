@@ -5,14 +5,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 
+from app.classification.acuity import AcuityShift, acuity_shift
 from app.classification.icd10 import ICD10_CATEGORIES, ICD10_STAT_PREFIXES
 from app.classification.question_cues import (
     DEFICIT_TERMS,
     HISTORY_CUES,
-    NEGATION_CUES,
     NEURO_INTACT_TERMS,
     STAT_TERMS,
     URGENT_TERMS,
+    negated,
 )
 from app.classification.question_terms import (
     ABBREVIATIONS,
@@ -37,7 +38,6 @@ _ABBREVIATION = re.compile(
 _WORD = re.compile(r"[a-z]{5,}")
 _CLAUSE_BREAK = re.compile(r"[.;,?!:()]| - |\bbut\b|\bhowever\b")
 _ICD10 = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
-NEGATION_REACH_WORDS = 5
 FUZZY_CUTOFF = 0.85
 FUZZY_MIN_LENGTH = 8  # shorter words are too easily "corrected" into another word
 ICD_CATEGORIES_LONGEST_FIRST = sorted(ICD10_CATEGORIES, key=lambda row: -len(row[0]))
@@ -50,6 +50,7 @@ class QuestionClassification:
     categories: tuple[Category, ...]
     urgency: Urgency
     reasons: tuple[str, ...]
+    acuity: AcuityShift = AcuityShift()
 
 
 def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassification:
@@ -70,7 +71,8 @@ def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassific
     reasons = [found[category] for category in categories] + reasons
     if not categories:
         reasons.insert(0, "no routing category recognised in the question")
-    return QuestionClassification(categories, urgency, tuple(reasons))
+    shift = acuity_shift(clauses, negated)
+    return QuestionClassification(categories, urgency, tuple(reasons), shift)
 
 
 def spell_out(text: str) -> str:
@@ -89,18 +91,12 @@ def _correct_spelling(match: re.Match[str]) -> str:
     return close[0] if close else word
 
 
-def _negated(clause: str, start: int) -> bool:
-    before = clause[:start]
-    cues = list(NEGATION_CUES[0].pattern.finditer(before))
-    return bool(cues) and len(before[cues[-1].end() :].split()) <= NEGATION_REACH_WORDS
-
-
 def _collect_categories(clause: str, found: dict[str, str], reasons: list[str]) -> None:
     for term in CATEGORY_TERMS:
         match = term.pattern.search(clause)
         if match is None or term.label in found:
             continue
-        if _negated(clause, match.start()):
+        if negated(clause, match.start()):
             reasons.append(f"'{match.group(0)}' is negated, so not {term.label}")
         else:
             found[term.label] = f"'{match.group(0)}' means {term.words}: {term.label}"
@@ -118,7 +114,7 @@ def _clause_urgency(clause: str) -> tuple[Urgency, str]:
 def _live_cue(table: tuple[Term, ...], clause: str) -> Term | None:
     for term in table:
         match = term.pattern.search(clause)
-        if match is not None and not _negated(clause, match.start()):
+        if match is not None and not negated(clause, match.start()):
             return term
     return None
 

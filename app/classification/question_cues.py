@@ -32,7 +32,9 @@ STAT_TERMS = terms(
         ),
         (
             "STAT",
-            r"cauda equina|saddle an(a)?esthesia|urinary (retention|incontinence)",
+            r"cauda equina|saddle an(a)?esthesia|urinary (retention|incontinence)"
+            r"|bladder (control|dysfunction)|numb buttocks|perine(al|um) numb"
+            r"|difficulty passing urine",
             "cauda equina",
         ),
         ("STAT", r"cord compression|cord (injury|contusion)", "spinal cord compression or injury"),
@@ -41,7 +43,8 @@ STAT_TERMS = terms(
         ("STAT", r"dissection", "dissection"),
         (
             "STAT",
-            r"subarachnoid|intracranial hemorrhage|worst headache|thunderclap",
+            r"subarachnoid|intracranial hemorrhage|worst headache|thunderclap"
+            r"|epidural h(a)?ematoma",
             "possible haemorrhage",
         ),
         (
@@ -59,6 +62,18 @@ URGENT_TERMS = terms(
             r"\bnew\b[^,.;]*(weakness|deficit|foot drop|paresis|seizure)|new onset"
             r"|progressive[^,.;]*weakness|sudden weakness",
             "a new neurological deficit",
+        ),
+        (
+            "URGENT",
+            r"(sudden|acute|new|rapid)[^,.;]*(loss of vision|vision loss|visual loss|blind)"
+            r"|(loss of vision|vision loss|visual loss)[^,.;]*(today|morning|yesterday|hours|days)",
+            "an acute loss of vision",
+        ),
+        (
+            "URGENT",
+            r"shunt (malfunction|failure|obstruction)|blocked shunt|hardware failure"
+            r"|lead migration|device (failure|malfunction)|screw loosening|pump failure",
+            "a suspected device failure",
         ),
         (
             "URGENT",
@@ -93,3 +108,13 @@ HISTORY_CUES = terms(
         )
     ]
 )
+
+
+NEGATION_REACH_WORDS = 5
+
+
+def negated(clause: str, start: int) -> bool:
+    """Whether a negation cue stands within a few words before `start` in the clause."""
+    before = clause[:start]
+    cues = list(NEGATION_CUES[0].pattern.finditer(before))
+    return bool(cues) and len(before[cues[-1].end() :].split()) <= NEGATION_REACH_WORDS

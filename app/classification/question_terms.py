@@ -107,7 +107,8 @@ CATEGORY_TERMS = terms(
         (
             "CAUDA_EQUINA",
             r"cauda equina|saddle an(a)?esthesia|urinary (retention|incontinence)|(bowel"
-            r"|bladder) (incontinence|dysfunction)",
+            r"|bladder) (incontinence|dysfunction|control)|numb buttocks|perine(al|um) numb"
+            r"|difficulty passing urine",
             "cauda equina",
         ),
         (
@@ -119,6 +120,7 @@ CATEGORY_TERMS = terms(
         (
             "RADICULOPATHY",
             r"radicul|sciatica|radiating|dermatom|nerve root|\bc\d distribution|foot drop"
+            r"|foot weakness|toe extension|ankle reflex"
             r"|\b[lcs]\d radicul",
             "radiculopathy",
         ),
@@ -145,7 +147,7 @@ CATEGORY_TERMS = terms(
         (
             "INFECTION",
             r"infect|abscess|osteomyelitis|discitis|septic|meningitis|encephalitis|cellulitis"
-            r"|bacteremia|mrsa|fistula",
+            r"|bacter(a)?emia|mrsa|fistula|prob(e|ing) to bone",
             "infection",
         ),
         (

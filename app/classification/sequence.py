@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
+from app.classification.captures import capture_reason
 from app.classification.contrast import contrast_agent_given, mr_contrast
 from app.classification.ct import classify_ct
 from app.classification.mr_names import FAT_SAT_WORDS
 from app.classification.mr_series import classify_mr
-from app.classification.plane import classify_plane
+from app.classification.plane import SeriesKind, classify_plane
 from app.classification.series_header import SeriesHeader
 from app.classification.sop_classes import is_image_storage
 from app.classification.text import first_match, normalise
@@ -68,10 +69,18 @@ def classify_series(header: SeriesHeader) -> SeriesClassification:
     else:
         label, contrast, fat_sat = "OTHER", False, None
         reasons = [f"modality {header.modality or 'missing'} is neither MR nor CT"]
-    plane, plane_reason = classify_plane(header, is_localizer=label == "LOCALIZER")
+    plane, plane_reason = classify_plane(header, _plane_kind(header, label))
     reasons.append(plane_reason)
     sequence = SEQUENCE_BY_NAME[label]
     return SeriesClassification(sequence, plane, fat_sat, contrast, tuple(reasons))
+
+
+def _plane_kind(header: SeriesHeader, label: str) -> SeriesKind:
+    if label == "LOCALIZER":
+        return "LOCALIZER"
+    if label == "OTHER" and capture_reason(header) is not None:
+        return "CAPTURE"
+    return "IMAGE"
 
 
 def _fat_sat(header: SeriesHeader, label: str) -> tuple[bool | None, str]:

@@ -7,20 +7,25 @@ from pathlib import Path
 from pydicom import dcmread
 from pydicom.errors import InvalidDicomError
 
-from app.classification.series_header import SeriesHeader, header_from_dataset
-
-ORIENTATION_DECIMALS = 2
+from app.classification.series_geometry import InstanceGeometry
+from app.classification.series_header import (
+    SeriesHeader,
+    header_from_dataset,
+    instance_geometry,
+    with_instances,
+)
 
 
 @dataclasses.dataclass
 class _SeriesSeen:
     header: SeriesHeader
     instance_number: int
-    orientations: set[tuple[float, ...]]
+    instances: list[InstanceGeometry]
 
 
 def read_series_headers(paths: Iterable[Path]) -> tuple[list[SeriesHeader], list[str]]:
-    """One header per series (from its lowest-numbered instance) and the files skipped, why."""
+    """One header per series (its lowest-numbered instance, completed from all of them) and the
+    files skipped, why."""
     seen: dict[str, _SeriesSeen] = {}
     skipped: list[str] = []
     for path in _files(paths):
@@ -33,11 +38,8 @@ def read_series_headers(paths: Iterable[Path]) -> tuple[list[SeriesHeader], list
         if not header.series_instance_uid:
             skipped.append(f"{path}: no SeriesInstanceUID")
             continue
-        _remember(seen, header, int(dataset.get("InstanceNumber") or 0))
-    headers = [
-        dataclasses.replace(entry.header, distinct_orientations=max(1, len(entry.orientations)))
-        for entry in seen.values()
-    ]
+        _remember(seen, header, instance_geometry(dataset))
+    headers = [with_instances(entry.header, entry.instances) for entry in seen.values()]
     return sorted(headers, key=lambda h: (h.series_number or 0, h.series_instance_uid)), skipped
 
 
@@ -49,13 +51,12 @@ def _files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def _remember(seen: dict[str, _SeriesSeen], header: SeriesHeader, instance_number: int) -> None:
-    orientation = header.image_orientation_patient
-    rounded = {tuple(round(v, ORIENTATION_DECIMALS) for v in orientation)} if orientation else set()
+def _remember(seen: dict[str, _SeriesSeen], header: SeriesHeader, one: InstanceGeometry) -> None:
+    number = one.number or 0
     entry = seen.get(header.series_instance_uid)
     if entry is None:
-        seen[header.series_instance_uid] = _SeriesSeen(header, instance_number, rounded)
+        seen[header.series_instance_uid] = _SeriesSeen(header, number, [one])
         return
-    entry.orientations |= rounded
-    if instance_number < entry.instance_number:
-        entry.header, entry.instance_number = header, instance_number
+    entry.instances.append(one)
+    if number < entry.instance_number:
+        entry.header, entry.instance_number = header, number

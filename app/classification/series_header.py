@@ -1,11 +1,14 @@
 """The header fields of one series that the sequence classifier reads, and how to get them."""
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Self
 
 from pydicom import Dataset
 from pydicom.tag import BaseTag, Tag
+
+from app.classification.series_geometry import InstanceGeometry, partition_step, rounded_orientation
 
 JsonDict = dict[str, Any]
 
@@ -59,6 +62,9 @@ class SeriesHeader:
     image_orientation_patient: tuple[float, ...] | None = None
     distinct_orientations: int = 1
     slice_thickness: float | None = None
+    spacing_between_slices: float | None = None
+    partition_step: float | None = None
+    image_position_patient: tuple[float, ...] | None = None
     magnetic_field_strength: float | None = None
     convolution_kernel: tuple[str, ...] = ()
 
@@ -81,7 +87,71 @@ class SeriesHeader:
 
 
 def header_from_dataset(ds: Dataset) -> SeriesHeader:
-    """Read the classification header of a series from one of its instances."""
+    """Read the classification header of a series from one of its instances (all its frames,
+    when it is an enhanced multi-frame object)."""
+    header = _instance_header(ds)
+    frames = frame_geometry(ds)
+    return with_instances(header, frames) if frames else header
+
+
+def instance_geometry(ds: Dataset) -> InstanceGeometry:
+    """What one classic instance adds to its series' header."""
+    return InstanceGeometry(
+        number=_integer(_value(ds, "InstanceNumber")),
+        orientation=_orientation(_value(ds, "ImageOrientationPatient")),
+        position=_position(ds.get("ImagePositionPatient")),
+        image_type=_tokens(ds, "ImageType"),
+    )
+
+
+def frame_geometry(ds: Dataset) -> list[InstanceGeometry]:
+    """Each frame of an enhanced object: its frame type, orientation and position."""
+    shared = (ds.get("SharedFunctionalGroupsSequence") or [Dataset()])[0]
+    frames = []
+    for number, groups in enumerate(ds.get("PerFrameFunctionalGroupsSequence") or [], start=1):
+        frame_type = _macro(groups, shared, "MRImageFrameTypeSequence", "CTImageFrameTypeSequence")
+        orientation = _macro(groups, shared, "PlaneOrientationSequence")
+        position = _macro(groups, shared, "PlanePositionSequence")
+        frames.append(
+            InstanceGeometry(
+                number=number,
+                orientation=_orientation(orientation.get("ImageOrientationPatient")),
+                position=_position(position.get("ImagePositionPatient")),
+                image_type=_tokens(frame_type, "FrameType"),
+            )
+        )
+    return frames
+
+
+def with_instances(header: SeriesHeader, instances: Sequence[InstanceGeometry]) -> SeriesHeader:
+    """The header of the series' first instance, completed from all of its instances."""
+    orientation = header.image_orientation_patient or next(
+        (instance.orientation for instance in instances if instance.orientation), None
+    )
+    orientations = {rounded_orientation(i.orientation) for i in instances if i.orientation}
+    image_type = tuple(
+        dict.fromkeys([*header.image_type, *(token for i in instances for token in i.image_type)])
+    )
+    step = partition_step(orientation, instances) if orientation else None
+    return dataclasses.replace(
+        header,
+        image_orientation_patient=orientation,
+        distinct_orientations=max(header.distinct_orientations, len(orientations)),
+        image_type=image_type,
+        partition_step=step if step is not None else header.partition_step,
+    )
+
+
+def _macro(groups: Dataset, shared: Dataset, *keywords: str) -> Dataset:
+    for keyword in keywords:
+        for source in (groups, shared):
+            items = source.get(keyword)
+            if items:
+                return items[0]  # type: ignore[no-any-return]
+    return Dataset()
+
+
+def _instance_header(ds: Dataset) -> SeriesHeader:
     return SeriesHeader(
         series_instance_uid=_text(ds, "SeriesInstanceUID"),
         sop_class_uid=_text(ds, "SOPClassUID"),
@@ -112,6 +182,8 @@ def header_from_dataset(ds: Dataset) -> SeriesHeader:
         contrast_bolus_route=_text(ds, "ContrastBolusRoute"),
         image_orientation_patient=_orientation(_value(ds, "ImageOrientationPatient")),
         slice_thickness=_number(_value(ds, "SliceThickness")),
+        spacing_between_slices=_number(_value(ds, "SpacingBetweenSlices")),
+        image_position_patient=_position(ds.get("ImagePositionPatient")),
         magnetic_field_strength=_number(_value(ds, "MagneticFieldStrength")),
         convolution_kernel=_tokens(ds, "ConvolutionKernel"),
     )
@@ -178,6 +250,16 @@ def _integer(value: Any) -> int | None:
 
 def _orientation(value: Any) -> tuple[float, ...] | None:
     if not _is_multi(value) or len(value) != 6:
+        return None
+    try:
+        return tuple(float(item) for item in value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _position(element: Any) -> tuple[float, ...] | None:
+    value = element.value if hasattr(element, "value") else element
+    if not _is_multi(value) or len(value) != 3:
         return None
     try:
         return tuple(float(item) for item in value)

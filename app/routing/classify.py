@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.classification.acuity import setting_of
 from app.classification.question import classify_question
 from app.classification.region import classify_region
 from app.classification.sequence import classify_series
@@ -46,12 +47,16 @@ def _study_classification(study: Study, series: list[Series], now: datetime) -> 
         question=study.clinical_question or "",
     )
     question = classify_question(study.clinical_question or "")
-    urgency, urgency_reason = _urgency(question.urgency, study.requested_priority)
+    urgency, urgency_reason = _urgency(
+        question.urgency, study.requested_priority, study.patient_location
+    )
     return {
         "id": study.id,
         "region": region.region,
         "question_categories": list(question.categories),
         "urgency": urgency,
+        "acuity_steps": question.acuity.steps,
+        "acuity_cue": question.acuity.cue or None,
         "classification_reasons": [*region.reasons, *question.reasons, *urgency_reason],
         "classified_at": now,
     }
@@ -81,9 +86,20 @@ def _series_classification(series: Series, study: Study) -> dict[str, Any]:
     }
 
 
-def _urgency(from_question: Urgency, requested: str | None) -> tuple[Urgency, list[str]]:
-    """The more urgent of the question's urgency and the order's requested priority."""
+def _urgency(
+    from_question: Urgency, requested: str | None, location: str | None
+) -> tuple[Urgency, list[str]]:
+    """The most urgent of the order's requested priority, the patient's setting and the
+    question's explicit cues; order facts are named first when they decide (DESIGN.md)."""
+    candidates: list[tuple[Urgency, str]] = []
     asked = REQUESTED_URGENCY.get((requested or "").strip().upper())
-    if asked is None or URGENCY_ORDER.index(asked) <= URGENCY_ORDER.index(from_question):
-        return from_question, []
-    return asked, [f"the order's requested priority {requested} makes it {asked}"]
+    if asked is not None:
+        candidates.append((asked, f"the order's requested priority {requested} makes it {asked}"))
+    setting = setting_of(location or "")
+    if setting is not None:
+        candidates.append(
+            ("URGENT", f"the patient is in {setting.words} ({location}), which makes it URGENT")
+        )
+    candidates.append((from_question, ""))
+    urgency, reason = max(candidates, key=lambda pair: URGENCY_ORDER.index(pair[0]))
+    return urgency, [reason] if reason else []

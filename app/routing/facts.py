@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.rules.engine import StudyFacts
 from app.studies.models import Series, Study
+from app.studies.queries import effective_sequence
 from app.tasks.models import ReadingTask
 from app.vocabulary import TaskKind, TaskState
 
@@ -24,6 +25,9 @@ def study_facts(study: Study, sequences: Iterable[str | None]) -> StudyFacts:
         question=study.clinical_question,
         description=study.study_description,
         urgency=study.urgency,
+        correction=study.correction,
+        acuity_steps=study.acuity_steps,
+        acuity_cue=study.acuity_cue,
         source_ae=study.source_ae_title,
         institution=study.institution_name,
         received_at=study.first_received_at,
@@ -69,7 +73,7 @@ def recent_stable_facts(
 
 
 _SEQUENCES = (
-    select(func.array_agg(Series.sequence))
+    select(func.array_agg(effective_sequence()))
     .where(Series.study_id == Study.id)
     .correlate(Study)
     .scalar_subquery()
@@ -97,6 +101,9 @@ _WINDOW = (
         Study.clinical_question.label("question"),
         Study.study_description.label("description"),
         Study.urgency,
+        Study.correction,
+        Study.acuity_steps,
+        Study.acuity_cue,
         Study.source_ae_title.label("source_ae"),
         Study.institution_name.label("institution"),
         Study.first_received_at.label("received_at"),
@@ -118,18 +125,25 @@ def _facts(
     question: str | None,
     description: str | None,
     urgency: str | None,
+    correction: dict[str, Any] | None,
+    acuity_steps: int | None,
+    acuity_cue: str | None,
     source_ae: str | None,
     institution: str | None,
     received_at: datetime | None,
     **_: Any,
 ) -> StudyFacts:
+    corrected = correction or {}
     return StudyFacts(
         modalities=frozenset(modality.upper() for modality in modalities or () if modality),
-        region=region or "OTHER",
+        region=corrected.get("region") or region or "OTHER",
         sequences=frozenset(sequence for sequence in sequences or () if sequence),
-        categories=frozenset(categories or ()),
+        categories=frozenset(corrected.get("categories", categories) or ()),
         text=f"{question or ''}\n{description or ''}".lower(),
-        urgency=urgency or "ROUTINE",
+        urgency=corrected.get("urgency") or urgency or "ROUTINE",
+        urgency_corrected="urgency" in corrected,
+        acuity_steps=acuity_steps or 0,
+        acuity_cue=acuity_cue or "",
         source_ae=(source_ae or "").strip(),
         institution=(institution or "").strip(),
         received_at=received_at,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
 from app.routing.assignment import PatientRead
 from app.studies.models import Series, Study
+from app.studies.queries import effective_sequence
 from app.tasks.models import ReadingTask
 from app.tasks.repository import (
     OPEN_STATE_NAMES,
@@ -31,7 +32,7 @@ _SERIES_OF = (
 )
 _STUDIES_WITH_SEQUENCES = select(
     Study,
-    select(func.array_agg(Series.sequence))
+    select(func.array_agg(effective_sequence()))
     .where(Series.study_id == Study.id)
     .correlate(Study)
     .scalar_subquery(),

@@ -91,6 +91,21 @@ class Action(StrictModel):
         return self
 
 
+class CategoryAcuity(StrictModel):
+    """How urgent a question category is as usually asked, and when new or in a fragile patient
+    (time words such as acute, new, sudden, progressive; anticoagulation, cancer, fever...)."""
+
+    usual: Urgency
+    acute: Urgency | None = None
+
+    @model_validator(mode="after")
+    def acute_is_not_less_urgent(self) -> Self:
+        order = ("ROUTINE", "URGENT", "STAT")
+        if self.acute is not None and order.index(self.acute) < order.index(self.usual):
+            raise ValueError("acute acuity must be at least as urgent as the usual one")
+        return self
+
+
 class Rule(StrictModel):
     """One ordered rule; a rule without `when` matches every study."""
 
@@ -105,6 +120,8 @@ class RuleSet(StrictModel):
     """An ordered list of rules; the first enabled match wins and the last rule is the default."""
 
     rules: list[Rule] = Field(min_length=1)
+    # The clinical acuity of each question category; a category not listed is ROUTINE.
+    acuity: dict[Category, CategoryAcuity] | None = None
     _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")

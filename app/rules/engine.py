@@ -6,10 +6,11 @@ rule set), so routing a study costs a few set look-ups per rule.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from app.rules.acuity import with_clinical_acuity
 from app.rules.dsl import Condition, Rule, RuleSet
 from app.time_windows import WEEKDAYS, TimeWindow
 
@@ -24,6 +25,9 @@ class StudyFacts:
     categories: frozenset[str] = frozenset()
     text: str = ""
     urgency: str = "ROUTINE"
+    acuity_steps: int = 0  # how far the question's modifiers move its categories' acuity
+    acuity_cue: str = ""
+    urgency_corrected: bool = False  # a person set the urgency: acuity does not move it
     source_ae: str = ""
     institution: str = ""
     received_at: datetime | None = None
@@ -65,9 +69,13 @@ PLAN_KEY = "engine.plan"
 
 def route(rule_set: RuleSet, facts: StudyFacts) -> RouteDecision:
     """The decision of the first enabled rule whose condition holds."""
+    facts, acuity_reason = with_clinical_acuity(rule_set, facts)
     for rule, test, explanation in rule_set.memo(PLAN_KEY, lambda: _plan(rule_set)):
         if test is None or test(facts):
-            return _decide(rule, explanation, facts)
+            decision = _decide(rule, explanation, facts)
+            if acuity_reason:
+                return replace(decision, reasons=(*decision.reasons, acuity_reason))
+            return decision
     raise NoDefaultRule("the rule set has no enabled default rule")
 
 

@@ -32,6 +32,8 @@ def facts_from(
         categories=frozenset(question.categories) if question else frozenset(),
         text=f"{question_text}\n{study_description}".lower(),
         urgency=question.urgency if question else "ROUTINE",
+        acuity_steps=question.acuity.steps if question else 0,
+        acuity_cue=question.acuity.cue if question else "",
         source_ae=source_ae.strip(),
         institution=institution.strip(),
         received_at=received_at,

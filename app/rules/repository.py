@@ -42,11 +42,17 @@ def list_all(session: Session) -> Sequence[RuleSetVersion]:
     return session.scalars(select(RuleSetVersion).order_by(RuleSetVersion.version.desc())).all()
 
 
-def add_first(session: Session, rules: list[dict[str, Any]], author: str, comment: str) -> None:
+def add_first(session: Session, rule_set: dict[str, Any], author: str, comment: str) -> None:
     """Insert version 1 unless another transaction already has."""
     session.execute(
         insert(RuleSetVersion)
-        .values(version=1, rules=rules, author=author, comment=comment)
+        .values(
+            version=1,
+            rules=rule_set["rules"],
+            acuity=rule_set.get("acuity"),
+            author=author,
+            comment=comment,
+        )
         .on_conflict_do_nothing(index_elements=[RuleSetVersion.version])
     )
 
@@ -58,11 +64,15 @@ def lock_versions(session: Session) -> None:
 
 
 def add_next(
-    session: Session, rules: list[dict[str, Any]], author: str, comment: str
+    session: Session, rule_set: dict[str, Any], author: str, comment: str
 ) -> RuleSetVersion:
     """Insert the next version; the caller holds `lock_versions`."""
     version = RuleSetVersion(
-        version=(latest_number(session) or 0) + 1, rules=rules, author=author, comment=comment
+        version=(latest_number(session) or 0) + 1,
+        rules=rule_set["rules"],
+        acuity=rule_set.get("acuity"),
+        author=author,
+        comment=comment,
     )
     session.add(version)
     session.flush()

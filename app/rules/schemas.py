@@ -47,6 +47,7 @@ class RuleSetVersionOut(BaseModel):
 
     version: int
     rules: list[dict[str, Any]]
+    acuity: dict[str, Any] | None = None
     author: str
     comment: str
     created_at: datetime

@@ -28,8 +28,9 @@ def current_version(session: Session) -> RuleSetVersion:
     """The newest version; the shipped default becomes version 1 on first use."""
     row = repository.latest(session)
     if row is None:
-        rules = load_default_rules().to_json()["rules"]
-        repository.add_first(session, rules, SHIPPED_AUTHOR, SHIPPED_COMMENT)
+        repository.add_first(
+            session, load_default_rules().to_json(), SHIPPED_AUTHOR, SHIPPED_COMMENT
+        )
         row = get_version(session, 1)
     return row
 
@@ -52,13 +53,20 @@ def parsed(row: RuleSetVersion) -> RuleSet:
         if rule_set is None:
             if len(_PARSED) >= _PARSED_KEPT:
                 _PARSED.pop(next(iter(_PARSED)))
-            rule_set = _PARSED[key] = RuleSet.model_validate({"rules": row.rules})
+            rule_set = _PARSED[key] = RuleSet.model_validate(stored_rule_set(row))
         return rule_set
 
 
 def rule_set_of(session: Session, version: int) -> RuleSet:
     """The parsed rule set of one stored version."""
     return parsed(get_version(session, version))
+
+
+def stored_rule_set(row: RuleSetVersion) -> dict[str, Any]:
+    """A stored version as rule set JSON; a version saved before acuity existed gets the shipped
+    acuity table."""
+    acuity = row.acuity if row.acuity is not None else load_default_rules().to_json()["acuity"]
+    return {"rules": row.rules, "acuity": acuity}
 
 
 def get_version(session: Session, version: int) -> RuleSetVersion:
@@ -90,7 +98,7 @@ def save(
     current = current_version(session)
     if base is not None and base != current.version:
         raise RuleSetStale(base, current, _changes_since(session, base, current.version))
-    version = repository.add_next(session, rule_set.to_json()["rules"], principal.actor, comment)
+    version = repository.add_next(session, rule_set.to_json(), principal.actor, comment)
     record(
         session,
         principal,
@@ -105,7 +113,7 @@ def save(
 def restore(session: Session, principal: Principal, old: int) -> RuleSetVersion:
     """Roll back by saving a copy of version `old` as the next version."""
     source = get_version(session, old)
-    rule_set = RuleSet.model_validate({"rules": source.rules})
+    rule_set = RuleSet.model_validate(stored_rule_set(source))
     return save(session, principal, rule_set, f"restore of version {old}", restored_from=old)
 
 

@@ -57,6 +57,7 @@ class Study(Timestamps, Base):
     clinical_question: Mapped[str | None] = mapped_column(Text)
     question_sources: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     requested_priority: Mapped[str | None] = mapped_column(String(16))
+    patient_location: Mapped[str | None] = mapped_column(String(64))
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
     instance_count: Mapped[int] = mapped_column(server_default="0")
     first_received_at: Mapped[datetime | None]
@@ -66,6 +67,10 @@ class Study(Timestamps, Base):
     region: Mapped[str | None] = mapped_column(String(32))
     question_categories: Mapped[list[str]] = mapped_column(ARRAY(String(48)), server_default="{}")
     urgency: Mapped[str | None] = mapped_column(String(16))
+    acuity_steps: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    acuity_cue: Mapped[str | None] = mapped_column(Text)
+    # A person's correction of region, categories or urgency, beside the machine's answer.
+    correction: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
     classified_at: Mapped[datetime | None]
 
@@ -88,6 +93,8 @@ class Series(Timestamps, Base):
     fat_sat: Mapped[bool | None]
     contrast: Mapped[bool | None]
     classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
+    # A person's correction of sequence, plane or fat suppression, beside the machine's answer.
+    correction: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class Instance(Base):

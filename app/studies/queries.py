@@ -1,6 +1,6 @@
 """Read-side queries on studies for the API: lookups, lists, series and prior studies."""
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.studies.models import Series, Study
@@ -56,3 +56,8 @@ def studies_page(
     if after_id is not None:
         query = query.where(Study.id < after_id)
     return list(session.scalars(query))
+
+
+def effective_sequence() -> ColumnElement[str | None]:
+    """A series' sequence type as routing reads it: a person's correction, else the machine's."""
+    return func.coalesce(Series.correction["sequence"].astext, Series.sequence)

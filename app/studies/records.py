@@ -22,6 +22,7 @@ class StudyFacts:
     clinical_question: str | None = None
     question_sources: dict[str, str] = field(default_factory=dict)
     requested_priority: str | None = None
+    patient_location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,18 @@ class IdentifiedInstance:
     series_instance_uid: str
     instance: InstanceFacts
     orientation: tuple[float, ...] | None = None
+    position: tuple[float, ...] | None = None
+    image_type: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHeaderUpdate:
+    """What a later instance adds to its series' header; None and () mean "nothing new"."""
+
+    distinct_orientations: int | None = None
+    orientation: tuple[float, ...] | None = None
+    image_type: tuple[str, ...] = ()
+    partition_step: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

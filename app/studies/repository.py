@@ -1,5 +1,6 @@
 """Every query on studies, series and instances."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -10,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from app.db.session import Executor
 from app.studies.models import Instance, Series, Study
-from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
+from app.studies.records import (
+    InstanceFacts,
+    Receipt,
+    ReceivedInstance,
+    SeriesHeaderUpdate,
+    SeriesKey,
+)
 
 # The study and series are created or completed (known values are kept, gaps filled).
 _RECORD_PARENTS = text("""
@@ -19,14 +26,14 @@ WITH study AS (
         study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex,
         accession_number, study_date, study_time, study_description, modalities,
         body_part_examined, institution_name, referring_physician, clinical_question,
-        question_sources, requested_priority, source_ae_title, first_received_at,
-        last_received_at)
+        question_sources, requested_priority, patient_location, source_ae_title,
+        first_received_at, last_received_at)
     VALUES (
         :study_uid, :patient_id, :patient_name, :patient_birth_date, :patient_sex,
         :accession_number, :study_date, :study_time, :study_description,
         CAST(:modalities AS varchar(16)[]), :study_body_part, :institution_name,
         :referring_physician, :clinical_question, :question_sources, :requested_priority,
-        :source_ae_title, :received_at, :received_at)
+        :patient_location, :source_ae_title, :received_at, :received_at)
     ON CONFLICT (study_instance_uid) DO UPDATE SET
         patient_id = COALESCE(s.patient_id, EXCLUDED.patient_id),
         patient_name = COALESCE(s.patient_name, EXCLUDED.patient_name),
@@ -43,7 +50,8 @@ WITH study AS (
         referring_physician = COALESCE(s.referring_physician, EXCLUDED.referring_physician),
         clinical_question = COALESCE(s.clinical_question, EXCLUDED.clinical_question),
         question_sources = EXCLUDED.question_sources || s.question_sources,
-        requested_priority = COALESCE(s.requested_priority, EXCLUDED.requested_priority)
+        requested_priority = COALESCE(s.requested_priority, EXCLUDED.requested_priority),
+        patient_location = COALESCE(s.patient_location, EXCLUDED.patient_location)
     RETURNING id
 )
 INSERT INTO series AS r (
@@ -100,10 +108,25 @@ WITH added AS (
 SELECT count(*) AS added FROM added
 """)
 
-_RAISE_DISTINCT_ORIENTATIONS = text("""
-UPDATE series SET header = jsonb_set(
-    header, '{distinct_orientations}',
-    to_jsonb(GREATEST(COALESCE((header->>'distinct_orientations')::int, 1), CAST(:count AS int))))
+# What a later instance adds to its series' header: a higher count of planes, an orientation
+# when the header has none, image types not yet listed, a smaller partition step.
+_COMPLETE_SERIES_HEADER = text("""
+UPDATE series SET header = COALESCE(header, '{}'::jsonb)
+    || jsonb_build_object('distinct_orientations', GREATEST(
+        COALESCE((header->>'distinct_orientations')::int, 1), COALESCE(CAST(:planes AS int), 1)))
+    || CASE WHEN CAST(:orientation AS jsonb) IS NOT NULL
+                 AND jsonb_typeof(header->'image_orientation_patient') IS DISTINCT FROM 'array'
+            THEN jsonb_build_object('image_orientation_patient', CAST(:orientation AS jsonb))
+            ELSE '{}'::jsonb END
+    || jsonb_build_object('image_type', COALESCE(header->'image_type', '[]'::jsonb) || COALESCE(
+        (SELECT jsonb_agg(token) FROM jsonb_array_elements_text(CAST(:image_type AS jsonb)) token
+         WHERE NOT jsonb_exists(COALESCE(header->'image_type', '[]'::jsonb), token)),
+        '[]'::jsonb))
+    || CASE WHEN CAST(:step AS float8) IS NOT NULL
+            THEN jsonb_build_object('partition_step', LEAST(
+                COALESCE((header->>'partition_step')::float8, CAST(:step AS float8)),
+                CAST(:step AS float8)))
+            ELSE '{}'::jsonb END
 WHERE id = :series_id
 """)
 
@@ -146,6 +169,7 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
         "clinical_question": study.clinical_question,
         "question_sources": study.question_sources,
         "requested_priority": study.requested_priority,
+        "patient_location": study.patient_location,
         "source_ae_title": receipt.source_ae_title,
         "received_at": receipt.received_at,
         "series_uid": series.series_instance_uid,
@@ -180,8 +204,16 @@ def add_instance(
     return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
 
 
-def raise_distinct_orientations(session: Executor, series_id: int, count: int) -> None:
-    session.execute(_RAISE_DISTINCT_ORIENTATIONS, {"series_id": series_id, "count": count})
+def complete_series_header(session: Executor, series_id: int, update: SeriesHeaderUpdate) -> None:
+    orientation = list(update.orientation) if update.orientation else None
+    parameters = {
+        "series_id": series_id,
+        "planes": update.distinct_orientations,
+        "orientation": json.dumps(orientation) if orientation else None,
+        "image_type": json.dumps(list(update.image_type)),
+        "step": update.partition_step,
+    }
+    session.execute(_COMPLETE_SERIES_HEADER, parameters)
 
 
 def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | None:

@@ -4,7 +4,13 @@ from sqlalchemy.orm import Session
 
 from app.db.session import Executor
 from app.studies import repository
-from app.studies.records import InstanceFacts, Receipt, ReceivedInstance, SeriesKey
+from app.studies.records import (
+    InstanceFacts,
+    Receipt,
+    ReceivedInstance,
+    SeriesHeaderUpdate,
+    SeriesKey,
+)
 
 
 def file_instance(
@@ -33,9 +39,10 @@ def file_instance_of_series(
     return repository.add_instance(session, parents, instance, receipt, touch)
 
 
-def note_distinct_orientations(session: Executor, series_id: int, count: int) -> None:
-    """Raise the series header's count of image planes (a three-plane localizer shows 3)."""
-    repository.raise_distinct_orientations(session, series_id, count)
+def complete_series_header(session: Executor, series_id: int, update: SeriesHeaderUpdate) -> None:
+    """Add what a later instance shows to its series' header (DESIGN.md: a series is classified
+    from all its instances): more planes, a first orientation, image types, a partition step."""
+    repository.complete_series_header(session, series_id, update)
 
 
 def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | None:

@@ -1,6 +1,7 @@
 """What the API shows of a study: its facts, its series and how each was classified."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +22,7 @@ class SeriesView(BaseModel):
     fat_sat: bool | None
     contrast: bool | None
     classification_reasons: list[str]
+    correction: dict[str, Any] | None = None
 
 
 class StudySummary(BaseModel):
@@ -50,6 +52,7 @@ class StudyView(StudySummary):
     question_categories: list[str]
     urgency: str | None
     classification_reasons: list[str]
+    correction: dict[str, Any] | None = None
     series: list[SeriesView]
 
     @classmethod

@@ -13,10 +13,9 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.studies.queries import study_by_uid
 from app.tasks import repository as tasks
-from app.tasks.repository import UNCLAIMED_STATE_NAMES
 from app.tasks.service import reprioritize
 from app.vocabulary import Priority
-from app.workflow.on_stable import on_study_stable
+from app.workflow.on_stable import route_again_unless_claimed
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +47,8 @@ def amend_study(
         details={"changed": sorted(changed)},
     )
     session.flush()
-    primary = tasks.primary_task_of_study(session, study.id)
-    if study.stable_at is not None and primary and primary.state in UNCLAIMED_STATE_NAMES:
-        on_study_stable(session, study.id, settings)
-    elif changes.priority is not None:
+    routed_again = route_again_unless_claimed(session, study, settings)
+    if not routed_again and changes.priority is not None:
         for task in tasks.open_tasks_of_study(session, study.id):
             since = study.stable_at or task.created_at
             reprioritize(session, principal, settings, task, changes.priority, since)

@@ -15,8 +15,11 @@ from app.routing.classify import classify_studies
 from app.routing.route import route_changed_studies, route_studies
 from app.settings import Settings
 from app.studies import repository as studies
+from app.studies.models import Study
 from app.studies.quiet_period import quiet_since_start
 from app.studies.repository import SettledStudy
+from app.tasks import repository as tasks
+from app.tasks.repository import UNCLAIMED_STATE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,16 @@ def on_studies_changed(session: Session, study_ids: Sequence[int], settings: Set
 def on_study_stable(session: Session, study_id: int, settings: Settings) -> None:
     """The same steps for one study: an amended order, or a study routed again."""
     on_studies_stable(session, [study_id], settings)
+
+
+def route_again_unless_claimed(session: Session, study: Study, settings: Settings) -> bool:
+    """Route a stable study again (its order or classification changed) while nobody has claimed
+    its primary task; whether it was."""
+    primary = tasks.primary_task_of_study(session, study.id)
+    if study.stable_at is None or (primary and primary.state not in UNCLAIMED_STATE_NAMES):
+        return False
+    on_study_stable(session, study.id, settings)
+    return True
 
 
 def mark_settled_studies_stable(session: Session, settings: Settings) -> int:

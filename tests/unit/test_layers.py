@@ -26,6 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "jobs",
             "supervisor",
             "first_run",
+            "label_export",
         }
     ),
     frozenset({"workflow"}),

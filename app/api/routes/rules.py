@@ -146,4 +146,5 @@ def dry_run_rules(body: DryRunRequest, session: SessionDep, user: CurrentUser) -
 
 
 def _out(row: RuleSetVersion) -> RuleSetVersionOut:
-    return RuleSetVersionOut.model_validate(row)
+    shown = RuleSetVersionOut.model_validate(row)
+    return shown.model_copy(update={"acuity": service.stored_rule_set(row)["acuity"]})

@@ -9,7 +9,12 @@ import json
 import random
 from pathlib import Path
 
-from tests.data.classification import questions_dev_cases, questions_heldout_cases
+from tests.data.classification import (
+    questions_acuity_dev_cases,
+    questions_acuity_heldout_cases,
+    questions_dev_cases,
+    questions_heldout_cases,
+)
 
 HERE = Path(__file__).parent
 WRONG_BODY_PARTS = ["CHEST", "ABDOMEN", "HEAD", "EXTREMITY", "PELVIS", "SPINE"]
@@ -47,6 +52,8 @@ def main() -> None:
     for split, module, seed in (
         ("dev", questions_dev_cases, 5),
         ("heldout", questions_heldout_cases, 7),
+        ("acuity_dev", questions_acuity_dev_cases, 11),
+        ("acuity_heldout", questions_acuity_heldout_cases, 13),
     ):
         rows = expand(module.CASES, seed)
         path = HERE / f"questions_{split}.jsonl"

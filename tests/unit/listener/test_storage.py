@@ -1,8 +1,23 @@
 from pathlib import Path
 
-from app.studies.records import SeriesKey
+from app.studies.records import IdentifiedInstance, InstanceFacts, SeriesHeaderUpdate, SeriesKey
 from dicom_listener import storage
 from dicom_listener.known_series import KnownSeries, TouchSchedule
+
+AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+SAGITTAL = (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
+
+
+def make_identified(
+    number: int = 1,
+    orientation: tuple[float, ...] | None = None,
+    position: tuple[float, ...] | None = None,
+    image_type: tuple[str, ...] = (),
+) -> IdentifiedInstance:
+    instance = InstanceFacts(
+        f"1.2.{number}", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1", number
+    )
+    return IdentifiedInstance("1", "2", instance, orientation, position, image_type)
 
 
 def test_filing_links_the_file_and_never_replaces_an_original(tmp_path: Path) -> None:
@@ -28,16 +43,34 @@ def test_quarantine_keeps_bytes_and_reason(tmp_path: Path) -> None:
 def test_known_series_forgets_the_oldest_beyond_capacity() -> None:
     known = KnownSeries(capacity=2)
     for number in range(3):
-        known.remember(("1", str(number)), SeriesKey(1, number), None)
+        known.remember(("1", str(number)), SeriesKey(1, number), make_identified())
     assert known.get(("1", "0")) is None
     assert known.get(("1", "2")) == SeriesKey(1, 2)
 
 
 def test_known_series_counts_new_orientations() -> None:
     known = KnownSeries()
-    known.remember(("1", "2"), SeriesKey(1, 2), (1.0, 0.0))
-    noted = [known.note_orientation(("1", "2"), plane) for plane in [(1.0, 0.0), (0.0, 1.0)]]
-    assert noted == [None, 2]
+    known.remember(("1", "2"), SeriesKey(1, 2), make_identified(orientation=AXIAL))
+    noted = [
+        known.note_instance(("1", "2"), make_identified(orientation=plane))
+        for plane in (AXIAL, SAGITTAL)
+    ]
+    assert noted == [None, SeriesHeaderUpdate(distinct_orientations=2)]
+
+
+def test_known_series_notes_a_first_orientation_new_image_types_and_a_smaller_step() -> None:
+    known = KnownSeries()
+    known.remember(("1", "2"), SeriesKey(1, 2), make_identified(image_type=("ORIGINAL", "M")))
+    later = make_identified(
+        number=3, orientation=AXIAL, position=(0.0, 0.0, 0.0), image_type=("ORIGINAL", "P")
+    )
+    next_slice = make_identified(number=4, orientation=AXIAL, position=(0.0, 0.0, 1.2))
+
+    assert known.note_instance(("1", "2"), later) == SeriesHeaderUpdate(
+        orientation=AXIAL, image_type=("P",)
+    )
+    assert known.note_instance(("1", "2"), next_slice) == SeriesHeaderUpdate(partition_step=1.2)
+    assert known.note_instance(("1", "2"), next_slice) is None
 
 
 def test_a_study_is_touched_once_per_interval() -> None:
