@@ -39,7 +39,7 @@ def _prepare(migrate: bool = True) -> tuple[Settings, str]:
 
 @cli.command()
 def up() -> None:
-    """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listener."""
+    """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listeners."""
     from app.first_run import announce, ensure_first_admin_token
     from app.supervisor import run_services
 
@@ -105,6 +105,15 @@ def listener(
     settings, database_url = _prepare(migrate=False)
     if processes:
         settings = settings.model_copy(update={"listener_processes": processes})
+    serve(settings, database_url)
+
+
+@cli.command()
+def hl7() -> None:
+    """Run the HL7 v2 MLLP listener alone (orders in)."""
+    from hl7_listener.server import serve
+
+    settings, database_url = _prepare(migrate=False)
     serve(settings, database_url)
 
 

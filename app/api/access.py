@@ -38,6 +38,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/studies/{study_uid}"): ANY_ROLE,
     ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
     ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
+    # orders from the RIS or EHR
+    ("GET", "/api/v1/orders/unmatched"): ADMIN,
+    ("GET", "/api/v1/orders/{accession_number}"): ADMIN_OR_INTEGRATION,
     # tasks
     ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.orders.service import apply_orders
 from app.routing.classify import classify_studies
 from app.routing.route import route_studies
 from app.settings import Settings
@@ -20,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 StableStudiesStep = Callable[[Session, Sequence[int], Settings], None]
 
-# In order: each step sees what the earlier ones wrote.
-STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_studies)
+# In order: each step sees what the earlier ones wrote. The study's order comes first: its facts
+# outrank what the images' headers say.
+STEPS: tuple[StableStudiesStep, ...] = (apply_orders, classify_studies, route_studies)
 
 
 def on_studies_stable(session: Session, study_ids: Sequence[int], settings: Settings) -> None:

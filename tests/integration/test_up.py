@@ -47,6 +47,7 @@ def service(tmp_path: Path) -> Iterator[RunningService]:
         "WORKLIST_DICOM_PORT": str(dicom_port),
         "WORKLIST_LISTENER_METRICS_PORT": str(free_port()),
         "WORKLIST_WORKER_METRICS_PORT": str(free_port()),
+        "WORKLIST_HL7_PORT": str(free_port()),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "up"], env=env, stdout=subprocess.PIPE, text=True
@@ -86,6 +87,7 @@ def test_up_serves_api_and_dicom_and_stops_cleanly_on_ctrl_c(
         timeout=30,
     )
     assert echo.returncode == 0, echo.stderr
+    wait_for_port(int(service.env["WORKLIST_HL7_PORT"]), timeout=30)
 
     pgdata = service.home / "pgdata"
     assert _postgres_serving(pgdata)
