@@ -41,6 +41,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # orders from the RIS or EHR
     ("GET", "/api/v1/orders/unmatched"): ADMIN,
     ("GET", "/api/v1/orders/{accession_number}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/deliveries"): ADMIN,
     # tasks
     ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,

@@ -11,6 +11,7 @@ from app.api.problems import document_problems, install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    deliveries,
     eligibility,
     events,
     health,
@@ -59,6 +60,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         events,
         studies,
         orders,
+        deliveries,
         reports,
         tokens,
         audit,

@@ -16,6 +16,9 @@ from pathlib import Path
 import hl7
 import pytest
 from hl7.mllp import open_hl7_connection
+from hl7apy.core import Message as HapyMessage
+from hl7apy.mllp import AbstractHandler, MLLPServer
+from hl7apy.parser import parse_message as parse_hl7apy
 
 from app.settings import Settings
 from hl7_listener.server import MllpListener
@@ -105,3 +108,37 @@ async def _stop(server: asyncio.Server) -> None:
     for task in others:
         task.cancel()
     await asyncio.gather(*others, return_exceptions=True)
+
+
+class ResultsReceiver:
+    """hl7apy's MLLP server as a results receiver: parses each ORU^R01 and answers `answer`."""
+
+    def __init__(self, port: int, answer: str = "AA", reason: str = "") -> None:
+        self.port = port
+        self.received: list[HapyMessage] = []
+        receiver = self
+
+        class OruHandler(AbstractHandler):  # type: ignore[misc]
+            def reply(self) -> str:
+                message = parse_hl7apy(self.incoming_message, find_groups=False)
+                receiver.received.append(message)
+                ack = HapyMessage("ACK", version="2.5.1")
+                ack.msh.msh_3 = "RESULTS-RECEIVER"
+                ack.msa.msa_1 = answer
+                ack.msa.msa_2 = message.msh.msh_10.value
+                if reason:
+                    ack.msa.msa_3 = reason
+                return str(ack.to_mllp())
+
+        handlers = {"ORU^R01": (OruHandler,), "ORU^R01^ORU_R01": (OruHandler,)}
+        self._server = MLLPServer("127.0.0.1", port, handlers, timeout=10)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "ResultsReceiver":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(10)

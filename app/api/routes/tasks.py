@@ -24,9 +24,9 @@ from app.tasks.schemas import (
     TaskPage,
     VersionIn,
 )
-from app.tasks.second_opinions import finalize
 from app.tasks.service import ReportText
 from app.vocabulary import Priority, Role, TaskKind, TaskState
+from app.workflow import reports
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
@@ -124,9 +124,9 @@ def release(task_id: TaskId, body: VersionIn, user: CurrentUser, session: Sessio
 
 @router.post("/{task_id}/preliminary")
 def preliminary(
-    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep
+    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
-    service.preliminary(session, user, task_id, body.version, _text(body))
+    reports.preliminary(session, user, settings, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 
@@ -135,13 +135,15 @@ def finalize_task(
     task_id: TaskId, body: FinalizeIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
     score = body.radpeer, body.radpeer_comment
-    finalize(session, user, settings, task_id, body.version, _text(body), *score)
+    reports.finalize(session, user, settings, task_id, body.version, _text(body), *score)
     return _item(session, task_id)
 
 
 @router.post("/{task_id}/addendum")
-def addendum(task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep) -> TaskItem:
-    service.addendum(session, user, task_id, body.version, _text(body))
+def addendum(
+    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
+    reports.addendum(session, user, settings, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 
