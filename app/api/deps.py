@@ -70,7 +70,9 @@ async def _end_transaction(exit_scope: Callable[..., object], *error: object) ->
         await anyio.to_thread.run_sync(exit_scope, *error, limiter=anyio.CapacityLimiter(1))
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Scope "function": the transaction ends before the response is sent, so a client that has its
+# answer finds the change committed (FastAPI's default for `yield` ends it after the response).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"workflow"}),
     frozenset({"routing"}),
     frozenset({"deliveries"}),
-    frozenset({"hl7"}),
+    frozenset({"hl7", "fhir"}),
     frozenset({"tasks"}),
     frozenset({"auth", "rules", "orders"}),
     frozenset({"people"}),
