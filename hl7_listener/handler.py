@@ -28,8 +28,8 @@ def answer(raw: bytes, settings: Settings, database_url: str, peer: str | None) 
     try:
         message = parse_message(decode_message(raw))
         header = header_of(message)
-    except (UnknownCharset, UnicodeDecodeError, MessageRejected) as error:
-        reason = getattr(error, "reason", None) or f"cannot decode the message: {error}"
+    except Exception as error:  # the parser raises many kinds on broken input
+        reason = _why_unreadable(error)
         logger.warning("HL7 message rejected", extra={"reason": reason, "peer": peer})
         return reject_unparsable(_raw_control_id(raw), reason).encode()
     try:
@@ -78,3 +78,11 @@ def _raw_control_id(raw: bytes) -> str:
     header = raw.split(b"\r", 1)[0]
     fields = header.split(header[3:4]) if len(header) > 3 else []
     return fields[9].decode("ascii", errors="replace") if len(fields) > 9 else ""
+
+
+def _why_unreadable(error: Exception) -> str:
+    if isinstance(error, (MessageRejected, UnknownCharset)):
+        return str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return f"the bytes are not {error.encoding} as MSH-18 says: {error.reason}"
+    return f"the message cannot be read: {type(error).__name__}"

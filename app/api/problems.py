@@ -137,5 +137,11 @@ def _describe_errors(schema: dict[str, Any], undocumented: frozenset[tuple[str, 
                 continue
             responses = operation.setdefault("responses", {})
             if "422" in responses:
-                responses["422"] = {"description": "The request is not valid", "content": content}
+                # FastAPI's own JSON description goes; a route's other media types (FHIR) stay.
+                declared = responses["422"].get("content", {})
+                declared.pop("application/json", None)
+                responses["422"] = {
+                    "description": "The request is not valid",
+                    "content": declared | content,
+                }
             responses["default"] = {"description": "An error, as a problem", "content": content}

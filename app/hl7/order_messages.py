@@ -36,13 +36,21 @@ def parse_message(text: str) -> hl7.Message:
     if not text.startswith("MSH") or len(text) < 8:
         raise MessageRejected("the message does not begin with an MSH segment")
     try:
-        return hl7.parse(text)
+        message = hl7.parse(text)
     except Exception as error:  # the parser raises many kinds on broken input
         raise MessageRejected(f"the message cannot be parsed: {type(error).__name__}") from error
+    if not _segments(message, "MSH"):
+        raise MessageRejected("the message has no readable MSH segment")
+    return message
+
+
+def _segments(message: hl7.Message, name: str) -> list[hl7.Segment]:
+    """The segments with this name (python-hl7's own lookup fails on an empty segment)."""
+    return [segment for segment in message if str(segment[0]) == name]
 
 
 def header_of(message: hl7.Message) -> MessageHeader:
-    msh = message.segment("MSH")
+    msh = _segments(message, "MSH")[0]
     control_id = value(msh, 10)
     if not control_id:
         raise MessageRejected("MSH-10 (message control id) is empty")
@@ -63,18 +71,9 @@ def read_orders(
     groups = list(_order_groups(message))
     if not groups:
         raise OrderUnusable("the message has no ORC segment")
-    patient = _segment(message, "PID")
-    visit = _segment(message, "PV1")
+    patient = next(iter(_segments(message, "PID")), None)
+    visit = next(iter(_segments(message, "PV1")), None)
     return [_order(group, patient, visit, accession_fields) for group in groups]
-
-
-def _segment(message: hl7.Message, name: str) -> hl7.Segment | None:
-    found = message.segments(name) if _has(message, name) else []
-    return found[0] if found else None
-
-
-def _has(message: hl7.Message, name: str) -> bool:
-    return any(str(segment[0]) == name for segment in message)
 
 
 def _order_groups(message: hl7.Message) -> Iterator[Group]:

@@ -4,7 +4,7 @@ Bodies are `application/fhir+json`; an invalid resource is answered with an Oper
 """
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio.to_thread import run_sync
 from fastapi import APIRouter, Query, Request, Response
@@ -27,6 +27,12 @@ FHIR_JSON = "application/fhir+json"
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
 
 
+def _documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The statuses a route answers with a FHIR resource (an OperationOutcome for errors)."""
+    body = {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}
+    return {status: {"description": "A FHIR resource", **body} for status in statuses}
+
+
 def _fhir(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(body, status_code=status, media_type=FHIR_JSON, headers=headers)
 
@@ -35,7 +41,12 @@ def _outcome(status: int, problems: list[tuple[str, str]], code: str = "invalid"
     return _fhir(operation_outcome(problems, code), status)
 
 
-@router.post("/ServiceRequest", status_code=201, response_class=Response)
+@router.post(
+    "/ServiceRequest",
+    status_code=201,
+    response_class=Response,
+    responses=_documented(201, 400, 415, 422),
+)
 async def create_service_request(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -43,7 +54,11 @@ async def create_service_request(
     return await _store(request, user, session, settings, None)
 
 
-@router.put("/ServiceRequest/{order_id}", response_class=Response)
+@router.put(
+    "/ServiceRequest/{order_id}",
+    response_class=Response,
+    responses=_documented(200, 400, 415, 422),
+)
 async def update_service_request(
     order_id: str, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -71,7 +86,7 @@ async def _store(
     return _fhir(body, status, {"Location": f"/fhir/ServiceRequest/{order.id}"})
 
 
-@router.get("/DiagnosticReport", response_class=Response)
+@router.get("/DiagnosticReport", response_class=Response, responses=_documented(200))
 def search_diagnostic_reports(
     user: CurrentUser, session: SessionDep, identifier: Annotated[str, Query(min_length=1)]
 ) -> Response:
@@ -86,9 +101,12 @@ def search_diagnostic_reports(
     return _fhir(json.dumps(search_bundle(found)))
 
 
-@router.get("/DiagnosticReport/{report_id}", response_class=Response)
+@router.get(
+    "/DiagnosticReport/{report_id}", response_class=Response, responses=_documented(200, 404)
+)
 def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDep) -> Response:
-    reads = read_tasks(session, task_id=int(report_id)) if report_id.isdigit() else []
+    number = _task_number(report_id)
+    reads = read_tasks(session, task_id=number) if number is not None else []
     if not reads or not reads[0].reports:
         return _outcome(404, [("", f"no DiagnosticReport/{report_id}")], code="not-found")
     read = AuditAction.PATIENT_RECORD
@@ -96,7 +114,7 @@ def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDe
     return _fhir(diagnostic_report(reads[0]).model_dump_json(exclude_none=True, by_alias=True))
 
 
-@router.get("/Task", response_class=Response)
+@router.get("/Task", response_class=Response, responses=_documented(200, 400))
 def search_tasks(
     user: CurrentUser,
     session: SessionDep,
@@ -104,9 +122,15 @@ def search_tasks(
     _id: Annotated[str | None, Query(alias="_id")] = None,
 ) -> Response:
     """Reading tasks by accession number (`identifier`) or id (`_id`)."""
-    if identifier is None and (_id is None or not _id.isdigit()):
-        return _outcome(400, [("", "search by identifier (accession number) or _id")])
+    number = _task_number(_id) if _id is not None else None
+    if (_id is not None and number is None) or (not identifier and number is None):
+        return _outcome(400, [("", "search by identifier (accession number) or _id (a number)")])
     accession = identifier.split("|")[-1] if identifier else None
-    reads = read_tasks(session, accession_number=accession, task_id=int(_id) if _id else None)
+    reads = read_tasks(session, accession_number=accession, task_id=number)
     record(session, user, AuditAction.QUERY, object_type="Task", details={"returned": len(reads)})
     return _fhir(json.dumps(search_bundle([reading_task(read) for read in reads])))
+
+
+def _task_number(text: str) -> int | None:
+    """A resource id as our task number, or None when it cannot be one."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 18 else None
