@@ -10,8 +10,9 @@ from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.principal import Principal
 from app.settings import Settings
 from app.studies.models import Study
+from app.tasks.detail import task_detail
 from app.tasks.models import ReadingTask
-from app.vocabulary import Priority, TaskState
+from app.vocabulary import Priority, Role, TaskState
 from app.workflow.on_stable import mark_settled_studies_stable
 from app.workflow.orders import receive_order
 from tests.support.factories import make_series, make_study
@@ -75,6 +76,9 @@ def test_study_first_then_order_routes_the_unclaimed_task_again(
     task = _task(session, study)
     assert task.priority == "STAT"
     assert task.state == TaskState.UNASSIGNED.value
+    shown = task_detail(session, Principal("admin", Role.ADMIN), task.id).order
+    assert shown is not None
+    assert (shown.accession_number, shown.priority) == ("ACC-M1", "STAT")
 
 
 def test_order_by_study_uid_wins_over_another_accession(
