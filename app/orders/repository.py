@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -48,33 +48,29 @@ def study_of_order(session: Session, order: Order) -> Study | None:
     return session.scalars(query.order_by(Study.id).limit(1).with_for_update()).first()
 
 
-def waiting_orders_for(session: Session, studies: Sequence[Study]) -> list[tuple[Order, Study]]:
-    """Orders with no study yet that one of these studies answers, each with its study."""
-    by_uid = {study.study_instance_uid: study for study in studies}
-    by_accession = {study.accession_number: study for study in studies if study.accession_number}
-    if not by_uid and not by_accession:
-        return []
-    query = select(Order).where(
-        Order.study_id.is_(None),
-        or_(
-            Order.study_instance_uid.in_(list(by_uid)),
-            Order.accession_number.in_(list(by_accession)),
-        ),
+def waiting_orders_for(session: Session, study_ids: Sequence[int]) -> list[tuple[Order, Study]]:
+    """Orders with no study yet that one of these studies answers, each with its study.
+
+    By Study Instance UID, else by accession number when the patient ids do not differ.
+    """
+    same_patient = or_(
+        Order.patient_id.is_(None), Study.patient_id.is_(None), Order.patient_id == Study.patient_id
     )
-    pairs = []
-    for order in session.scalars(query.with_for_update(skip_locked=True)):
-        study = by_uid.get(order.study_instance_uid or "") or by_accession.get(
-            order.accession_number
-        )
-        if study is not None and _same_patient(order, study):
-            pairs.append((order, study))
-    return pairs
-
-
-def _same_patient(order: Order, study: Study) -> bool:
-    if order.study_instance_uid == study.study_instance_uid:
-        return True
-    return not (order.patient_id and study.patient_id) or order.patient_id == study.patient_id
+    meets = or_(
+        Order.study_instance_uid == Study.study_instance_uid,
+        and_(Order.accession_number == Study.accession_number, same_patient),
+    )
+    query = (
+        select(Order, Study)
+        .join(Study, meets)
+        .where(Order.study_id.is_(None), Study.id.in_(study_ids))
+        .order_by(Order.id)
+        .with_for_update(of=Order, skip_locked=True)
+    )
+    pairs: dict[int, tuple[Order, Study]] = {}
+    for order, study in session.execute(query).all():
+        pairs.setdefault(order.id, (order, study))
+    return list(pairs.values())
 
 
 def unmatched_orders(session: Session, received_before: datetime, limit: int) -> list[Order]:

@@ -79,9 +79,8 @@ def apply_orders(session: Session, study_ids: Sequence[int], settings: Settings)
     The order's question and priority replace what the images' headers said: the RIS knows why
     the study was asked for better than a technologist's free text.
     """
-    studies = list(session.get_one(Study, study_id) for study_id in study_ids)
     now = datetime.now(UTC)
-    for order, study in repository.waiting_orders_for(session, studies):
+    for order, study in repository.waiting_orders_for(session, study_ids):
         order.study_id, order.matched_at = study.id, now
     session.flush()
     for order in repository.orders_of_studies(session, study_ids):
