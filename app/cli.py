@@ -29,11 +29,11 @@ logger = logging.getLogger(__name__)
 
 @cli.command()
 def up() -> None:
-    """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listener."""
+    """Start everything: Postgres (embedded unless DATABASE_URL), migrations, API, listeners."""
     from app.first_run import announce, ensure_first_admin_account, ensure_first_admin_token
     from app.supervisor import run_services
 
-    every_part = ("api", "listener", "worker", "supervisor")
+    every_part = ("api", "listener", "worker", "hl7", "supervisor")
     settings, database_url = prepare(listens_for=every_part, create=True, migrate=True)
     admin_token = ensure_first_admin_token(database_url)
     admin_link = ensure_first_admin_account(database_url) if admin_token else None
@@ -97,6 +97,15 @@ def listener(
     settings, database_url = prepare(listens_for=("listener",))
     if processes:
         settings = settings.model_copy(update={"listener_processes": processes})
+    serve(settings, database_url)
+
+
+@cli.command()
+def hl7() -> None:
+    """Run the HL7 v2 MLLP listener alone (orders in)."""
+    from hl7_listener.server import serve
+
+    settings, database_url = prepare(listens_for=("hl7",))
     serve(settings, database_url)
 
 

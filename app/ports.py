@@ -50,6 +50,7 @@ def ports_of(settings: Settings, parts: tuple[str, ...]) -> list[Port]:
                 "WORKLIST_WORKER_METRICS_PORT",
             )
         ],
+        "hl7": [(settings.hl7_host, settings.hl7_port, "HL7 (MLLP)", "WORKLIST_HL7_PORT")],
         "supervisor": [
             (
                 settings.api_host,

@@ -7,6 +7,7 @@ Compose's `env_file:`, or `set -a; . ./worklist.env; set +a` in a shell).
 
 import os
 import re
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -120,6 +121,29 @@ class Settings(BaseSettings):
     task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
     skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
+    hl7_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_HL7_HOST")
+    hl7_port: int = Field(default=2575, ge=1, le=65535, validation_alias="WORKLIST_HL7_PORT")
+    hl7_timeout: float = Field(default=60.0, gt=0, validation_alias="WORKLIST_HL7_TIMEOUT")
+    hl7_max_message_bytes: int = Field(
+        default=1_048_576, ge=1024, validation_alias="WORKLIST_HL7_MAX_MESSAGE_BYTES"
+    )
+    # Where an order's accession number is read, first non-empty wins (IHE SWF: OBR-18, IPC-1).
+    hl7_accession_fields: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["IPC-1", "OBR-18", "ORC-3"],
+        validation_alias="WORKLIST_HL7_ACCESSION_FIELDS",
+    )
+    # MLLP receivers of our ORU^R01 reports, host:port, comma-separated.
+    hl7_destinations: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_HL7_DESTINATIONS"
+    )
+    hl7_delivery_interval: float = Field(
+        default=2.0, gt=0, validation_alias="WORKLIST_HL7_DELIVERY_INTERVAL"
+    )
+    # Orders without a study after this long are listed for a person to look at (never deleted).
+    order_expiry: timedelta = Field(
+        default=timedelta(days=30), validation_alias="WORKLIST_ORDER_EXPIRY"
+    )
+
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 
@@ -163,6 +187,30 @@ class Settings(BaseSettings):
                 raise ValueError(f"WORKLIST_ACCEPTED_SOP_CLASSES: {uid!r} is not a UID")
         return uids
 
+    @field_validator("hl7_accession_fields", "hl7_destinations", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("hl7_accession_fields")
+    @classmethod
+    def _known_accession_fields(cls, value: list[str]) -> list[str]:
+        known = {"IPC-1", "OBR-18", "OBR-19", "OBR-20", "ORC-2", "ORC-3", "OBR-2", "OBR-3"}
+        unknown = [name for name in value if name.upper() not in known]
+        if unknown or not value:
+            raise ValueError(f"WORKLIST_HL7_ACCESSION_FIELDS: use some of {sorted(known)}")
+        return [name.upper() for name in value]
+
+    @field_validator("hl7_destinations")
+    @classmethod
+    def _destinations_are_host_and_port(cls, value: list[str]) -> list[str]:
+        for destination in value:
+            if not _is_host_and_port(destination):
+                raise ValueError(f"WORKLIST_HL7_DESTINATIONS: {destination!r} is not host:port")
+        return value
+
     @model_validator(mode="after")
     def _tls_cert_and_key_together(self) -> "Settings":
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -171,11 +219,10 @@ class Settings(BaseSettings):
 
     @field_validator("ready_dicom_address")
     @classmethod
-    def _host_and_port(cls, value: str | None) -> str | None:
+    def _ready_address_is_host_and_port(cls, value: str | None) -> str | None:
         if value in (None, "", "off"):
             return value or None
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        if not _is_host_and_port(value):
             raise ValueError("WORKLIST_READY_DICOM_ADDRESS is host:port, or off")
         return value
 
@@ -230,3 +277,8 @@ def default_home() -> Path:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def _is_host_and_port(value: str) -> bool:
+    host, _, port = value.rpartition(":")
+    return bool(host) and port.isdigit() and 1 <= int(port) <= 65535

@@ -36,6 +36,7 @@ SERVICES: dict[str, Sequence[str]] = {
     "api": ("api",),
     "listener": ("listener",),
     "worker": ("worker",),
+    "hl7": ("hl7",),
 }
 _GRACE_SECONDS = 15
 _FIRST_DELAY = 1.0

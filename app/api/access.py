@@ -52,6 +52,16 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
     ("PATCH", "/api/v1/studies/{study_uid}/classification"): READERS,
     ("PATCH", "/api/v1/series/{series_uid}/classification"): READERS,
+    # orders from the RIS or EHR
+    ("GET", "/api/v1/orders/unmatched"): ADMIN,
+    ("GET", "/api/v1/orders/{accession_number}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/deliveries"): ADMIN,
+    # FHIR R4 at the edge
+    ("POST", "/fhir/ServiceRequest"): ADMIN_OR_INTEGRATION,
+    ("PUT", "/fhir/ServiceRequest/{order_id}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/fhir/DiagnosticReport"): ANY_ROLE,
+    ("GET", "/fhir/DiagnosticReport/{report_id}"): ANY_ROLE,
+    ("GET", "/fhir/Task"): ANY_ROLE,
     # tasks
     ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,

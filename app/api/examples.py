@@ -201,7 +201,49 @@ SIGN_IN_ACCOUNT = {
     "created_at": WHEN,
 }
 
+ORDER = {
+    "id": 812,
+    "accession_number": "ACC-2026-00917",
+    "placer_number": "PL-55120",
+    "filler_number": "FL-99812",
+    "study_instance_uid": STUDY_UID,
+    "patient_id": "MRN-0042",
+    "status": "ACTIVE",
+    "last_control": "NW",
+    "priority": "URGENT",
+    "reason": "neck pain with bilateral hand numbness, r/o myelopathy",
+    "reason_codes": ["M47.12"],
+    "ordering_physician": "SMITH^ANNA",
+    "patient_class": "E",
+    "patient_location": "ED^BAY3",
+    "requested_procedure": "MRI CERVICAL SPINE WO CONTRAST",
+    "scheduled_at": WHEN,
+    "source": "hl7:RIS",
+    "study_id": 1088,
+    "matched_at": WHEN,
+    "created_at": WHEN,
+    "updated_at": WHEN,
+}
+DELIVERY = {
+    "id": 77,
+    "destination": "ris.example.org:2576",
+    "message_type": "ORU^R01",
+    "control_id": "WL4711F1",
+    "task_id": 4711,
+    "report_id": 930,
+    "state": "REJECTED",
+    "attempts": 1,
+    "next_attempt_at": WHEN,
+    "ack_code": "AE",
+    "last_error": "unknown accession number",
+    "created_at": WHEN,
+    "sent_at": WHEN,
+}
+
 ANSWERS: dict[str, Any] = {
+    "OrderView": ORDER,
+    "OrderList": {"items": [ORDER]},
+    "DeliveryList": {"items": [DELIVERY]},
     "Me": {"token_id": 12, "name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
     "TaskItem": TASK_ITEM,
     "TaskPage": {"items": [TASK_ITEM], "next_cursor": "eyJrIjpbMCwiMjAyNi0xMi0wNiJdfQ"},
@@ -350,3 +392,56 @@ EVENT_STREAM = (
     + "\n\n"
 )
 AUDIT_LINES = json.dumps(AUDIT_EVENT) + "\n"
+
+# FHIR resources, in `application/fhir+json`.
+FHIR_SERVICE_REQUEST = {
+    "resourceType": "ServiceRequest",
+    "id": "812",
+    "status": "active",
+    "intent": "order",
+    "priority": "urgent",
+    "identifier": [
+        {"type": {"coding": [{"code": "ACSN"}]}, "value": "ACC-2026-00917"},
+    ],
+    "code": {"text": "MRI CERVICAL SPINE WO CONTRAST"},
+    "subject": {"identifier": {"value": "MRN-0042"}},
+    "reasonCode": [{"text": "neck pain with bilateral hand numbness, r/o myelopathy"}],
+}
+FHIR_DIAGNOSTIC_REPORT = {
+    "resourceType": "DiagnosticReport",
+    "id": "4711",
+    "status": "final",
+    "code": {"text": "MRI CERVICAL SPINE WO CONTRAST"},
+    "conclusion": "Multilevel degenerative disc disease without cord compression.",
+    "performer": [{"display": "Dr Lee"}],
+    "imagingStudy": [{"identifier": {"system": "urn:dicom:uid", "value": f"urn:oid:{STUDY_UID}"}}],
+}
+FHIR_TASK = {
+    "resourceType": "Task",
+    "id": "4711",
+    "status": "in-progress",
+    "intent": "order",
+    "code": {"text": "read imaging study"},
+    "owner": {"display": "Dr Lee"},
+}
+OPERATION_OUTCOME = {
+    "resourceType": "OperationOutcome",
+    "issue": [
+        {
+            "severity": "error",
+            "code": "invalid",
+            "diagnostics": "an identifier of type ACSN (the accession number) is needed",
+            "expression": ["ServiceRequest.identifier"],
+        }
+    ],
+}
+
+
+def search_set(resource: dict[str, Any]) -> dict[str, Any]:
+    """A FHIR searchset Bundle of one resource, as a search answers."""
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": 1,
+        "entry": [{"resource": resource}],
+    }

@@ -84,7 +84,10 @@ def _document(method: str, path: str, operation: dict[str, Any]) -> None:
         responses.setdefault(status, {"description": description})
     for status, response in responses.items():
         if status.startswith("4"):
-            response["content"] = content
+            # FastAPI's own JSON description goes; a route's other media types (FHIR) stay.
+            declared = response.get("content", {})
+            declared.pop("application/json", None)
+            response["content"] = declared | content
     responses["default"] = {"description": "Any other error, as a problem", "content": content}
     roles = ", ".join(sorted(allowed_roles(method, path)))
     listed = "\n".join(

@@ -1,6 +1,7 @@
 """Every background job the worker runs, with its interval in seconds."""
 
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
+from app.deliveries.service import deliver_pending
 from app.jobs.runner import Job
 from app.routing.assigner import assign_waiting
 from app.routing.escalation import escalate_due
@@ -17,4 +18,5 @@ def all_jobs(settings: Settings) -> list[Job]:
         Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
         Job("escalate-by-sla", settings.escalate_interval, escalate_due),
         Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
+        Job("deliver-hl7-messages", settings.hl7_delivery_interval, deliver_pending),
     ]

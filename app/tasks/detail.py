@@ -6,6 +6,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from app.orders.repository import order_of_study
+from app.orders.schemas import OrderView
 from app.principal import Principal
 from app.studies.models import Study
 from app.studies.queries import priors_of, series_of
@@ -73,6 +75,7 @@ class TaskDetail(TaskItem):
     reports: list[ReportView]
     linked_tasks: list[LinkedTask]
     priors: list[StudySummary]
+    order: OrderView | None = None  # the RIS or EHR order the study was read for
 
 
 def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDetail:
@@ -108,7 +111,13 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
             for linked in repository.linked_tasks(session, task)
         ],
         priors=[StudySummary.model_validate(prior) for prior in priors_of(session, study)],
+        order=_order(session, study.id),
     )
+
+
+def _order(session: Session, study_id: int) -> OrderView | None:
+    order = order_of_study(session, study_id)
+    return OrderView.model_validate(order) if order else None
 
 
 def _visible(task: ReadingTask, actor: Actor) -> bool:

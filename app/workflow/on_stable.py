@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.orders.service import apply_orders
 from app.routing.classify import classify_studies
 from app.routing.route import route_changed_studies, route_studies
 from app.settings import Settings
@@ -25,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 StableStudiesStep = Callable[[Session, Sequence[int], Settings], None]
 
-# In order: each step sees what the earlier ones wrote.
-STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_studies)
+# In order: each step sees what the earlier ones wrote. The study's order comes first: its facts
+# outrank what the images' headers say.
+STEPS: tuple[StableStudiesStep, ...] = (apply_orders, classify_studies, route_studies)
 # For studies that received images after they were stable: their new series classified, their
 # task routed again while nobody has claimed it, else its reader told.
 CHANGED_STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_changed_studies)

@@ -17,7 +17,7 @@ import psutil
 from pynetdicom import AE
 from pynetdicom.sop_class import Verification  # type: ignore[attr-defined]
 
-from tests.support.network import free_port
+from tests.support.network import free_port, wait_for_port
 from tests.support.up_service import RunningService, postgres_serving, service, stop_up
 
 __all__ = ["service"]  # the fixture, used by the tests below
@@ -35,6 +35,7 @@ def test_up_serves_api_and_dicom_and_stops_cleanly_on_ctrl_c(
         timeout=30,
     )
     assert echo.returncode == 0, echo.stderr
+    wait_for_port(int(service.env["WORKLIST_HL7_PORT"]), timeout=30)
 
     pgdata = service.home / "pgdata"
     assert postgres_serving(pgdata)
@@ -79,6 +80,7 @@ def test_first_up_on_a_terminal_shows_the_admin_token(tmp_path: Path) -> None:
         "WORKLIST_LISTENER_METRICS_PORT": "0",
         "WORKLIST_WORKER_METRICS_PORT": "0",
         "WORKLIST_SUPERVISOR_METRICS_PORT": "0",
+        "WORKLIST_HL7_PORT": str(free_port()),
     }
     controller, terminal = pty.openpty()
     process = subprocess.Popen(

@@ -45,6 +45,7 @@ def service(tmp_path: Path) -> Iterator[RunningService]:
         "WORKLIST_LISTENER_METRICS_PORT": str(free_port()),
         "WORKLIST_WORKER_METRICS_PORT": str(free_port()),
         "WORKLIST_SUPERVISOR_METRICS_PORT": str(supervisor_port),
+        "WORKLIST_HL7_PORT": str(free_port()),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "up"], env=env, stdout=subprocess.PIPE, text=True

@@ -27,8 +27,8 @@ from app.tasks.schemas import (
     TaskPage,
     VersionIn,
 )
-from app.tasks.second_opinions import finalize
 from app.vocabulary import Priority, Role, TaskKind, TaskState
+from app.workflow import reports
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
@@ -164,11 +164,11 @@ def release(
     "/{task_id}/preliminary", summary="Save a preliminary report", responses=TRANSITION_ERRORS
 )
 def preliminary(
-    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep
+    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> TaskItem:
     """A preliminary report (it may be partial); the task becomes PRELIMINARY and its lease
-    ends. Only the owner, from IN_PROGRESS."""
-    service.preliminary(session, user, task_id, body.version, _text(body))
+    ends, and it is sent to every HL7 destination. Only the owner, from IN_PROGRESS."""
+    reports.preliminary(session, user, settings, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 
@@ -182,15 +182,18 @@ def finalize_task(
     also needs `radpeer`. A routing rule asking for a second opinion creates it now.
     """
     score = body.radpeer, body.radpeer_comment
-    finalize(session, user, settings, task_id, body.version, _text(body), *score)
+    reports.finalize(session, user, settings, task_id, body.version, _text(body), *score)
     return _item(session, task_id)
 
 
 @router.post("/{task_id}/addendum", summary="Add an addendum", responses=TRANSITION_ERRORS)
-def addendum(task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep) -> TaskItem:
+def addendum(
+    task_id: TaskId, body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskItem:
     """Append an addendum to a FINAL or ADDENDED task; it needs text in `findings` or
-    `impression`. The final report stays as it was. Only the owner."""
-    service.addendum(session, user, task_id, body.version, _text(body))
+    `impression`. The final report stays as it was; the addendum is sent to every HL7
+    destination. Only the owner."""
+    reports.addendum(session, user, settings, task_id, body.version, _text(body))
     return _item(session, task_id)
 
 

@@ -20,12 +20,12 @@ from app.settings import Settings
 from app.tasks import service
 from app.tasks.detail import task_detail
 from app.tasks.reports import ReportText
-from app.tasks.second_opinions import finalize
 from app.tasks.state_machine import Action
 from app.vocabulary import Radpeer
 from app.web import case_view
 from app.web.case_view import Typed
 from app.web.rendering import page
+from app.workflow import reports
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,13 +68,13 @@ def _act(
     elif action is Action.RELEASE:
         returns.release(session, user, settings, task_id, version)
     elif action is Action.PRELIMINARY:
-        service.preliminary(session, user, task_id, version, text)
+        reports.preliminary(session, user, settings, task_id, version, text)
     elif action is Action.FINALIZE:
         score = Radpeer(typed.radpeer) if typed.radpeer else None
         comment = typed.radpeer_comment or None
-        finalize(session, user, settings, task_id, version, text, score, comment)
+        reports.finalize(session, user, settings, task_id, version, text, score, comment)
     elif action is Action.ADDENDUM:
-        service.addendum(session, user, task_id, version, text)
+        reports.addendum(session, user, settings, task_id, version, text)
     else:
         raise Invalid(f"{action.value} is not taken from this page")
 

@@ -1,0 +1,92 @@
+"""Sending one HL7 message over MLLP and reading its acknowledgment."""
+
+import socket
+from dataclasses import dataclass
+
+import hl7
+
+from app.hl7.framing import END_BLOCK, START_BLOCK, frame
+
+MAX_ACK_BYTES = 1_048_576
+
+
+class DeliveryFailed(Exception):
+    """The destination could not be reached, or its answer was not an acknowledgment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgment:
+    code: str  # AA, AE, AR (or CA, CE, CR in enhanced mode)
+    text: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.code in ("AA", "CA")
+
+
+class MllpConnection:
+    """A connection to a destination, reused for the messages sent to it in one run.
+
+    Some receivers close the connection after each answer: a message that finds the reused
+    connection closed is sent again once on a new one (it cannot have been read).
+    """
+
+    def __init__(self, destination: str, timeout: float) -> None:
+        host, _, port = destination.rpartition(":")
+        self._address = (host, int(port))
+        self._destination = destination
+        self._timeout = timeout
+        self._socket: socket.socket | None = None
+
+    def __enter__(self) -> "MllpConnection":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._close()
+
+    def send(self, message: str) -> Acknowledgment:
+        reused = self._socket is not None
+        try:
+            return self._exchange(message)
+        except DeliveryFailed:
+            self._close()
+            if not reused:
+                raise
+            return self._exchange(message)
+
+    def _exchange(self, message: str) -> Acknowledgment:
+        try:
+            if self._socket is None:
+                self._socket = socket.create_connection(self._address, timeout=self._timeout)
+            self._socket.sendall(frame(message.encode("utf-8")))
+            return _acknowledgment(self._read_frame())
+        except OSError as error:
+            raise DeliveryFailed(f"{self._destination}: {error}") from error
+
+    def _close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+
+    def _read_frame(self) -> bytes:
+        assert self._socket is not None
+        received = b""
+        while not received.endswith(END_BLOCK):
+            chunk = self._socket.recv(65536)
+            if not chunk:
+                raise DeliveryFailed("the destination closed the connection before answering")
+            received += chunk
+            if len(received) > MAX_ACK_BYTES:
+                raise DeliveryFailed("the answer is larger than an acknowledgment can be")
+        start = received.find(START_BLOCK)
+        return received[start + 1 : -len(END_BLOCK)]
+
+
+def _acknowledgment(content: bytes) -> Acknowledgment:
+    try:
+        message = hl7.parse(content.decode("utf-8", errors="replace"))
+        msa = message.segment("MSA")
+    except Exception as error:  # the parser raises many kinds on broken input
+        raise DeliveryFailed("the answer is not an HL7 acknowledgment") from error
+    text = msa.extract_field(1, 3) if len(msa) > 3 else ""
+    return Acknowledgment(code=str(msa(1)).strip().upper(), text=str(text))

@@ -1,0 +1,114 @@
+"""Reading tasks and their reports as FHIR R4 resources: DiagnosticReport and Task (IHE AIW)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+from fhir.resources.R4B.task import Task
+
+from app.studies.models import Study
+from app.tasks.models import ReadingTask, TaskReport
+from app.vocabulary import ReportKind, TaskState
+
+REPORT_STATUS = {
+    TaskState.PRELIMINARY.value: "preliminary",
+    TaskState.FINAL.value: "final",
+    TaskState.ADDENDED.value: "amended",
+}
+TASK_STATUS = {
+    TaskState.UNASSIGNED.value: "ready",
+    TaskState.ASSIGNED.value: "accepted",
+    TaskState.IN_PROGRESS.value: "in-progress",
+    TaskState.PRELIMINARY.value: "in-progress",
+    TaskState.FINAL.value: "completed",
+    TaskState.ADDENDED.value: "completed",
+    TaskState.CANCELLED.value: "cancelled",
+}
+TASK_PRIORITY = {"STAT": "stat", "URGENT": "urgent", "ROUTINE": "routine"}
+IMAGING_REPORT = {
+    "system": "http://loinc.org",
+    "code": "18748-4",
+    "display": "Diagnostic imaging study",
+}
+ACCESSION_TYPE = {
+    "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "ACSN"}]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadTask:
+    """A task with what its resources show: its study, reports oldest first, reader, order."""
+
+    task: ReadingTask
+    study: Study
+    reports: Sequence[TaskReport]
+    reader: str | None
+    order_id: int | None
+
+
+def _accession(study: Study) -> list[dict[str, object]]:
+    if not study.accession_number:
+        return []
+    return [{"type": ACCESSION_TYPE, "value": study.accession_number}]
+
+
+def _subject(study: Study) -> dict[str, object]:
+    return {"identifier": {"value": study.patient_id or ""}, "display": study.patient_name or ""}
+
+
+def _imaging_study(study: Study) -> dict[str, object]:
+    uid = {"system": "urn:dicom:uid", "value": f"urn:oid:{study.study_instance_uid}"}
+    return {"identifier": uid, "display": study.study_description or "imaging study"}
+
+
+def diagnostic_report(read: ReadTask) -> DiagnosticReport:
+    """The task's report: the final one with its addenda, else the latest preliminary."""
+    task, study = read.task, read.study
+    finals = [i for i, report in enumerate(read.reports) if report.kind == ReportKind.FINAL.value]
+    shown = read.reports[finals[-1] :] if finals else read.reports[-1:]
+    performer = [{"display": read.reader}] if read.reader else None
+    return DiagnosticReport(
+        id=str(task.id),
+        status=REPORT_STATUS.get(task.state, "registered"),
+        code={"coding": [IMAGING_REPORT]},
+        identifier=_accession(study),
+        subject=_subject(study),
+        issued=read.reports[-1].created_at if read.reports else None,
+        performer=performer,
+        resultsInterpreter=performer,
+        imagingStudy=[_imaging_study(study)],
+        conclusion="\n\n".join(report.impression for report in shown if report.impression) or None,
+        basedOn=[{"reference": f"ServiceRequest/{read.order_id}"}] if read.order_id else None,
+    )
+
+
+def reading_task(read: ReadTask) -> Task:
+    task, study = read.task, read.study
+    return Task(
+        id=str(task.id),
+        status=TASK_STATUS[task.state],
+        businessStatus={"text": task.state},
+        intent="order",
+        priority=TASK_PRIORITY.get(task.priority, "routine"),
+        code={"text": "Read the imaging study" if task.kind == "PRIMARY" else "Second opinion"},
+        identifier=_accession(study),
+        focus={"identifier": _imaging_study(study)["identifier"], "display": "imaging study"},
+        for_fhir=_subject(study),
+        owner={"display": read.reader} if read.reader else None,
+        authoredOn=task.created_at,
+        lastModified=task.updated_at,
+        basedOn=[{"reference": f"ServiceRequest/{read.order_id}"}] if read.order_id else None,
+        restriction={"period": {"end": task.due_at}},
+    )
+
+
+def search_bundle(resources: Sequence[DiagnosticReport | Task]) -> dict[str, object]:
+    entries = [
+        {"fullUrl": f"{resource.get_resource_type()}/{resource.id}", "resource": _json(resource)}
+        for resource in resources
+    ]
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+
+
+def _json(resource: DiagnosticReport | Task) -> dict[str, object]:
+    return dict(resource.model_dump(mode="json", exclude_none=True, by_alias=True))

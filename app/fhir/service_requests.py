@@ -1,0 +1,123 @@
+"""FHIR R4 ServiceRequest (R4B models of `fhir.resources`) read into the same order facts as HL7."""
+
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.servicerequest import ServiceRequest
+from pydantic import ValidationError
+
+from app.fhir.outcomes import ResourceInvalid
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.vocabulary import Priority
+
+PRIORITY_OF_REQUEST = {
+    "routine": Priority.ROUTINE,
+    "urgent": Priority.URGENT,
+    "asap": Priority.STAT,
+    "stat": Priority.STAT,
+}
+CANCELLED_STATUSES = frozenset({"revoked", "entered-in-error"})
+# HL7 v2 table 0203 identifier types, as FHIR identifiers carry them.
+ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
+DICOM_UID_SYSTEM = "urn:dicom:uid"
+# v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2).
+PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
+
+
+def parse_service_request(body: bytes) -> ServiceRequest:
+    try:
+        return ServiceRequest.model_validate_json(body)
+    except ValidationError as error:
+        raise ResourceInvalid.of_validation(error) from error
+
+
+def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
+    """The order a ServiceRequest states; ResourceInvalid (422) when it cannot be used."""
+    identifiers = _identifiers(request)
+    accession = identifiers.get(ACCESSION)
+    if not accession:
+        problem = "an identifier with type ACSN (the accession number) is required"
+        raise ResourceInvalid(422, [("ServiceRequest.identifier", problem)])
+    if request.priority and request.priority not in PRIORITY_OF_REQUEST:
+        raise ResourceInvalid(422, [("ServiceRequest.priority", f"unknown {request.priority!r}")])
+    encounter = _contained_encounter(request)
+    facts = OrderFacts(
+        accession_number=accession,
+        placer_number=identifiers.get(PLACER),
+        filler_number=identifiers.get(FILLER),
+        study_instance_uid=identifiers.get(DICOM_UID_SYSTEM),
+        patient_id=_patient_id(request.subject),
+        patient_name=request.subject.display if request.subject else None,
+        priority=PRIORITY_OF_REQUEST.get(request.priority or ""),
+        reason="\n".join(_reason_texts(request)) or None,
+        reason_codes=tuple(_reason_codes(request.reasonCode or [])),
+        ordering_physician=request.requester.display if request.requester else None,
+        patient_class=encounter[0],
+        patient_location=encounter[1],
+        requested_procedure=_text_of(request.code),
+        scheduled_at=request.occurrenceDateTime,
+        order_status=request.status,
+    )
+    control = OrderControl.CHANGE if update else OrderControl.NEW
+    if request.status in CANCELLED_STATUSES:
+        control = OrderControl.CANCEL
+    return ReceivedOrder(control=control, facts=facts, source="FHIR")
+
+
+def _identifiers(request: ServiceRequest) -> dict[str, str]:
+    """Identifier values by type code (ACSN, PLAC, FILL) or, for a Study Instance UID, system."""
+    found: dict[str, str] = {}
+    for identifier in request.identifier or []:
+        if not identifier.value:
+            continue
+        if identifier.system == DICOM_UID_SYSTEM:
+            found[DICOM_UID_SYSTEM] = identifier.value.removeprefix("urn:oid:")
+        for coding in identifier.type.coding or [] if identifier.type else []:
+            if coding.code:
+                found.setdefault(coding.code, identifier.value)
+    return found
+
+
+def _patient_id(subject: Reference | None) -> str | None:
+    if subject is None:
+        return None
+    if subject.identifier is not None and subject.identifier.value:
+        return str(subject.identifier.value)
+    reference = subject.reference or ""
+    return reference.removeprefix("Patient/") if reference.startswith("Patient/") else None
+
+
+def _text_of(concept: CodeableConcept | None) -> str | None:
+    if concept is None:
+        return None
+    displays = [coding.display or coding.code for coding in concept.coding or []]
+    return concept.text or next((text for text in displays if text), None)
+
+
+def _reason_texts(request: ServiceRequest) -> list[str]:
+    texts = [_text_of(reason) for reason in request.reasonCode or []]
+    texts += [reference.display for reference in request.reasonReference or []]
+    texts += [note.text for note in request.note or []]
+    return [text for text in texts if text]
+
+
+def _reason_codes(reasons: list[CodeableConcept]) -> list[str]:
+    codes = []
+    for reason in reasons:
+        for coding in reason.coding or []:
+            if coding.code:
+                system = (coding.system or "").rstrip("/").rsplit("/", 1)[-1]
+                codes.append(f"{system}:{coding.code}" if system else coding.code)
+    return codes
+
+
+def _contained_encounter(request: ServiceRequest) -> tuple[str | None, str | None]:
+    """Patient class and location from the encounter the request points to, when contained."""
+    reference = request.encounter.reference if request.encounter else None
+    if not reference or not reference.startswith("#"):
+        return None, None
+    for resource in request.contained or []:
+        if resource.get_resource_type() == "Encounter" and resource.id == reference[1:]:
+            code = resource.class_fhir.code if resource.class_fhir else None  # type: ignore[attr-defined]
+            places = [entry.location.display for entry in resource.location or []]  # type: ignore[attr-defined]
+            return PATIENT_CLASS_OF_ENCOUNTER.get(code or "", code), next(iter(places), None)
+    return None, None

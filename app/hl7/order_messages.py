@@ -1,0 +1,186 @@
+"""ORM^O01 and OMI^O23 order messages (HL7 v2.3 to v2.5.1) read into plain order facts."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import hl7
+
+from app.hl7.errors import MessageRejected, OrderUnusable
+from app.hl7.fields import each_repetition, joined, person_name, value
+from app.hl7.priorities import priority_of
+from app.hl7.timestamps import parse_timestamp
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.vocabulary import Priority
+
+ORDER_MESSAGES = frozenset({("ORM", "O01"), ("OMI", "O23")})
+SUPPORTED_VERSIONS = frozenset({"2.3", "2.3.1", "2.4", "2.5", "2.5.1"})
+DEFAULT_ACCESSION_FIELDS = ("IPC-1", "OBR-18", "ORC-3")
+# Segments that belong to the order they follow (its ORC).
+ORDER_GROUP_SEGMENTS = frozenset({"ORC", "TQ1", "OBR", "NTE", "DG1", "IPC", "ZDS", "OBX"})
+
+Group = dict[str, list[hl7.Segment]]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHeader:
+    sender: str
+    control_id: str
+    message_type: str
+    version: str
+
+
+def parse_message(text: str) -> hl7.Message:
+    """The parse tree of any HL7 v2 message; MessageRejected when it is not one."""
+    text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
+    if not text.startswith("MSH") or len(text) < 8:
+        raise MessageRejected("the message does not begin with an MSH segment")
+    try:
+        message = hl7.parse(text)
+    except Exception as error:  # the parser raises many kinds on broken input
+        raise MessageRejected(f"the message cannot be parsed: {type(error).__name__}") from error
+    if not _segments(message, "MSH"):
+        raise MessageRejected("the message has no readable MSH segment")
+    return message
+
+
+def _segments(message: hl7.Message, name: str) -> list[hl7.Segment]:
+    """The segments with this name (python-hl7's own lookup fails on an empty segment)."""
+    return [segment for segment in message if str(segment[0]) == name]
+
+
+def header_of(message: hl7.Message) -> MessageHeader:
+    msh = _segments(message, "MSH")[0]
+    control_id = value(msh, 10)
+    if not control_id:
+        raise MessageRejected("MSH-10 (message control id) is empty")
+    sender = f"{value(msh, 3)}|{value(msh, 4)}"
+    message_type = f"{value(msh, 9, 1)}^{value(msh, 9, 2)}"
+    return MessageHeader(sender, control_id, message_type, value(msh, 12))
+
+
+def read_orders(
+    message: hl7.Message, accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS
+) -> list[ReceivedOrder]:
+    """Each order of an ORM^O01 or OMI^O23; MessageRejected or OrderUnusable when it cannot be."""
+    header = header_of(message)
+    if header.version not in SUPPORTED_VERSIONS:
+        raise MessageRejected(f"HL7 version {header.version or '(none)'} is not supported")
+    if tuple(header.message_type.split("^")) not in ORDER_MESSAGES:
+        raise MessageRejected(f"message type {header.message_type} is not an order we take")
+    groups = list(_order_groups(message))
+    if not groups:
+        raise OrderUnusable("the message has no ORC segment")
+    patient = next(iter(_segments(message, "PID")), None)
+    visit = next(iter(_segments(message, "PV1")), None)
+    return [_order(group, patient, visit, accession_fields) for group in groups]
+
+
+def _order_groups(message: hl7.Message) -> Iterator[Group]:
+    group: Group | None = None
+    for segment in message:
+        name = str(segment[0])
+        if name == "ORC":
+            if group is not None:
+                yield group
+            group = {}
+        if group is not None and name in ORDER_GROUP_SEGMENTS:
+            group.setdefault(name, []).append(segment)
+    if group is not None:
+        yield group
+
+
+def _first(group: Group, name: str) -> hl7.Segment | None:
+    return group.get(name, [None])[0]
+
+
+def _order(
+    group: Group,
+    patient: hl7.Segment | None,
+    visit: hl7.Segment | None,
+    accession_fields: Sequence[str],
+) -> ReceivedOrder:
+    orc, obr = _first(group, "ORC"), _first(group, "OBR")
+    try:
+        control = OrderControl(value(orc, 1).upper())
+    except ValueError:
+        raise OrderUnusable(
+            f"order control {value(orc, 1)!r} is not NW, XO, CA, DC or SC"
+        ) from None
+    accession = _accession(group, accession_fields)
+    if not accession:
+        raise OrderUnusable(f"no accession number in {', '.join(accession_fields)}")
+    facts = OrderFacts(
+        accession_number=accession,
+        placer_number=value(orc, 2) or value(obr, 2) or None,
+        filler_number=value(orc, 3) or value(obr, 3) or None,
+        study_instance_uid=value(_first(group, "ZDS"), 1) or value(_first(group, "IPC"), 3) or None,
+        patient_id=value(patient, 3) or value(patient, 2) or None,
+        patient_name=person_name(patient, 5) or None,
+        priority=_priority(group),
+        reason="\n".join(_reason_texts(group)) or None,
+        reason_codes=tuple(_reason_codes(group)),
+        ordering_physician=person_name(obr, 16, 2) or person_name(orc, 12, 2) or None,
+        patient_class=value(visit, 2) or None,
+        patient_location=joined(visit, 3, range(1, 5), " ") or None,
+        requested_procedure=value(obr, 4, 2) or value(obr, 4, 1) or None,
+        scheduled_at=_scheduled(group),
+        order_status=value(orc, 5) or None,
+    )
+    return ReceivedOrder(control=control, facts=facts, source="HL7")
+
+
+def _accession(group: Group, fields: Sequence[str]) -> str:
+    for name in fields:
+        segment_name, _, number = name.partition("-")
+        found = value(_first(group, segment_name), int(number))
+        if found:
+            return found
+    return ""
+
+
+def _priority(group: Group) -> Priority | None:
+    codes = (
+        value(_first(group, "TQ1"), 9),
+        value(_first(group, "ORC"), 7, 6),
+        value(_first(group, "OBR"), 27, 6),
+    )
+    return next((priority_of(code) for code in codes if priority_of(code)), None)
+
+
+def _reason_texts(group: Group) -> Iterator[str]:
+    """Reason for study (OBR-31), relevant clinical information (OBR-13), diagnoses, notes."""
+    obr = _first(group, "OBR")
+    for repeat in each_repetition(obr, 31):
+        text = value(obr, 31, 2, repeat) or value(obr, 31, 1, repeat)
+        if text:
+            yield text
+    if value(obr, 13):
+        yield value(obr, 13)
+    for diagnosis in group.get("DG1", []):
+        if text := value(diagnosis, 4) or value(diagnosis, 3, 2):
+            yield text
+    for note in group.get("NTE", []):
+        yield from filter(None, (value(note, 3, 1, repeat) for repeat in each_repetition(note, 3)))
+
+
+def _reason_codes(group: Group) -> Iterator[str]:
+    """Coded reasons as SYSTEM:CODE (ICD-10 codes as the sender's coding system names them)."""
+    obr = _first(group, "OBR")
+    coded = [(obr, 31, repeat) for repeat in each_repetition(obr, 31)]
+    coded += [(diagnosis, 3, 1) for diagnosis in group.get("DG1", [])]
+    for segment, field, repeat in coded:
+        code = value(segment, field, 1, repeat)
+        system = value(segment, field, 3, repeat)
+        if code and (system or value(segment, field, 2, repeat)):
+            yield f"{system}:{code}" if system else code
+
+
+def _scheduled(group: Group) -> datetime | None:
+    candidates = (
+        value(_first(group, "TQ1"), 7),
+        value(_first(group, "ORC"), 7, 4),
+        value(_first(group, "OBR"), 36),
+        value(_first(group, "OBR"), 27, 4),
+    )
+    return next((parse_timestamp(text) for text in candidates if parse_timestamp(text)), None)

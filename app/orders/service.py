@@ -1,0 +1,97 @@
+"""Storing orders, and bringing an order and its study together whichever came first."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from app.orders import repository
+from app.orders.models import Order
+from app.orders.records import CANCELLING, OrderFacts, OrderStatus, ReceivedOrder
+from app.settings import Settings
+from app.studies.models import Study
+
+ORDER_SOURCE = "order"
+
+
+def store_order(session: Session, received: ReceivedOrder) -> Order:
+    """Create or update the order of the accession number; a cancel keeps it, cancelled."""
+    facts = received.facts
+    order = repository.order_by_accession(session, facts.accession_number, for_update=True)
+    if order is None:
+        order = Order(accession_number=facts.accession_number, source=received.source)
+        session.add(order)
+    _copy_facts(order, facts)
+    order.last_control = received.control.value
+    cancelled = received.control in CANCELLING
+    order.status = (OrderStatus.CANCELLED if cancelled else OrderStatus.ACTIVE).value
+    session.flush()
+    return order
+
+
+def _copy_facts(order: Order, facts: OrderFacts) -> None:
+    """Every fact the message carries; one it leaves empty keeps what an earlier one said."""
+    for name in (
+        "placer_number",
+        "filler_number",
+        "study_instance_uid",
+        "patient_id",
+        "patient_name",
+        "reason",
+        "ordering_physician",
+        "patient_class",
+        "patient_location",
+        "requested_procedure",
+        "scheduled_at",
+        "order_status",
+    ):
+        value = getattr(facts, name)
+        if value is not None:
+            setattr(order, name, value)
+    if facts.priority is not None:
+        order.priority = facts.priority.value
+    if facts.reason_codes:
+        order.reason_codes = list(facts.reason_codes)
+
+
+def link_study(session: Session, order: Order) -> Study | None:
+    """The order's study, linking the two if the study has arrived; None while it has not."""
+    if order.study_id is not None:
+        return session.get(Study, order.study_id)
+    study = repository.study_of_order(session, order)
+    if study is not None:
+        order.study_id = study.id
+        order.matched_at = datetime.now(UTC)
+        session.flush()
+    return study
+
+
+def question_of(order: Order) -> str | None:
+    """The order's reason for study and its codes, as routing reads a clinical question."""
+    codes = "; ".join(order.reason_codes or ())
+    parts = [part for part in (order.reason, codes and f"codes: {codes}") if part]
+    return "\n".join(parts) or None
+
+
+def apply_orders(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
+    """A stability step: link waiting orders to these studies; each order's facts win.
+
+    The order's question and priority replace what the images' headers said: the RIS knows why
+    the study was asked for better than a technologist's free text.
+    """
+    now = datetime.now(UTC)
+    for order, study in repository.waiting_orders_for(session, study_ids):
+        order.study_id, order.matched_at = study.id, now
+    session.flush()
+    for order in repository.orders_of_studies(session, study_ids):
+        if order.status == OrderStatus.ACTIVE.value:
+            put_order_on_study(session.get_one(Study, order.study_id), order)
+
+
+def put_order_on_study(study: Study, order: Order) -> None:
+    question = question_of(order)
+    if question:
+        study.clinical_question = question
+        study.question_sources = {**study.question_sources, "clinical_question": ORDER_SOURCE}
+    if order.priority:
+        study.requested_priority = order.priority

@@ -1,0 +1,43 @@
+"""What an order sets off: stored, met with its study, the study routed or its tasks cancelled."""
+
+from sqlalchemy.orm import Session
+
+from app.orders import service as orders
+from app.orders.models import Order
+from app.orders.records import OrderStatus, ReceivedOrder
+from app.principal import Principal
+from app.settings import Settings
+from app.studies.models import Study
+from app.tasks import repository as tasks
+from app.tasks.service import cancel
+from app.vocabulary import Priority
+from app.workflow.amendments import OrderDetails, amend_study
+
+
+def receive_order(
+    session: Session, principal: Principal, settings: Settings, received: ReceivedOrder
+) -> Order:
+    """Store the order; if its study is here, give the study the order's facts or cancel its tasks.
+
+    A study not yet stable only takes the facts: its stability routes it with them. A stable one
+    nobody has taken is routed again; one being read keeps its reader and gets the new priority.
+    """
+    order = orders.store_order(session, received)
+    study = orders.link_study(session, order)
+    if study is None:
+        return order
+    if order.status == OrderStatus.CANCELLED.value:
+        cancel_open_tasks(session, principal, study, f"order cancelled ({order.last_control})")
+    else:
+        details = OrderDetails(
+            clinical_question=orders.question_of(order),
+            priority=Priority(order.priority) if order.priority else None,
+        )
+        amend_study(session, principal, settings, study.study_instance_uid, details)
+    return order
+
+
+def cancel_open_tasks(session: Session, principal: Principal, study: Study, reason: str) -> None:
+    """Cancel every open task of the study; each cancel is in the task's history and audited."""
+    for task in tasks.open_tasks_of_study(session, study.id):
+        cancel(session, principal, task.id, None, reason)

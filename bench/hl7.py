@@ -1,0 +1,224 @@
+"""HL7 v2 over MLLP: orders in against a bare MLLP echo server, and reports out.
+
+    .venv/bin/python -m bench.hl7 [--senders 10] [--orders 300] [--reports 1000] [--studies 200]
+
+`--orders` is per sender, each waiting for its ACK before sending the next (the issue's figure
+is `--orders 10000`). The listener runs as `worklist hl7` does, in a process of its own, and
+commits each order before its ACK; the echo server, also a process of its own, answers every
+frame with a fixed ACK and stores nothing: the floor under any MLLP listener on this machine.
+Then: an order waiting for its study, the study made stable and routed (p99 per study); and
+the worker's outbox delivering `--reports` ORU^R01 messages to a local receiver.
+Set BENCH_DATABASE_URL to use a running Postgres instead of an embedded one.
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.db.migrations import upgrade_to_head
+from app.db.session import session_scope
+from app.deliveries.models import OutboxMessage
+from app.deliveries.service import deliver_pending, enqueue
+from app.hl7.framing import frame
+from app.orders.models import Order
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.principal import Principal
+from app.settings import Settings
+from app.studies.models import Series, Study
+from app.vocabulary import Priority
+from app.workflow.on_stable import on_study_stable
+from app.workflow.orders import receive_order
+from bench.api import bench_database, percentile
+from hl7_listener.server import read_frame
+
+SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "hl7" / "orm_o01_v23_new.hl7"
+ECHO_ACK = b"MSH|^~\\&|ECHO||||20260101000000||ACK|1|P|2.5.1\rMSA|AA|1\r"
+RIS = Principal.system("bench-ris")
+
+
+def order_message(sender: int, number: int) -> bytes:
+    template = SAMPLE.read_bytes().replace(b"\n", b"\r")
+    unique = f"{sender:02d}{number:07d}".encode()
+    return template.replace(b"RIS0001", b"B" + unique).replace(b"ACC1001", b"A" + unique)
+
+
+def _send_all(port: int, sender: int, count: int, latencies: list[float]) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for number in range(count):
+            message = frame(order_message(sender, number))
+            started = time.perf_counter()
+            connection.sendall(message)
+            answer = b""
+            while not answer.endswith(b"\x1c\r"):
+                chunk = connection.recv(65536)
+                if not chunk:
+                    raise ConnectionError("the listener closed the connection")
+                answer += chunk
+            latencies.append(time.perf_counter() - started)
+            if b"MSA|AA" not in answer:
+                raise RuntimeError(f"not accepted: {answer[:200]!r}")
+
+
+def load(port: int, senders: int, orders: int) -> tuple[float, float]:
+    """Orders per second and the ACK p99 in ms, `senders` connections at once."""
+    latencies: list[float] = []
+    threads = [
+        threading.Thread(target=_send_all, args=(port, sender, orders, latencies))
+        for sender in range(senders)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if len(latencies) != senders * orders:
+        raise RuntimeError("a sender failed; see above")
+    return len(latencies) / elapsed, percentile(latencies, 0.99) * 1000
+
+
+async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while await read_frame(reader, 1_048_576) is not None:
+        writer.write(frame(ECHO_ACK))
+        await writer.drain()
+    writer.close()
+
+
+async def _serve_echo(port: int) -> None:
+    server = await asyncio.start_server(_echo, "127.0.0.1", port)
+    async with server:
+        await server.serve_forever()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start(arguments: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen([sys.executable, "-m", *arguments], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.1)
+    process.kill()
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def match_and_route(url: str, settings: Settings, studies: int) -> float:
+    """p99 ms from a study becoming stable to routed, its order waiting for it."""
+    durations = []
+    for number in range(studies):
+        accession = f"MATCH{number:06d}"
+        with session_scope(url) as session:
+            facts = OrderFacts(
+                accession, patient_id="P1", reason="r/o stroke", priority=Priority.STAT
+            )
+            receive_order(session, RIS, settings, ReceivedOrder(OrderControl.NEW, facts, "HL7"))
+            study = Study(
+                study_instance_uid=f"1.2.826.0.1.3680043.10.7777.{number}",
+                patient_id="P1",
+                accession_number=accession,
+                study_description="CT HEAD WO",
+                modalities=["CT"],
+                body_part_examined="HEAD",
+            )
+            session.add(study)
+            session.flush()
+            series_uid = f"{study.study_instance_uid}.1"
+            session.add(Series(study_id=study.id, series_instance_uid=series_uid, modality="CT"))
+            study_id = study.id
+        started = time.perf_counter()
+        with session_scope(url) as session:
+            on_study_stable(session, study_id, settings)
+            session.get_one(Study, study_id).stable_at = datetime.now(UTC)
+        durations.append(time.perf_counter() - started)
+    return percentile(durations, 0.99) * 1000
+
+
+def deliver_reports(url: str, settings: Settings, reports: int, receiver_port: int) -> float:
+    """Reports per second sent by the worker's outbox job to a local receiver."""
+    payload = SAMPLE.read_text().replace("\n", "\r").replace("ORM^O01", "ORU^R01")
+    destination = f"127.0.0.1:{receiver_port}"
+    with session_scope(url) as session:
+        for number in range(reports):
+            enqueue(session, [destination], message_type="ORU^R01", control_id=f"R{number}",
+                    payload=payload)  # fmt: skip
+    sending = settings.model_copy(update={"hl7_destinations": [destination]})
+    started = time.perf_counter()
+    while True:
+        with session_scope(url) as session:
+            if not deliver_pending(session, sending):
+                break
+    elapsed = time.perf_counter() - started
+    with session_scope(url) as session:
+        sent = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "SENT")
+        )
+    if sent != reports:
+        raise RuntimeError(f"{sent} of {reports} reports delivered")
+    return reports / elapsed
+
+
+def run(url: str, senders: int, orders: int, reports: int, studies: int) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "WORKLIST_LOG_LEVEL": "WARNING"}
+    listener_port, echo_port = _free_port(), _free_port()
+    env["WORKLIST_HL7_PORT"] = str(listener_port)
+    listener = _start(["app", "hl7"], env, listener_port)
+    echo = _start(["bench.hl7", "--echo-server", str(echo_port)], env, echo_port)
+    try:
+        echo_rate, echo_p99 = load(echo_port, senders, orders)
+        rate, p99 = load(listener_port, senders, orders)
+        with session_scope(url) as session:
+            stored = session.scalar(select(func.count()).select_from(Order))
+        settings = Settings(DATABASE_URL=url)
+        route_p99 = match_and_route(url, settings, studies)
+        delivered = deliver_reports(url, settings, reports, echo_port)
+    finally:
+        for process in (listener, echo):
+            process.terminate()
+            process.wait(15)
+    total = senders * orders
+    print(f"{senders} senders x {orders} orders, each waiting for its ACK")
+    print(f"  bare MLLP echo      {echo_rate:8.0f} msg/s   ACK p99 {echo_p99:6.1f} ms")
+    print(f"  worklist hl7        {rate:8.0f} orders/s ACK p99 {p99:6.1f} ms"
+          f"   ({rate / echo_rate:.2f}x echo; target >= 0.5x)")  # fmt: skip
+    print(f"  orders committed    {stored} of {total}")
+    print(f"order waiting, study stable -> matched and routed: p99 {route_p99:.1f} ms "
+          f"over {studies} studies (target < 100 ms)")  # fmt: skip
+    print(f"outbox: {reports} ORU^R01 delivered in order at {delivered:.0f}/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--senders", type=int, default=10)
+    parser.add_argument("--orders", type=int, default=300, help="orders per sender")
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--studies", type=int, default=200)
+    parser.add_argument("--echo-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.echo_server:
+        asyncio.run(_serve_echo(arguments.echo_server))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-hl7-") as folder:
+        with bench_database(Path(folder)) as url:
+            upgrade_to_head(url)
+            run(url, arguments.senders, arguments.orders, arguments.reports, arguments.studies)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""One HL7 message in, its acknowledgment out: decode, read, store, then answer.
+
+Nothing escapes: every failure is an AE or AR with its reason, logged by kind without patient
+data. An order is committed before its AA is returned.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+import hl7
+
+from app.db.session import session_scope
+from app.hl7.acks import acknowledge, reject_unparsable
+from app.hl7.charsets import UnknownCharset, decode_message
+from app.hl7.errors import MessageNotAccepted, MessageRejected
+from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
+from app.orders import repository
+from app.orders.models import ReceivedMessage
+from app.principal import Principal
+from app.settings import Settings
+from app.workflow.orders import receive_order
+
+logger = logging.getLogger(__name__)
+
+
+def answer(raw: bytes, settings: Settings, database_url: str, peer: str | None) -> bytes:
+    """The acknowledgment of one message's bytes (the MLLP frame's content)."""
+    try:
+        message = parse_message(decode_message(raw))
+        header = header_of(message)
+    except Exception as error:  # the parser raises many kinds on broken input
+        reason = _why_unreadable(error)
+        logger.warning("HL7 message rejected", extra={"reason": reason, "peer": peer})
+        return reject_unparsable(_raw_control_id(raw), reason).encode()
+    try:
+        code = _store(message, header, settings, database_url, peer)
+        return acknowledge(message, code).encode()
+    except MessageNotAccepted as error:
+        logger.warning(
+            "HL7 message not accepted",
+            extra={"ack": error.ack_code, "reason": error.reason, "control_id": header.control_id},
+        )
+        return acknowledge(message, error.ack_code, error.reason).encode()
+    except Exception:
+        logger.exception("HL7 message failed", extra={"control_id": header.control_id})
+        return acknowledge(message, "AE", "internal error; send again later").encode()
+
+
+def _store(
+    message: hl7.Message,
+    header: MessageHeader,
+    settings: Settings,
+    database_url: str,
+    peer: str | None,
+) -> str:
+    """Store the message's orders with its answer, once per control id; the code to answer."""
+    principal = Principal(name=f"hl7:{header.sender}", role=None, source_address=peer)
+    with session_scope(database_url) as session:
+        answered = ReceivedMessage(
+            sender=header.sender,
+            control_id=header.control_id,
+            message_type=header.message_type,
+            ack_code="AA",
+            ack_text=None,
+            received_at=datetime.now(UTC),
+        )
+        # Inserted first: a second copy sent at the same time waits here for the first's commit.
+        if not repository.remember_answer(session, answered):
+            logger.info("HL7 message sent again", extra={"control_id": header.control_id})
+            return "AA"
+        for received in read_orders(message, settings.hl7_accession_fields):
+            receive_order(session, principal, settings, received)
+    return "AA"
+
+
+def _raw_control_id(raw: bytes) -> str:
+    """MSH-10 read from the bytes as they are, for the AR of a message that did not parse."""
+    header = raw.split(b"\r", 1)[0]
+    fields = header.split(header[3:4]) if len(header) > 3 else []
+    return fields[9].decode("ascii", errors="replace") if len(fields) > 9 else ""
+
+
+def _why_unreadable(error: Exception) -> str:
+    if isinstance(error, (MessageRejected, UnknownCharset)):
+        return str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return f"the bytes are not {error.encoding} as MSH-18 says: {error.reason}"
+    return f"the message cannot be read: {type(error).__name__}"

@@ -1,0 +1,120 @@
+"""`worklist hl7`: an MLLP listener taking orders, one acknowledgment per message, in order.
+
+Each connection is read frame by frame; a frame's message is stored on a worker thread (the
+database is synchronous) and acknowledged before the next frame of that connection is read.
+Bytes outside a frame are skipped, an oversized frame is refused with an AR and skipped to its
+end, and a connection idle for `hl7_timeout` seconds is closed; the listener keeps serving.
+"""
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from app.hl7.acks import reject_unparsable
+from app.hl7.framing import END_BLOCK, START_BLOCK, frame
+from app.settings import Settings
+from hl7_listener.handler import answer
+
+logger = logging.getLogger(__name__)
+
+READ_CHUNK = 65536
+
+
+class FrameTooLarge(Exception):
+    pass
+
+
+@dataclass
+class MllpListener:
+    settings: Settings
+    database_url: str
+
+    async def start(self) -> asyncio.Server:
+        host, port = self.settings.hl7_host, self.settings.hl7_port
+        server = await asyncio.start_server(self._connection, host, port, limit=READ_CHUNK)
+        logger.info("HL7 listener ready", extra={"host": host, "port": port})
+        return server
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = str(writer.get_extra_info("peername", ("?",))[0])
+        try:
+            while True:
+                try:
+                    message = await asyncio.wait_for(
+                        read_frame(reader, self.settings.hl7_max_message_bytes),
+                        self.settings.hl7_timeout,
+                    )
+                except FrameTooLarge:
+                    limit = self.settings.hl7_max_message_bytes
+                    reason = f"message larger than {limit} bytes"
+                    writer.write(frame(reject_unparsable("", reason).encode()))
+                    await writer.drain()
+                    continue
+                if message is None:
+                    return
+                reply = await asyncio.to_thread(
+                    answer, message, self.settings, self.database_url, peer
+                )
+                writer.write(frame(reply))
+                await writer.drain()
+        except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
+            return  # an idle, gone or half-sent peer: close, keep listening
+        finally:
+            writer.close()
+
+
+async def read_frame(reader: asyncio.StreamReader, max_bytes: int) -> bytes | None:
+    """The next frame's content; None at the end of the stream; FrameTooLarge past `max_bytes`.
+
+    Bytes before a start block are skipped (a sender out of step, or not speaking MLLP).
+    """
+    while True:
+        byte = await reader.read(1)
+        if not byte:
+            return None
+        if byte == START_BLOCK:
+            break
+    content = bytearray()
+    while not content.endswith(END_BLOCK):
+        chunk = await _read_until_end(reader)
+        if not chunk:
+            raise asyncio.IncompleteReadError(bytes(content), None)
+        content += chunk
+        if len(content) > max_bytes + len(END_BLOCK):
+            await _skip_to_end(reader, bytes(content))
+            raise FrameTooLarge
+    return bytes(content[: -len(END_BLOCK)])
+
+
+async def _read_until_end(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(END_BLOCK)
+    except asyncio.LimitOverrunError as overrun:
+        return await reader.readexactly(overrun.consumed)
+    except asyncio.IncompleteReadError as partial:
+        return partial.partial
+
+
+async def _skip_to_end(reader: asyncio.StreamReader, seen: bytes) -> None:
+    while not seen.endswith(END_BLOCK):
+        chunk = await _read_until_end(reader)
+        if not chunk:
+            raise asyncio.IncompleteReadError(seen[-2:], None)
+        seen = seen[-1:] + chunk
+
+
+async def _serve_until_stopped(settings: Settings, database_url: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = await MllpListener(settings, database_url).start()
+    async with server:
+        await stop.wait()
+    logger.info("HL7 listener stopped")
+
+
+def serve(settings: Settings, database_url: str) -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    asyncio.run(_serve_until_stopped(settings, database_url))

@@ -1,0 +1,154 @@
+"""FHIR R4 at the edge, through an independent client (fhirpy) against a live server."""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fhirpy import SyncFHIRClient
+from sqlalchemy import select
+
+from app.api.main import create_app
+from app.db.session import session_scope
+from app.orders.models import Order
+from app.principal import Principal
+from app.settings import Settings
+from app.tasks.reports import ReportText
+from app.vocabulary import Role, TaskState
+from app.workflow import reports
+from tests.support.factories import make_radiologist, make_study, make_task
+from tests.support.live_api import serving
+
+ACSN = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "ACSN"}]}
+
+
+@pytest.fixture
+def base_url(settings: Settings, database_url: str) -> Iterator[str]:
+    with serving(create_app(settings, database_url)) as url:
+        yield f"{url}/fhir"
+
+
+@pytest.fixture
+def fhir(base_url: str, make_token: Callable[..., str]) -> SyncFHIRClient:
+    return SyncFHIRClient(
+        base_url,
+        authorization=f"Bearer {make_token(Role.INTEGRATION)}",
+        extra_headers={"Content-Type": "application/fhir+json"},
+    )
+
+
+def _service_request(**changes: Any) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "status": "active",
+        "intent": "order",
+        "priority": "stat",
+        "identifier": [
+            {"type": ACSN, "value": "ACC-F1"},
+            {"system": "urn:dicom:uid", "value": "urn:oid:1.2.826.0.1.3680043.10.9999.7"},
+        ],
+        "code": {"text": "CT HEAD WO CONTRAST"},
+        "subject": {"identifier": {"value": "PAT-F1"}, "display": "Doe^Jane"},
+        "requester": {"display": "Cameron^Allison"},
+        "reasonCode": [
+            {
+                "coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "R51"}],
+                "text": "sudden severe headache",
+            }
+        ],
+        "encounter": {"reference": "#visit"},
+        "contained": [
+            {
+                "resourceType": "Encounter",
+                "id": "visit",
+                "status": "in-progress",
+                "class": {"code": "EMER"},
+                "location": [{"location": {"display": "ED bay 4"}}],
+            }
+        ],
+        "occurrenceDateTime": "2026-12-06T10:00:00+01:00",
+    }
+    return resource | changes
+
+
+def _order(database_url: str) -> Order:
+    with session_scope(database_url) as session:
+        return session.scalars(select(Order).where(Order.accession_number == "ACC-F1")).one()
+
+
+def test_service_request_created_updated_and_revoked(
+    fhir: SyncFHIRClient, database_url: str
+) -> None:
+    request = fhir.resource("ServiceRequest", **_service_request())
+    request.save()
+    assert request.id is not None
+    order = _order(database_url)
+    assert str(order.id) == request.id
+    assert (order.priority, order.patient_class, order.patient_location) == (
+        "STAT",
+        "E",
+        "ED bay 4",
+    )
+    assert order.reason_codes == ["icd-10:R51"]
+    assert order.study_instance_uid == "1.2.826.0.1.3680043.10.9999.7"
+    request["priority"] = "routine"
+    request.save()
+    assert _order(database_url).priority == "ROUTINE"
+    request["status"] = "revoked"
+    request.save()
+    assert _order(database_url).status == "CANCELLED"
+
+
+def test_invalid_service_requests_get_an_operation_outcome(
+    base_url: str, make_token: Callable[..., str]
+) -> None:
+    headers = {
+        "Authorization": f"Bearer {make_token(Role.INTEGRATION)}",
+        "Content-Type": "application/fhir+json",
+    }
+    without_subject = {**_service_request(), "resourceType": "ServiceRequest"}
+    del without_subject["subject"]
+    without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
+    cases = [
+        (b"{not json", 400, None),
+        (json.dumps(without_subject).encode(), 400, "subject"),
+        (json.dumps(without_accession).encode(), 422, "ServiceRequest.identifier"),
+    ]
+    for body, status, where in cases:
+        answer = httpx.post(f"{base_url}/ServiceRequest", content=body, headers=headers)
+        assert answer.status_code == status
+        assert answer.headers["content-type"].startswith("application/fhir+json")
+        outcome = answer.json()
+        assert outcome["resourceType"] == "OperationOutcome"
+        if where:
+            assert outcome["issue"][0]["expression"] == [where]
+
+
+def test_fhir_needs_a_token(base_url: str) -> None:
+    assert httpx.get(f"{base_url}/Task", params={"identifier": "X"}).status_code == 401
+
+
+def test_diagnostic_report_and_task_read_back(
+    fhir: SyncFHIRClient, database_url: str, settings: Settings
+) -> None:
+    with session_scope(database_url) as session:
+        reader = make_radiologist(session, name="Reader^Rita")
+        study = make_study(session, accession_number="ACC-F2", patient_name="Doe^Jane")
+        task = make_task(session, study, state=TaskState.IN_PROGRESS.value, assignee_id=reader.id)
+        principal = Principal("rita", Role.RADIOLOGIST, radiologist_id=reader.id)
+        text = ReportText(findings="no bleed", impression="normal head CT")
+        reports.finalize(session, principal, settings, task.id, None, text)
+        task_id, uid = task.id, study.study_instance_uid
+
+    (report,) = fhir.resources("DiagnosticReport").search(identifier="ACC-F2").fetch()
+    assert report["status"] == "final"
+    assert report["conclusion"] == "normal head CT"
+    assert report["performer"][0]["display"] == "Reader^Rita"
+    assert report["imagingStudy"][0]["identifier"]["value"] == f"urn:oid:{uid}"
+    same = fhir.reference("DiagnosticReport", str(task_id)).to_resource()
+    assert same["id"] == report["id"]
+
+    (reading,) = fhir.resources("Task").search(identifier="ACC-F2").fetch()
+    assert reading["status"] == "completed"
+    assert reading["businessStatus"]["text"] == "FINAL"
+    assert reading["for"]["display"] == "Doe^Jane"

@@ -1,0 +1,103 @@
+"""Broken input over a real socket: each gets an AR or AE or a closed connection, nothing is
+half-stored, and the listener keeps serving."""
+
+import socket
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db.session import session_scope
+from app.orders.models import Order
+from app.settings import Settings
+from tests.support.hl7_peers import running_hl7_listener, sample_bytes, send_with_hl7_client
+
+GOOD = sample_bytes("orm_o01_v23_new.hl7")
+
+
+def _connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=20)
+
+
+def _read_ack(connection: socket.socket) -> bytes:
+    received = b""
+    while not received.endswith(b"\x1c\r"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
+def _msa_code(ack: bytes) -> str:
+    msa = next(line for line in ack.split(b"\r") if line.startswith(b"MSA"))
+    return msa.split(b"|")[1].decode()
+
+
+def _orders(database_url: str) -> int:
+    with session_scope(database_url) as session:
+        return int(session.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+def test_truncated_message_closes_nothing_stored_and_the_listener_serves_on(
+    settings: Settings, database_url: str
+) -> None:
+    with running_hl7_listener(settings, database_url) as port:
+        with _connect(port) as connection:
+            connection.sendall(b"\x0b" + GOOD[: len(GOOD) // 2])
+            connection.shutdown(socket.SHUT_WR)
+            assert connection.recv(100) == b""
+        assert _orders(database_url) == 0
+        (ack,) = send_with_hl7_client(port, [GOOD])
+    assert str(ack.segment("MSA")(1)) == "AA"
+
+
+def test_bytes_outside_a_frame_are_skipped(settings: Settings, database_url: str) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(GOOD.replace(b"RIS0001", b"UNFRAMED") + b"\x1c\r")
+        connection.sendall(b"\x0b" + GOOD + b"\x1c\r")
+        ack = _read_ack(connection)
+    assert _msa_code(ack) == "AA"
+    assert b"|RIS0001" in ack
+    assert _orders(database_url) == 1
+
+
+def test_garbage_inside_a_frame_is_rejected(settings: Settings, database_url: str) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        for garbage in (b"\x00\xff\xfe", b"MSH", b"MSH|^~\\&|" + b"|" * 5000, b"\r\r\r"):
+            connection.sendall(b"\x0b" + garbage + b"\x1c\r")
+            assert _msa_code(_read_ack(connection)) == "AR"
+    assert _orders(database_url) == 0
+
+
+@pytest.mark.slow
+def test_ten_megabyte_message_is_refused_and_the_connection_goes_on(
+    settings: Settings, database_url: str
+) -> None:
+    huge = GOOD.replace(b"NTE|1||", b"NTE|1||" + b"x" * 10_000_000)
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(b"\x0b" + huge + b"\x1c\r")
+        refused = _read_ack(connection)
+        connection.sendall(b"\x0b" + GOOD + b"\x1c\r")
+        accepted = _read_ack(connection)
+    assert _msa_code(refused) == "AR"
+    assert b"larger than" in refused
+    assert _msa_code(accepted) == "AA"
+    assert _orders(database_url) == 1
+
+
+def test_slow_sender_is_served_and_an_idle_one_closed(
+    settings: Settings, database_url: str
+) -> None:
+    patient = settings.model_copy(update={"hl7_timeout": 2.0})
+    frame = b"\x0b" + GOOD + b"\x1c\r"
+    with running_hl7_listener(patient, database_url) as port:
+        with _connect(port) as connection:
+            for start in range(0, len(frame), len(frame) // 10 + 1):
+                connection.sendall(frame[start : start + len(frame) // 10 + 1])
+                time.sleep(0.1)
+            assert _msa_code(_read_ack(connection)) == "AA"
+        with _connect(port) as idle:
+            started = time.monotonic()
+            assert idle.recv(100) == b""
+            assert 1.5 < time.monotonic() - started < 10

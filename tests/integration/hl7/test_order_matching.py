@@ -1,0 +1,113 @@
+"""An order and its study meet whichever comes first; the order's facts route the study."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.principal import Principal
+from app.settings import Settings
+from app.studies.models import Study
+from app.tasks.detail import task_detail
+from app.tasks.models import ReadingTask
+from app.vocabulary import Priority, Role, TaskState
+from app.workflow.on_stable import mark_settled_studies_stable
+from app.workflow.orders import receive_order
+from tests.support.factories import make_series, make_study
+
+RIS = Principal.system("hl7:RIS|GENHOSP")
+
+
+def _order(control: OrderControl = OrderControl.NEW, **facts: object) -> ReceivedOrder:
+    values: dict[str, object] = {
+        "accession_number": "ACC-M1",
+        "patient_id": "PID-M1",
+        "reason": "thunderclap headache, r/o subarachnoid hemorrhage",
+        "priority": Priority.STAT,
+    }
+    return ReceivedOrder(control, OrderFacts(**(values | facts)), "HL7")  # type: ignore[arg-type]
+
+
+def _settled_study(session: Session, **fields: object) -> Study:
+    values: dict[str, object] = {
+        "accession_number": "ACC-M1",
+        "patient_id": "PID-M1",
+        "study_description": "CT HEAD WO",
+        "modalities": ["CT"],
+        "body_part_examined": "HEAD",
+        "clinical_question": "",
+        "last_received_at": datetime.now(UTC) - timedelta(minutes=5),
+    }
+    study = make_study(session, **(values | fields))
+    make_series(session, study, modality="CT", series_description="AX BRAIN")
+    return study
+
+
+def _task(session: Session, study: Study) -> ReadingTask:
+    query = select(ReadingTask).where(ReadingTask.study_id == study.id)
+    return session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def test_order_first_then_study_is_routed_with_the_orders_facts(
+    session: Session, settings: Settings
+) -> None:
+    order = receive_order(session, RIS, settings, _order())
+    assert order.study_id is None
+    study = _settled_study(session, clinical_question="headache (technologist)")
+    assert mark_settled_studies_stable(session, settings) == 1
+    session.refresh(study)
+    session.refresh(order)
+    assert order.study_id == study.id
+    assert study.clinical_question is not None
+    assert study.clinical_question.startswith("thunderclap headache")
+    assert study.requested_priority == "STAT"
+    assert _task(session, study).priority == "STAT"
+
+
+def test_study_first_then_order_routes_the_unclaimed_task_again(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session)
+    mark_settled_studies_stable(session, settings)
+    assert _task(session, study).priority == "ROUTINE"
+    receive_order(session, RIS, settings, _order())
+    task = _task(session, study)
+    assert task.priority == "STAT"
+    assert task.state == TaskState.UNASSIGNED.value
+    shown = task_detail(session, Principal("admin", Role.ADMIN), task.id).order
+    assert shown is not None
+    assert (shown.accession_number, shown.priority) == ("ACC-M1", "STAT")
+
+
+def test_order_by_study_uid_wins_over_another_accession(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session, accession_number="OTHER")
+    order = receive_order(
+        session, RIS, settings, _order(study_instance_uid=study.study_instance_uid)
+    )
+    assert order.study_id == study.id
+
+
+def test_accession_match_needs_the_same_patient(session: Session, settings: Settings) -> None:
+    _settled_study(session, patient_id="SOMEONE-ELSE")
+    order = receive_order(session, RIS, settings, _order())
+    assert order.study_id is None
+
+
+def test_cancelled_order_cancels_the_open_task_audited(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session)
+    mark_settled_studies_stable(session, settings)
+    receive_order(session, RIS, settings, _order())
+    receive_order(session, RIS, settings, _order(OrderControl.CANCEL))
+    task = _task(session, study)
+    assert task.state == TaskState.CANCELLED.value
+    audit = session.scalars(
+        select(AuditEvent).where(AuditEvent.object_id == str(task.id)).order_by(AuditEvent.id)
+    ).all()
+    assert audit[-1].details["to"] == "CANCELLED"
+    assert audit[-1].details["reason"] == "order cancelled (CA)"

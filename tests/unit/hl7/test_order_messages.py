@@ -1,0 +1,99 @@
+"""Reading ORM^O01 and OMI^O23 samples written from the HL7 v2.5.1 specification."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.hl7.charsets import decode_message
+from app.hl7.errors import MessageRejected, OrderUnusable
+from app.hl7.order_messages import parse_message, read_orders
+from app.orders.records import OrderControl, OrderFacts
+from app.vocabulary import Priority
+from tests.support.hl7_peers import sample_bytes
+
+
+def facts_of(name: str) -> tuple[OrderControl, OrderFacts]:
+    (order,) = read_orders(parse_message(decode_message(sample_bytes(name))))
+    return order.control, order.facts
+
+
+def test_orm_v23_reads_accession_from_obr18_and_stat_from_obr27() -> None:
+    control, facts = facts_of("orm_o01_v23_new.hl7")
+    assert control is OrderControl.NEW
+    assert facts.accession_number == "ACC1001"
+    assert (facts.placer_number, facts.filler_number) == ("PLC1001", "FIL1001")
+    assert facts.patient_id == "PAT1001"
+    assert facts.patient_name == "DOE^JOHN"
+    assert facts.priority is Priority.STAT
+    assert facts.reason == "sudden severe headache, r/o bleed\npatient on anticoagulants"
+    assert facts.ordering_physician == "CAMERON^ALLISON"
+    assert (facts.patient_class, facts.patient_location) == ("E", "ED BAY4 1 GENHOSP")
+    assert facts.requested_procedure == "CT HEAD WO CONTRAST"
+    assert facts.scheduled_at == datetime(2026, 12, 6, 8, 15, tzinfo=UTC)
+
+
+def test_omi_v251_in_utf8_reads_ipc_tq1_and_diagnosis_codes() -> None:
+    control, facts = facts_of("omi_o23_v251_utf8.hl7")
+    assert control is OrderControl.NEW
+    assert facts.accession_number == "ACC2002"
+    assert facts.study_instance_uid == "1.2.826.0.1.3680043.10.9999.2002"
+    assert facts.patient_name == "Müller^Zoë"
+    assert facts.priority is Priority.STAT  # TQ1-9 A: as soon as possible
+    assert facts.reason_codes == ("I10:R51", "I10:C71.9")
+    assert facts.reason is not None
+    assert "Verdacht auf Glioblastom" in facts.reason
+    assert facts.ordering_physician == "Schäfer^Jürgen"
+    assert facts.scheduled_at == datetime(2026, 12, 6, 8, 30, tzinfo=UTC)
+
+
+def test_latin1_message_with_z_segments_and_escapes() -> None:
+    _, facts = facts_of("orm_o01_v24_latin1_zsegments.hl7")
+    assert facts.patient_name == "Sørensen&Berg^Åse"
+    assert facts.study_instance_uid == "1.2.826.0.1.3680043.10.9999.3003"
+    assert facts.requested_procedure == "MR kne h|v"
+    assert facts.reason == "Smerter^hevelse etter fall\\ski\nruptur av menisk?\nkontroll om 6 uker"
+    assert facts.priority is Priority.ROUTINE
+    assert facts.ordering_physician == "Nilsen^Øystein"
+
+
+def test_cancel_is_read_as_cancel() -> None:
+    control, facts = facts_of("orm_o01_v23_cancel.hl7")
+    assert control is OrderControl.CANCEL
+    assert facts.accession_number == "ACC1001"
+
+
+def _with_field(name: str, old: bytes, new: bytes) -> str:
+    return decode_message(sample_bytes(name).replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error", "reason"),
+    [
+        (b"|2.3\r", b"|2.9\r", MessageRejected, "HL7 version 2.9 is not supported"),
+        (b"ORM^O01", b"ADT^A01", MessageRejected, r"message type ADT\^A01"),
+        (b"ORC|NW", b"ORC|ZZ", OrderUnusable, "order control 'ZZ'"),
+        (b"|RIS0001|", b"||", MessageRejected, "MSH-10"),
+    ],
+)
+def test_unusable_messages_say_why(
+    old: bytes, new: bytes, error: type[Exception], reason: str
+) -> None:
+    with pytest.raises(error, match=reason):
+        read_orders(parse_message(_with_field("orm_o01_v23_new.hl7", old, new)))
+
+
+def test_text_without_msh_is_rejected() -> None:
+    with pytest.raises(MessageRejected, match="MSH"):
+        parse_message("PID|1||X")
+
+
+def test_accession_fields_are_configurable() -> None:
+    message = parse_message(decode_message(sample_bytes("orm_o01_v23_new.hl7")))
+    (order,) = read_orders(message, ["ORC-2"])
+    assert order.facts.accession_number == "PLC1001"
+
+
+def test_order_without_accession_is_unusable() -> None:
+    message = parse_message(_with_field("orm_o01_v23_new.hl7", b"|ACC1001|", b"||"))
+    with pytest.raises(OrderUnusable, match="no accession number in OBR-18"):
+        read_orders(message, ["OBR-18"])
