@@ -148,7 +148,37 @@ def demo(
             for path in write_datasets(study_datasets(spec), Path(folder) / spec.body_part)
         ]
         typer.echo(f"generated {len(DEMO_STUDIES)} studies, {len(files)} instances")
-        raise typer.Exit(_send_with_progress(files, destination))
+        status = _send_with_progress(files, destination)
+    for line in _what_happens_next(settings):
+        typer.echo(line)
+    raise typer.Exit(status)
+
+
+def _what_happens_next(settings: Settings) -> list[str]:
+    """When the sent studies are routed, and whether anyone is on duty to be given them."""
+    from zoneinfo import ZoneInfo
+
+    from app.db.session import session_scope
+    from app.db.url import NoDatabase, resolve_database_url
+    from app.people.service import on_duty_now
+
+    wait = settings.stable_after + settings.stability_sweep_interval
+    lines = [
+        f"the studies are routed once quiet for WORKLIST_STABLE_AFTER={settings.stable_after:g} s,"
+        f" within about {wait:g} s of the last instance"
+    ]
+    try:
+        database_url = resolve_database_url(settings, create=False)
+    except NoDatabase:
+        return lines  # sent to a listener elsewhere: its database is not ours to read
+    with session_scope(database_url) as session:
+        readers = on_duty_now(session, datetime.now(ZoneInfo(settings.shift_timezone)))
+    if not readers:
+        lines.append(
+            "nobody is on duty: routed tasks wait in their pool until a radiologist is "
+            '(PATCH /api/v1/radiologists/{id} with {"on_duty": true}, or a shift window)'
+        )
+    return lines
 
 
 def _send_with_progress(files: list[Path], destination: "Destination") -> int:

@@ -1,13 +1,14 @@
 """Operations on radiologists and subspecialty pools."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.people import repository
-from app.people.duty import ShiftWindow
+from app.people.duty import ShiftWindow, is_on_duty
 from app.people.errors import RadiologistNotFound, SubspecialtyExists, UnknownSubspecialty
 from app.people.models import Radiologist, Subspecialty
 from app.people.schemas import (
@@ -89,6 +90,15 @@ def get_radiologist(session: Session, radiologist_id: int) -> RadiologistOut:
 def list_radiologists(session: Session, *, active_only: bool = False) -> list[RadiologistOut]:
     radiologists = repository.list_radiologists(session, active_only=active_only)
     return describe_all(session, radiologists)
+
+
+def on_duty_now(session: Session, local_now: datetime) -> list[Radiologist]:
+    """Active radiologists on duty now, by their flag or a shift window: those who get work."""
+    return [
+        radiologist
+        for radiologist in repository.list_radiologists(session, active_only=True)
+        if is_on_duty(radiologist.on_duty, radiologist.shift_windows, local_now)
+    ]
 
 
 def describe(session: Session, radiologist: Radiologist) -> RadiologistOut:

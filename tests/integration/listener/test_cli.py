@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.settings import Settings
 from app.studies.models import Instance, Study
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
+from tests.support.factories import make_radiologist
 
 
 def _worklist(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
@@ -48,9 +49,23 @@ def test_demo_sends_three_studies(listener: Settings, session: Session) -> None:
     result = _worklist("demo", settings=listener)
 
     assert result.returncode == 0, result.stderr
+    assert "routed once quiet for WORKLIST_STABLE_AFTER=60 s" in result.stdout
+    assert "nobody is on duty: routed tasks wait in their pool" in result.stdout
     descriptions = set(session.scalars(select(Study.study_description)))
     assert descriptions == {
         "MRI CERVICAL SPINE WO CONTRAST",
         "MRI KNEE RIGHT WO CONTRAST",
         "CT HEAD WO CONTRAST",
     }
+
+
+def test_demo_does_not_warn_when_a_radiologist_is_on_duty(
+    listener: Settings, session: Session
+) -> None:
+    make_radiologist(session, on_duty=True)
+    session.commit()
+
+    result = _worklist("demo", settings=listener)
+
+    assert result.returncode == 0, result.stderr
+    assert "nobody is on duty" not in result.stdout
