@@ -61,6 +61,13 @@ class LinkedTask(BaseModel):
     reports: list[ReportView] = []
 
 
+class PriorStudy(StudySummary):
+    """A prior of the same patient, with the state of its read, which the reader may open."""
+
+    task_id: int | None = None  # its primary reading task
+    read_state: str | None = None  # that task's state: FINAL and ADDENDED mean it was reported
+
+
 class TaskDetail(TaskItem):
     rule_version: int | None
     route_reasons: list[str]
@@ -74,7 +81,7 @@ class TaskDetail(TaskItem):
     history: list[EventView]
     reports: list[ReportView]
     linked_tasks: list[LinkedTask]
-    priors: list[StudySummary]
+    priors: list[PriorStudy]
     order: OrderView | None = None  # the RIS or EHR order the study was read for
 
 
@@ -110,9 +117,20 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
             )
             for linked in repository.linked_tasks(session, task)
         ],
-        priors=[StudySummary.model_validate(prior) for prior in priors_of(session, study)],
+        priors=_priors(session, study),
         order=_order(session, study.id),
     )
+
+
+def _priors(session: Session, study: Study) -> list[PriorStudy]:
+    priors = priors_of(session, study)
+    reads = repository.primary_reads_of_studies(session, [prior.id for prior in priors])
+    shown = []
+    for prior in priors:
+        task_id, state = reads.get(prior.id, (None, None))
+        read = {"task_id": task_id, "read_state": state}
+        shown.append(PriorStudy.model_validate(prior).model_copy(update=read))
+    return shown
 
 
 def _order(session: Session, study_id: int) -> OrderView | None:

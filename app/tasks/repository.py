@@ -107,6 +107,21 @@ def primary_task_of_study(session: Session, study_id: int) -> ReadingTask | None
     return session.scalars(query).one_or_none()
 
 
+def primary_reads_of_studies(
+    session: Session, study_ids: Sequence[int]
+) -> dict[int, tuple[int, str]]:
+    """The latest primary task of each study, as (task id, state), by study id."""
+    if not study_ids:
+        return {}
+    query = (
+        select(ReadingTask.study_id, ReadingTask.id, ReadingTask.state)
+        .where(ReadingTask.study_id.in_(study_ids), ReadingTask.kind == TaskKind.PRIMARY.value)
+        .order_by(ReadingTask.id)
+    )
+    # In id order, so a later primary (a study routed again after a cancel) replaces an earlier.
+    return {study_id: (task_id, state) for study_id, task_id, state in session.execute(query)}
+
+
 def open_tasks_of_study(session: Session, study_id: int) -> list[ReadingTask]:
     query = (
         select(ReadingTask)

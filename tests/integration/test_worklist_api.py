@@ -160,9 +160,22 @@ def test_task_detail_shows_study_series_routing_history_and_priors(
     assert detail["route_reasons"] == ["rule 2: spine MR → NEURO"]
     assert [e["action"] for e in detail["history"]] == ["cancel"]
     assert [p["study_instance_uid"] for p in detail["priors"]] == [prior.study_instance_uid]
+    assert (detail["priors"][0]["task_id"], detail["priors"][0]["read_state"]) == (None, None)
     assert detail["allowed_actions"] == []
     audited = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert audited[-1] == "PatientRecord"
+
+
+def test_a_prior_names_its_read_and_its_state(
+    client: TestClient, session: Session, admin_headers: Headers
+) -> None:
+    prior = make_study(session, patient_id="PID-78", study_date=date(2024, 1, 2))
+    prior_read = make_task(session, prior, state="FINAL")
+    task = make_task(session, make_study(session, patient_id="PID-78"))
+    session.commit()
+    detail = client.get(f"/api/v1/tasks/{task.id}", headers=admin_headers).json()
+    [shown] = detail["priors"]
+    assert (shown["task_id"], shown["read_state"]) == (prior_read.id, "FINAL")
 
 
 def test_unknown_task_is_404_and_bad_cursor_is_422(

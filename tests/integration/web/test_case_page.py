@@ -83,3 +83,16 @@ def test_viewer_link_only_when_configured(
         update={"viewer_url": "https://pacs.example/view?acc={accession_number}"}
     )
     assert "https://pacs.example/view?acc=ACC%201" in client.get(f"/tasks/{task.id}").text
+
+
+def test_a_prior_links_to_its_read_and_says_whether_it_was_reported(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    prior = make_study(session, patient_id="PID-90", study_description="MRI CSPINE 2024")
+    prior_read = make_task(session, prior, state=TaskState.FINAL.value)
+    task = make_task(session, make_study(session, patient_id="PID-90"))
+    session.commit()
+    _reader(session, database_url, client, "dr-lee")
+    page = client.get(f"/tasks/{task.id}").text
+    assert f'<a href="/tasks/{prior_read.id}">MRI CSPINE 2024</a>' in page
+    assert "reported" in page
