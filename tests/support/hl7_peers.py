@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,7 +75,9 @@ def send_with_hl7_client(
             writer.close()
         return acks
 
-    return asyncio.run(exchange())
+    # A thread of its own: a browser test may have left this thread an event loop of its own.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, exchange()).result()
 
 
 @contextmanager
