@@ -75,6 +75,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
+    # DICOMweb
+    ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
+    ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
     # people who sign in to the pages
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,

@@ -338,3 +338,23 @@ EVENT_STREAM = (
     + "\n\n"
 )
 AUDIT_LINES = json.dumps(AUDIT_EVENT) + "\n"
+STORED_INSTANCE_URL = f"https://worklist.example.org/dicomweb/studies/{STUDY_UID}/series/{SERIES_UID}/instances/{SERIES_UID}.1"
+STORE_RESPONSE = {
+    "00081190": {
+        "vr": "UR",
+        "Value": [f"https://worklist.example.org/dicomweb/studies/{STUDY_UID}"],
+    },
+    "00081199": {
+        "vr": "SQ",
+        "Value": [
+            {
+                "00081150": {"vr": "UI", "Value": ["1.2.840.10008.5.1.4.1.1.4"]},
+                "00081155": {"vr": "UI", "Value": [f"{SERIES_UID}.1"]},
+                "00081190": {"vr": "UR", "Value": [STORED_INSTANCE_URL]},
+            }
+        ],
+    },
+}
+STORE_RESPONSE_PARTLY = STORE_RESPONSE | {
+    "00081198": {"vr": "SQ", "Value": [{"00081197": {"vr": "US", "Value": [0xC000]}}]}
+}

@@ -5,13 +5,14 @@ import sys
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api.limits import BodySizeLimit, PollingRateLimit
+from app.api.limits import STREAMED_ROUTES, BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.openapi import document_api
 from app.api.problems import install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    dicomweb_store,
     eligibility,
     events,
     health,
@@ -52,7 +53,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     install_problem_handlers(app)
     install_page_errors(app)
     document_api(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=STREAMED_ROUTES)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestObservation)
     for module in (
@@ -71,6 +72,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         tokens,
         users,
         audit,
+        dicomweb_store,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

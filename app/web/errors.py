@@ -15,7 +15,7 @@ from app.web.cookies import SESSION_COOKIE
 from app.web.rendering import page
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
-NOT_PAGES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
+NOT_PAGES = ("/api/", "/dicomweb/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
 
 
 def is_page(request: Request) -> bool:
