@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION
 
-_PREAMBLE = bytes(128) + b"DICM"
+PART10_PREAMBLE = bytes(128) + b"DICM"
 _SHORT_ELEMENT = struct.Struct("<HH2sH")
 # Files up to this size are also kept in memory, so reading their header costs no file I/O.
 # A 512×512 CT slice fits; bigger data sets are read back from the file.
@@ -58,7 +58,7 @@ class Reception:
     ) -> "Reception":
         """A bare data set (as C-STORE brings it), filed behind a Part 10 header."""
         header = file_meta(sop_class_uid, sop_instance_uid, transfer_syntax_uid, calling_ae)
-        return cls(incoming_dir, _PREAMBLE + header)
+        return cls(incoming_dir, PART10_PREAMBLE + header)
 
     def write(self, fragment: memoryview) -> None:
         if self.error is not None:

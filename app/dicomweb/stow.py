@@ -15,7 +15,7 @@ from dicom_listener import storage
 from dicom_listener.association import Peer
 from dicom_listener.dimse import Status
 from dicom_listener.handlers import CANNOT_UNDERSTAND, AssociationTally, Filing, IngestHandlers
-from dicom_listener.reception import ReceivedFile, Reception
+from dicom_listener.reception import PART10_PREAMBLE, ReceivedFile, Reception
 
 MAX_PARTS = 10_000
 
@@ -121,20 +121,29 @@ class StoreRequest:
 
     def _headers_finished(self) -> None:
         part = self._parts[-1]
-        if self._part_type == DICOM:
-            part.reception = Reception(self._incoming)
-        else:
+        if self._part_type != DICOM:
             part.refusal = f"a part of type {self._part_type}, not {DICOM}"
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
-        reception = self._parts[-1].reception
-        if reception is not None:
-            reception.write(memoryview(data)[start:end])
+        part = self._parts[-1]
+        if part.refusal is not None:
+            return
+        if part.reception is None:
+            part.reception = Reception(self._incoming, _missing_preamble(data[start:end]))
+        part.reception.write(memoryview(data)[start:end])
 
     def _part_ends(self) -> None:
         part = self._parts[-1]
         if part.reception is not None:
             part.received = part.reception.finish()
+        elif part.refusal is None:
+            part.refusal = "an empty part"
 
     def _body_ends(self) -> None:
         self._ended = True
+
+
+def _missing_preamble(first_bytes: bytes) -> bytes:
+    """The preamble and `DICM` some clients leave out (pydicom writes a data set read without
+    them that way): a part starting right at its file meta group gets them back."""
+    return PART10_PREAMBLE if first_bytes.startswith(b"\x02\x00") else b""
