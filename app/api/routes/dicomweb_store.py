@@ -17,6 +17,9 @@ from dicom_listener.handlers import IngestHandlers
 
 router = APIRouter(prefix="/dicomweb", tags=["dicomweb"])
 
+# The source is recorded where a C-STORE's calling AE title goes, which holds 16 characters.
+AE_TITLE_LENGTH = 16
+
 STORE_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "every instance stored",
@@ -66,7 +69,9 @@ async def _store(request: Request, user: Principal, only_study: str | None) -> R
     try:
         async for chunk in request.stream():
             await anyio.to_thread.run_sync(receiving.write, chunk)
-        outcome = await anyio.to_thread.run_sync(receiving.file, user.name, address, only_study)
+        outcome = await anyio.to_thread.run_sync(
+            receiving.file, user.name[:AE_TITLE_LENGTH], address, only_study
+        )
     except MalformedRequest as error:
         return problem(400, str(error))
     except OSError:

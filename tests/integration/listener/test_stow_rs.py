@@ -193,3 +193,17 @@ def test_a_study_sent_half_by_c_store_and_half_by_stow_rs_is_one_study(
     assert answer.status_code == 200
     assert session.scalar(select(func.count()).select_from(Study)) == 1
     assert _instances(session) == 6
+
+
+def test_a_long_token_name_is_recorded_as_the_source_cut_to_an_ae_title(
+    client: TestClient, make_token: Callable[..., str], session: Session
+) -> None:
+    token = make_token(Role.INTEGRATION, name="second-opinion-portal-of-the-clinic")
+    answer = client.post(
+        "/dicomweb/studies",
+        content=_body(_dicom_parts(list(study_datasets(KNEE_MR))[:1])),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": STOW_TYPE},
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert session.scalars(select(Study)).one().source_ae_title == "second-opinion-p"
