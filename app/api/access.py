@@ -78,6 +78,15 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # DICOMweb
     ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
     ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/dicomweb/studies"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{instance}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/metadata"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/metadata"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata"): ANY_ROLE,
     # people who sign in to the pages
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,

@@ -12,6 +12,8 @@ from app.api.problems import install_problem_handlers
 from app.api.routes import (
     audit,
     changes,
+    dicomweb_read,
+    dicomweb_retrieve,
     dicomweb_store,
     eligibility,
     events,
@@ -73,6 +75,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         users,
         audit,
         dicomweb_store,
+        dicomweb_read,
+        dicomweb_retrieve,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

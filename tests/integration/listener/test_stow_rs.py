@@ -2,11 +2,9 @@
 
 from collections import Counter
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from pydicom import Dataset
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,28 +13,8 @@ from app.studies.models import Instance, Study
 from app.vocabulary import Role
 from dicom_listener.samples import KNEE_MR, study_datasets
 from tests.integration.listener.conftest import SendDatasets
+from tests.support.dicomweb import BOUNDARY, STOW_TYPE, dicom_parts, multipart_body, part10
 from tests.support.factories import make_radiologist
-
-BOUNDARY = "worklist-test-boundary"
-STOW_TYPE = f'multipart/related; type="application/dicom"; boundary={BOUNDARY}'
-
-
-def _part10(dataset: Dataset) -> bytes:
-    buffer = BytesIO()
-    dataset.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
-
-
-def _body(parts: list[tuple[str, bytes]], closed: bool = True) -> bytes:
-    body = b"".join(
-        f"--{BOUNDARY}\r\nContent-Type: {kind}\r\n\r\n".encode() + content + b"\r\n"
-        for kind, content in parts
-    )
-    return body + (f"--{BOUNDARY}--\r\n".encode() if closed else b"")
-
-
-def _dicom_parts(datasets: list[Dataset]) -> list[tuple[str, bytes]]:
-    return [("application/dicom", _part10(dataset)) for dataset in datasets]
 
 
 def _headers(make_token: Callable[..., str]) -> dict[str, str]:
@@ -55,10 +33,12 @@ def test_stored_instances_are_filed_like_the_listener_files_them(
     headers = {**_headers(make_token), "Content-Type": STOW_TYPE}
 
     answer = client.post(
-        "/dicomweb/studies", content=_body(_dicom_parts(datasets)), headers=headers
+        "/dicomweb/studies", content=multipart_body(dicom_parts(datasets)), headers=headers
     )
     again = client.post(
-        f"/dicomweb/studies/{study_uid}", content=_body(_dicom_parts(datasets)), headers=headers
+        f"/dicomweb/studies/{study_uid}",
+        content=multipart_body(dicom_parts(datasets)),
+        headers=headers,
     )
 
     assert answer.status_code == 200, answer.text
@@ -74,7 +54,7 @@ def test_stored_instances_are_filed_like_the_listener_files_them(
     assert _instances(session) == 4
     for ds in datasets:
         filed = settings.storage_dir / study_uid / ds.SeriesInstanceUID / f"{ds.SOPInstanceUID}.dcm"
-        assert filed.read_bytes() == _part10(ds)
+        assert filed.read_bytes() == part10(ds)
     assert not list((settings.storage_dir / ".incoming").iterdir())
 
 
@@ -83,13 +63,13 @@ def test_a_non_dicom_part_fails_alone_with_its_reason(
 ) -> None:
     (good,) = list(study_datasets(KNEE_MR))[:1]
     parts = [
-        *_dicom_parts([good]),
+        *dicom_parts([good]),
         ("application/dicom", b"not a DICOM file at all"),
         ("text/plain", b"hello"),
     ]
     headers = {**_headers(make_token), "Content-Type": STOW_TYPE}
 
-    answer = client.post("/dicomweb/studies", content=_body(parts), headers=headers)
+    answer = client.post("/dicomweb/studies", content=multipart_body(parts), headers=headers)
 
     assert answer.status_code == 202, answer.text
     failed = answer.json()["00081198"]["Value"]
@@ -105,7 +85,7 @@ def test_instances_of_another_study_than_the_one_named_all_fail(
     headers = {**_headers(make_token), "Content-Type": STOW_TYPE}
 
     answer = client.post(
-        "/dicomweb/studies/1.2.3.4", content=_body(_dicom_parts(datasets)), headers=headers
+        "/dicomweb/studies/1.2.3.4", content=multipart_body(dicom_parts(datasets)), headers=headers
     )
 
     assert answer.status_code == 409, answer.text
@@ -118,11 +98,11 @@ def test_malformed_bodies_store_nothing_and_the_service_keeps_serving(
     client: TestClient, make_token: Callable[..., str], session: Session
 ) -> None:
     datasets = list(study_datasets(KNEE_MR))[:2]
-    whole = _body(_dicom_parts(datasets))
+    whole = multipart_body(dicom_parts(datasets))
     auth = _headers(make_token)
     bodies = {
         "truncated": (STOW_TYPE, whole[: len(whole) // 2]),
-        "unclosed": (STOW_TYPE, _body(_dicom_parts(datasets), closed=False)),
+        "unclosed": (STOW_TYPE, multipart_body(dicom_parts(datasets), closed=False)),
         "no boundary": ('multipart/related; type="application/dicom"', whole),
         "empty": (STOW_TYPE, f"--{BOUNDARY}--\r\n".encode()),
         "garbage": (STOW_TYPE, b"\x00\xff" * 1000),
@@ -159,7 +139,7 @@ def test_wrong_media_types_are_refused_with_415(
 def test_only_integration_and_admin_tokens_may_store(
     client: TestClient, make_token: Callable[..., str], session: Session
 ) -> None:
-    body = _body(_dicom_parts(list(study_datasets(KNEE_MR))[:1]))
+    body = multipart_body(dicom_parts(list(study_datasets(KNEE_MR))[:1]))
     reader = make_radiologist(session)
     session.commit()
     token = make_token(Role.RADIOLOGIST, name="reader", radiologist_id=reader.id)
@@ -187,7 +167,7 @@ def test_a_study_sent_half_by_c_store_and_half_by_stow_rs_is_one_study(
 
     assert send(datasets[:3]) == Counter({"0x0000": 3})
     answer = client.post(
-        "/dicomweb/studies", content=_body(_dicom_parts(datasets[2:])), headers=headers
+        "/dicomweb/studies", content=multipart_body(dicom_parts(datasets[2:])), headers=headers
     )
 
     assert answer.status_code == 200
@@ -201,7 +181,7 @@ def test_a_long_token_name_is_recorded_as_the_source_cut_to_an_ae_title(
     token = make_token(Role.INTEGRATION, name="second-opinion-portal-of-the-clinic")
     answer = client.post(
         "/dicomweb/studies",
-        content=_body(_dicom_parts(list(study_datasets(KNEE_MR))[:1])),
+        content=multipart_body(dicom_parts(list(study_datasets(KNEE_MR))[:1])),
         headers={"Authorization": f"Bearer {token}", "Content-Type": STOW_TYPE},
     )
 
