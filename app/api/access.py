@@ -87,6 +87,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/dicomweb/studies/{study}/metadata"): ANY_ROLE,
     ("GET", "/dicomweb/studies/{study}/series/{series}/metadata"): ANY_ROLE,
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata"): ANY_ROLE,
+    (
+        "GET",
+        "/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frame_list}",
+    ): ANY_ROLE,
     # people who sign in to the pages
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,

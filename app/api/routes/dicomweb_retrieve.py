@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.problems import problem
 from app.api.routes.dicomweb_read import METADATA_ANSWERS, RETRIEVE_ANSWERS, base_url
 from app.audit.events import AuditAction
 from app.audit.service import record
@@ -155,3 +156,39 @@ def instance_metadata(
     """The instance's header, without pixel data."""
     found = _found(session, user, study, series, instance)
     return _metadata(settings, found, base_url(request))
+
+
+@router.get(
+    INSTANCE + "/frames/{frame_list}",
+    summary="Frames of an uncompressed instance (WADO-RS)",
+    responses={
+        200: {
+            "description": "the frames, one part each, as stored",
+            "content": {'multipart/related; type="application/octet-stream"': {"example": ""}},
+        },
+        404: {"description": "no such instance, or no such frame"},
+        406: {"description": "the instance is compressed: retrieve it whole"},
+    },
+    response_class=Response,
+)
+def retrieve_frames(
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    study: str,
+    series: str,
+    instance: str,
+    frame_list: str,
+) -> Response:
+    """Frames (`1`, or `1,3,5`) of an uncompressed instance's pixel data."""
+    numbers = [int(number) for number in frame_list.split(",") if number.strip().isdigit()]
+    if not numbers or len(numbers) != len(frame_list.split(",")):
+        return problem(400, f"frames {frame_list!r} are not numbers separated by commas")
+    ((row, _, _),) = _found(session, user, study, series, instance)
+    try:
+        parts = wado.frames(settings.storage_dir / row.storage_path, numbers)
+    except wado.FramesUnavailable as error:
+        return problem(406, str(error))
+    boundary = wado.multipart_boundary()
+    media_type = f'multipart/related; type="application/octet-stream"; boundary={boundary}'
+    return StreamingResponse(wado.multipart_frames(parts, boundary), media_type=media_type)
