@@ -75,6 +75,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
+    # studies brought in over HTTP
+    ("POST", "/api/v1/uploads"): ADMIN_OR_INTEGRATION,
     # DICOMweb
     ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
     ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,

@@ -200,6 +200,19 @@ SIGN_IN_ACCOUNT = {
 }
 
 ANSWERS: dict[str, Any] = {
+    "UploadAnswer": {
+        "stored": 24,
+        "studies": [
+            {
+                "study_instance_uid": STUDY_UID,
+                "series": [{"series_instance_uid": SERIES_UID, "instances": 24}],
+            }
+        ],
+        "skipped": [{"name": "cd.zip/README.TXT", "reason": "not a DICOM file"}],
+        "refused": [
+            {"name": "cd.zip/IMG/0007", "reason": "cannot parse dataset: InvalidDicomError"}
+        ],
+    },
     "Me": {"token_id": 12, "name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
     "TaskItem": TASK_ITEM,
     "TaskPage": {"items": [TASK_ITEM], "next_cursor": "eyJrIjpbMCwiMjAyNi0xMi0wNiJdfQ"},

@@ -33,7 +33,7 @@ POLLING_ROUTES = frozenset(
 )
 
 # Routes whose bodies are read as a stream, to disk, by the route itself: large on purpose.
-STREAMED_ROUTES = ("/dicomweb/studies",)
+STREAMED_ROUTES = ("/dicomweb/studies", "/api/v1/uploads")
 
 
 class BodySizeLimit:

@@ -27,6 +27,7 @@ from app.api.routes import (
     subspecialties,
     tasks,
     tokens,
+    uploads,
     users,
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
@@ -77,6 +78,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         dicomweb_store,
         dicomweb_read,
         dicomweb_retrieve,
+        uploads,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

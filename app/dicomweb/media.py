@@ -7,6 +7,7 @@ from python_multipart.multipart import parse_options_header
 DICOM = "application/dicom"
 DICOM_JSON = "application/dicom+json"
 MULTIPART_RELATED = "multipart/related"
+FORM_DATA = "multipart/form-data"
 
 
 class UnsupportedMediaType(Exception):
@@ -43,3 +44,14 @@ def store_body(content_type: str | None) -> StoreBody:
 def part_media_type(value: bytes) -> str:
     media, _ = parse_options_header(value)
     return media.decode("latin-1").lower()
+
+
+def form_boundary(content_type: str | None) -> bytes:
+    """The boundary of a `multipart/form-data` body, or why not."""
+    media, options = parse_options_header(content_type or "")
+    if media.decode("latin-1").lower() != FORM_DATA:
+        raise UnsupportedMediaType(f"an upload is {FORM_DATA}, with one file field per file")
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise MalformedRequest("the Content-Type names no multipart boundary")
+    return boundary

@@ -3,22 +3,21 @@
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import UserApart
 from app.api.examples import STORE_RESPONSE, STORE_RESPONSE_PARTLY
+from app.api.ingest import ingest_of, source_name, spool_body
 from app.api.problems import problem
+from app.api.routes.dicomweb_read import base_url
 from app.dicomweb.media import DICOM_JSON, MalformedRequest, UnsupportedMediaType, store_body
 from app.dicomweb.store_response import response_status, store_response
 from app.dicomweb.stow import StoreRequest
 from app.principal import Principal
-from dicom_listener.handlers import IngestHandlers
 
 router = APIRouter(prefix="/dicomweb", tags=["dicomweb"])
 
-# The source is recorded where a C-STORE's calling AE title goes, which holds 16 characters.
-AE_TITLE_LENGTH = 16
 
 STORE_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
@@ -64,33 +63,20 @@ async def _store(request: Request, user: Principal, only_study: str | None) -> R
         return problem(415, str(error))
     except MalformedRequest as error:
         return problem(400, str(error))
-    receiving = StoreRequest(_ingest(request.app), body)
+    receiving = StoreRequest(ingest_of(request.app), body)
     address = request.client.host if request.client else ""
     try:
-        async for chunk in request.stream():
-            await anyio.to_thread.run_sync(receiving.write, chunk)
-        outcome = await anyio.to_thread.run_sync(
-            receiving.file, user.name[:AE_TITLE_LENGTH], address, only_study
-        )
+        await spool_body(request, receiving)
+        source = source_name(user.name)
+        outcome = await anyio.to_thread.run_sync(receiving.file, source, address, only_study)
     except MalformedRequest as error:
         return problem(400, str(error))
     except OSError:
         return problem(503, "storage is unavailable: nothing was stored, send again later")
     finally:
         await anyio.to_thread.run_sync(receiving.discard)
-    base_url = str(request.base_url).rstrip("/") + "/dicomweb"
     return JSONResponse(
-        store_response(outcome, base_url),
+        store_response(outcome, base_url(request)),
         status_code=response_status(outcome),
         media_type=DICOM_JSON,
     )
-
-
-def _ingest(app: FastAPI) -> IngestHandlers:
-    """One filer per application, so instances of a series arriving together share its lock."""
-    ingest: IngestHandlers | None = getattr(app.state, "ingest", None)
-    if ingest is None:
-        ingest = app.state.ingest = IngestHandlers.for_settings(
-            app.state.settings, app.state.database_url
-        )
-    return ingest
