@@ -3,8 +3,7 @@
 The layers, top down, as STYLE.md draws them: the entry points; the workflow (routing, and what
 a study's stability or amendment sets off); studies brought in over HTTP (uploads, DICOMweb);
 the domains, each above the ones it builds on; the values they share; the database; the fixed
-words and settings everything reads. Only the table
-registry may name every model.
+words and settings everything reads. Only the table registry may name every model.
 """
 
 import ast
