@@ -43,18 +43,21 @@ def main() -> None:
     print(f"mr-2000-256: {len(files)} instances, {megabytes:.0f} MB; STOW-RS batches of {BATCH}")
     with tempfile.TemporaryDirectory() as folder, bench_database(Path(folder)) as database_url:
         upgrade_to_head(database_url)
-        home = Path(folder) / "home"
-        with running_api(database_url, home, processes=args.processes) as api:
-            token = _token(database_url)
-            url = f"http://127.0.0.1:{api.port}/dicomweb"
-            print("| clients | C-STORE inst/s | STOW-RS inst/s | STOW-RS / C-STORE |")
-            print("|---|---|---|---|")
-            for clients in SENDERS:
-                c_store = _c_store_rate(database_url, Path(folder), files, clients, args)
+        token = _token(database_url)
+        print("| clients | C-STORE inst/s | STOW-RS inst/s | STOW-RS / C-STORE |")
+        print("|---|---|---|---|")
+        for clients in SENDERS:
+            c_store = _c_store_rate(database_url, Path(folder), files, clients, args)
+            # A fresh API per round: the tables are emptied between rounds, under its caches.
+            with running_api(
+                database_url, Path(folder) / f"api-{clients}", processes=args.processes
+            ) as api:
+                url = f"http://127.0.0.1:{api.port}/dicomweb"
                 stow = _stow_rate(database_url, url, token, files, clients)
-                print(f"| {clients} | {c_store:.0f} | {stow:.0f} | {stow / c_store:.2f}x |")
-            _seed_studies(database_url, args.studies)
-            _qido(url, token, args.studies)
+            print(f"| {clients} | {c_store:.0f} | {stow:.0f} | {stow / c_store:.2f}x |")
+        _seed_studies(database_url, args.studies)
+        with running_api(database_url, Path(folder) / "api-qido", processes=args.processes) as api:
+            _qido(f"http://127.0.0.1:{api.port}/dicomweb", token, args.studies)
 
 
 def _token(database_url: str) -> str:
@@ -135,9 +138,9 @@ def _seed_studies(database_url: str, count: int) -> None:
         conn.execute(
             "INSERT INTO studies (study_instance_uid, patient_id, patient_name, accession_number,"
             " study_date, modalities)"
-            " SELECT '1.2.826.0.1.3680043.8.498.' || n, 'P' || (n % 40000),"
-            " 'PATIENT^' || (n % 40000), 'A' || n, DATE '2023-01-01' + (n % 1400),"
-            " ARRAY[(ARRAY['MR','CT','CR','US'])[1 + n % 4]]"
+            " SELECT '1.2.826.0.1.3680043.8.498.' || n, 'P' || (n %% 40000),"
+            " 'PATIENT^' || (n %% 40000), 'A' || n, DATE '2023-01-01' + (n %% 1400),"
+            " ARRAY[(ARRAY['MR','CT','CR','US'])[1 + n %% 4]]"
             " FROM generate_series(1, %s) AS n",
             (count,),
         )
