@@ -208,7 +208,7 @@ class Association:
             if context.abstract_syntax == VERIFICATION:
                 raise pdu.ProtocolError("C-STORE on the Verification context")
             assert context.transfer_syntax[0] is not None  # negotiation chose one
-            reception = Reception(
+            reception = Reception.of_dataset(
                 self._door.incoming_dir,
                 command.sop_class_uid,
                 command.sop_instance_uid,

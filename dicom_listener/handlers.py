@@ -17,6 +17,7 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.service import record_apart
 from app.db.session import session_scope
 from app.principal import Principal
+from app.settings import Settings
 from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
 from app.studies.service import (
     complete_series_header,
@@ -47,6 +48,18 @@ CANNOT_UNDERSTAND = 0xC000
 CANNOT_UNDERSTAND_IDENTIFIERS = 0xC001
 
 
+@dataclass(frozen=True)
+class Filing:
+    """An instance's outcome: its status, and what it is when it could be identified."""
+
+    status: Status
+    identified: IdentifiedInstance | None = None
+
+
+# An instance whose study is not the one its request names (STOW-RS to one study).
+OTHER_STUDY = 0x0110
+
+
 @dataclass
 class AssociationTally:
     stored: int = 0
@@ -67,27 +80,68 @@ class IngestHandlers:
         self.known_series = KnownSeries()
         self.touches = TouchSchedule(touch_interval)
 
+    @classmethod
+    def for_settings(cls, settings: Settings, database_url: str) -> "IngestHandlers":
+        """Filing into the configured storage, its folders made ready."""
+        storage.prepare(settings.storage_dir, settings.quarantine_dir)
+        # Often enough that no study looks quiet while it arrives; rarely enough to spare its
+        # row lock.
+        touch_interval = min(1.0, settings.stable_after / 4)
+        return cls(database_url, settings.storage_dir, settings.quarantine_dir, touch_interval)
+
     def accepted(self, peer: Peer) -> "AssociationReceiver":
         metrics.ASSOCIATIONS.labels(result="accepted").inc()
         return AssociationReceiver(self, peer)
 
     def store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
+        return self.file(received, calling_ae, tally).status
+
+    def file(
+        self,
+        received: ReceivedFile,
+        source: str,
+        tally: AssociationTally,
+        only_study: str | None = None,
+    ) -> Filing:
+        """File one received instance from `source` (an AE title, or a web client's name);
+        one of another study than `only_study`, when given, is refused."""
         try:
-            status = self._store(received, calling_ae, tally)
+            filing = self._store(received, source, tally, only_study)
         except Exception:
-            logger.exception("C-STORE failed unexpectedly")
-            status = Status(OUT_OF_RESOURCES, "internal error")
-        return _counted_failure(status, tally)
+            logger.exception("storing an instance failed unexpectedly")
+            filing = Filing(Status(OUT_OF_RESOURCES, "internal error"))
+        _counted_failure(filing.status, tally)
+        return filing
 
     def unreceived(self, error: OSError, tally: AssociationTally) -> Status:
         """The data set could not even be written to a temp file."""
         return _counted_failure(_deferred("(not received)", error), tally)
 
-    def _store(self, received: ReceivedFile, calling_ae: str, tally: AssociationTally) -> Status:
+    def _store(
+        self,
+        received: ReceivedFile,
+        calling_ae: str,
+        tally: AssociationTally,
+        only_study: str | None,
+    ) -> Filing:
         try:
             identified, header = self._identify(received)
         except UnusableDataset as error:
-            return self._quarantine(received.path, error)
+            return Filing(self._quarantine(received.path, error))
+        if only_study is not None and identified.study_instance_uid != only_study:
+            return Filing(Status(OTHER_STUDY, "instance of another study"), identified)
+        return Filing(
+            self._store_identified(received, identified, header, calling_ae, tally), identified
+        )
+
+    def _store_identified(
+        self,
+        received: ReceivedFile,
+        identified: IdentifiedInstance,
+        header: Dataset | None,
+        calling_ae: str,
+        tally: AssociationTally,
+    ) -> Status:
         uids = _series_uids(identified)
         parents = self.known_series.get(uids)
         if parents is not None:

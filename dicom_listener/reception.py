@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_VERSION
 
-_PREAMBLE = bytes(128) + b"DICM"
+PART10_PREAMBLE = bytes(128) + b"DICM"
 _SHORT_ELEMENT = struct.Struct("<HH2sH")
 # Files up to this size are also kept in memory, so reading their header costs no file I/O.
 # A 512×512 CT slice fits; bigger data sets are read back from the file.
@@ -30,16 +30,10 @@ class ReceivedFile:
 
 
 class Reception:
-    """One data set being received; `error` is set once storage failed (the rest is dropped)."""
+    """One file being received into `incoming_dir`, starting with `prefix`; `error` is set once
+    storage failed (the rest is dropped)."""
 
-    def __init__(
-        self,
-        incoming_dir: Path,
-        sop_class_uid: str,
-        sop_instance_uid: str,
-        transfer_syntax_uid: str,
-        calling_ae: str,
-    ) -> None:
+    def __init__(self, incoming_dir: Path, prefix: bytes = b"") -> None:
         self.error: OSError | None = None
         self.path: Path | None = None
         self._descriptor = -1
@@ -51,8 +45,20 @@ class Reception:
             self.error = error
             return
         self.path = Path(name)
+        self.write(memoryview(prefix))
+
+    @classmethod
+    def of_dataset(
+        cls,
+        incoming_dir: Path,
+        sop_class_uid: str,
+        sop_instance_uid: str,
+        transfer_syntax_uid: str,
+        calling_ae: str,
+    ) -> "Reception":
+        """A bare data set (as C-STORE brings it), filed behind a Part 10 header."""
         header = file_meta(sop_class_uid, sop_instance_uid, transfer_syntax_uid, calling_ae)
-        self.write(memoryview(_PREAMBLE + header))
+        return cls(incoming_dir, PART10_PREAMBLE + header)
 
     def write(self, fragment: memoryview) -> None:
         if self.error is not None:

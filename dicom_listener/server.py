@@ -185,12 +185,7 @@ def start_acceptor(
     settings: Settings, database_url: str, shared: socket.socket | None = None
 ) -> Acceptor:
     """Start accepting associations in background threads; `.shutdown()` stops it."""
-    storage.prepare(settings.storage_dir, settings.quarantine_dir)
-    # Often enough that no study looks quiet while it arrives; rarely enough to spare its row lock.
-    touch_interval = min(1.0, settings.stable_after / 4)
-    ingest = IngestHandlers(
-        database_url, settings.storage_dir, settings.quarantine_dir, touch_interval
-    )
+    ingest = IngestHandlers.for_settings(settings, database_url)
     warm_up(database_url)
     server = Acceptor(
         (settings.dicom_host, settings.dicom_port),

@@ -87,6 +87,24 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
+    # studies brought in over HTTP
+    ("POST", "/api/v1/uploads"): ADMIN_OR_INTEGRATION,
+    # DICOMweb
+    ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
+    ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/dicomweb/studies"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{instance}"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/metadata"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/metadata"): ANY_ROLE,
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata"): ANY_ROLE,
+    (
+        "GET",
+        "/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frame_list}",
+    ): ANY_ROLE,
     # people who sign in to the pages
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,

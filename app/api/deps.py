@@ -137,3 +137,16 @@ def _same_secret(presented: str | None, expected: str) -> bool:
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def user_apart(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, checked in a session of its own: a stream (events sent for hours, a body
+    received for minutes) must not hold one of the pool's connections while it runs."""
+    with session_scope(request.app.state.database_url) as session:
+        return get_current_user(request, session, credentials, csrf_token=None)
+
+
+UserApart = Annotated[Principal, Depends(user_apart)]

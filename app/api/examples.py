@@ -244,6 +244,19 @@ ANSWERS: dict[str, Any] = {
     "OrderView": ORDER,
     "OrderList": {"items": [ORDER]},
     "DeliveryList": {"items": [DELIVERY]},
+    "UploadAnswer": {
+        "stored": 24,
+        "studies": [
+            {
+                "study_instance_uid": STUDY_UID,
+                "series": [{"series_instance_uid": SERIES_UID, "instances": 24}],
+            }
+        ],
+        "skipped": [{"name": "cd.zip/README.TXT", "reason": "not a DICOM file"}],
+        "refused": [
+            {"name": "cd.zip/IMG/0007", "reason": "cannot parse dataset: InvalidDicomError"}
+        ],
+    },
     "Me": {"token_id": 12, "name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
     "TaskItem": TASK_ITEM,
     "TaskPage": {"items": [TASK_ITEM], "next_cursor": "eyJrIjpbMCwiMjAyNi0xMi0wNiJdfQ"},
@@ -445,3 +458,25 @@ def search_set(resource: dict[str, Any]) -> dict[str, Any]:
         "total": 1,
         "entry": [{"resource": resource}],
     }
+
+
+STORED_INSTANCE_URL = f"https://worklist.example.org/dicomweb/studies/{STUDY_UID}/series/{SERIES_UID}/instances/{SERIES_UID}.1"
+STORE_RESPONSE = {
+    "00081190": {
+        "vr": "UR",
+        "Value": [f"https://worklist.example.org/dicomweb/studies/{STUDY_UID}"],
+    },
+    "00081199": {
+        "vr": "SQ",
+        "Value": [
+            {
+                "00081150": {"vr": "UI", "Value": ["1.2.840.10008.5.1.4.1.1.4"]},
+                "00081155": {"vr": "UI", "Value": [f"{SERIES_UID}.1"]},
+                "00081190": {"vr": "UR", "Value": [STORED_INSTANCE_URL]},
+            }
+        ],
+    },
+}
+STORE_RESPONSE_PARTLY = STORE_RESPONSE | {
+    "00081198": {"vr": "SQ", "Value": [{"00081197": {"vr": "US", "Value": [0xC000]}}]}
+}

@@ -32,20 +32,25 @@ POLLING_ROUTES = frozenset(
     }
 )
 
+# Routes whose bodies are read as a stream, to disk, by the route itself: large on purpose.
+STREAMED_ROUTES = ("/dicomweb/studies", "/api/v1/uploads")
+
 
 class BodySizeLimit:
     """ASGI middleware: refuse request bodies over `max_bytes` with 413, declared or streamed.
 
     A body is read in full (up to the limit) before the application sees it, so an oversized one
-    is refused before any route starts work; our bodies are small JSON documents.
+    is refused before any route starts work; our bodies are small JSON documents. Paths starting
+    with one of `streamed` are passed through: their routes stream their bodies to disk.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, streamed: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.streamed):
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)

@@ -5,7 +5,7 @@ import sys
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api.limits import BodySizeLimit, PollingRateLimit
+from app.api.limits import STREAMED_ROUTES, BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.openapi import document_api
 from app.api.problems import install_problem_handlers
@@ -14,6 +14,9 @@ from app.api.routes import (
     changes,
     corrections,
     deliveries,
+    dicomweb_read,
+    dicomweb_retrieve,
+    dicomweb_store,
     eligibility,
     events,
     fhir,
@@ -28,6 +31,7 @@ from app.api.routes import (
     subspecialties,
     tasks,
     tokens,
+    uploads,
     users,
 )
 from app.db import tables as _tables  # noqa: F401  every table mapped before the first flush
@@ -56,7 +60,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     install_problem_handlers(app)
     install_page_errors(app)
     document_api(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=STREAMED_ROUTES)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestObservation)
     for module in (
@@ -79,6 +83,10 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         tokens,
         users,
         audit,
+        dicomweb_store,
+        dicomweb_read,
+        dicomweb_retrieve,
+        uploads,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

@@ -1,9 +1,9 @@
 """Imports point one way: no package of `app` imports one on a layer above it.
 
 The layers, top down, as STYLE.md draws them: the entry points; the workflow (routing, and what
-a study's stability or amendment sets off); the domains, each above the ones it builds on; the
-values they share; the database; the fixed words and settings everything reads. Only the table
-registry may name every model.
+a study's stability or amendment sets off); studies brought in over HTTP (uploads, DICOMweb);
+the domains, each above the ones it builds on; the values they share; the database; the fixed
+words and settings everything reads. Only the table registry may name every model.
 """
 
 import ast
@@ -30,6 +30,8 @@ LAYERS: tuple[frozenset[str], ...] = (
         }
     ),
     frozenset({"workflow"}),
+    frozenset({"intake"}),
+    frozenset({"dicomweb"}),
     frozenset({"routing"}),
     frozenset({"deliveries"}),
     frozenset({"hl7", "fhir"}),

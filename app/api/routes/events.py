@@ -5,15 +5,13 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.api.deps import get_current_user
+from app.api.deps import UserApart
 from app.api.examples import EVENT_STREAM
 from app.db.session import session_scope
-from app.principal import Principal
 from app.tasks import change_feed
 from app.tasks.change_feed import FeedPosition
 from app.tasks.change_stream import ChangeHub
@@ -22,16 +20,6 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
 KEEPALIVE_SECONDS = 15.0
 REPLAY_LIMIT = 1000
-_bearer = HTTPBearer(auto_error=False)
-
-
-def stream_user(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller, checked in a session of its own: a stream must not hold one open for hours."""
-    with session_scope(request.app.state.database_url) as session:
-        return get_current_user(request, session, credentials, csrf_token=None)
 
 
 @router.get(
@@ -47,7 +35,7 @@ def stream_user(
 )
 async def stream_events(
     request: Request,
-    user: Annotated[Principal, Depends(stream_user)],
+    user: UserApart,
     since: Annotated[str | None, Query(description="replay changes after this event id")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:

@@ -29,7 +29,9 @@ def _data_set_body() -> bytes:
 
 
 def _reception(incoming_dir: Path) -> Reception:
-    return Reception(incoming_dir, CTImageStorage, INSTANCE_UID, ExplicitVRLittleEndian, "MODALITY")
+    return Reception.of_dataset(
+        incoming_dir, CTImageStorage, INSTANCE_UID, ExplicitVRLittleEndian, "MODALITY"
+    )
 
 
 def _write_in_fragments(received: Reception, body: bytes, fragment_size: int) -> None:
