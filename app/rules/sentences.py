@@ -3,6 +3,7 @@
 Plain data in, plain strings out; the engine's own `describe` stays terse for stored reasons.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.rules.dsl import Action, Condition, Rule
@@ -126,11 +127,11 @@ def _leaf_words(fact: str, value: Any) -> str:
     return phrases[fact]()
 
 
-def _regions(codes: list[str]) -> list[str]:
+def _regions(codes: Sequence[str]) -> list[str]:
     return [_REGION_WORDS.get(code, code.lower()) for code in codes]
 
 
-def _categories(codes: list[str]) -> list[str]:
+def _categories(codes: Sequence[str]) -> list[str]:
     return [_CATEGORY_WORDS.get(code, code.lower().replace("_", " ")) for code in codes]
 
 

@@ -1,5 +1,7 @@
 """Rules in words: the sentences admins read on the rules page and in a diff."""
 
+from collections.abc import Mapping
+
 from app.rules.dsl import Rule, load_default_rules
 from app.rules.schemas import ChangedRule, RuleSetDiff
 from app.rules.sentences import diff_sentences, rule_sentence
@@ -17,7 +19,7 @@ MSK_SPINE = {
 }
 
 
-def _sentence(rule: dict[str, object]) -> str:
+def _sentence(rule: Mapping[str, object]) -> str:
     return rule_sentence(Rule.model_validate(rule))
 
 
