@@ -89,6 +89,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/tasks/{task_id}"): RADIOLOGIST,
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
+    ("GET", "/admin/rules"): ADMIN,
+    ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
+    ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }
 
 

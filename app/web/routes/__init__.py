@@ -3,7 +3,14 @@
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.web.routes import api_docs, case_page, people_page, sign_in, worklist_page
+from app.web.routes import (
+    api_docs,
+    case_page,
+    people_page,
+    rules_page,
+    sign_in,
+    worklist_page,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     api_docs.router,
@@ -11,6 +18,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     worklist_page.router,
     case_page.router,
     people_page.router,
+    rules_page.router,
 )
 
 
