@@ -90,6 +90,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("GET", "/admin/rules"): ADMIN,
+    ("GET", "/admin/rules/edit"): ADMIN,
+    ("POST", "/admin/rules/edit"): ADMIN,
     ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
     ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }

@@ -7,6 +7,7 @@ from app.web.routes import (
     api_docs,
     case_page,
     people_page,
+    rules_editor_page,
     rules_page,
     sign_in,
     worklist_page,
@@ -19,6 +20,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     case_page.router,
     people_page.router,
     rules_page.router,
+    rules_editor_page.router,
 )
 
 
