@@ -92,6 +92,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/admin/rules"): ADMIN,
     ("GET", "/admin/rules/edit"): ADMIN,
     ("POST", "/admin/rules/edit"): ADMIN,
+    ("GET", "/admin/rules/test"): ADMIN,
+    ("POST", "/admin/rules/test"): ADMIN,
     ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
     ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }

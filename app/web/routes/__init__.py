@@ -9,6 +9,7 @@ from app.web.routes import (
     people_page,
     rules_editor_page,
     rules_page,
+    rules_test_page,
     sign_in,
     worklist_page,
 )
@@ -21,6 +22,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     people_page.router,
     rules_page.router,
     rules_editor_page.router,
+    rules_test_page.router,
 )
 
 
