@@ -33,7 +33,8 @@ def rules_page(
     diff = versions_diff(session, older, newer) if older and newer else None
     return page(
         request, "rules.html", current=current, rules=rule_rows(rule_set.rules),
-        versions=list(reversed(service.list_versions(session))), diff=diff,
+        versions=sorted(service.list_versions(session), key=lambda v: v.version, reverse=True),
+        diff=diff,
     )  # fmt: skip
 
 
