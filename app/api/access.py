@@ -94,6 +94,12 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/admin/rules/edit"): ADMIN,
     ("GET", "/admin/rules/test"): ADMIN,
     ("POST", "/admin/rules/test"): ADMIN,
+    ("GET", "/admin/people"): ADMIN,
+    ("POST", "/admin/people"): ADMIN,
+    ("GET", "/admin/people/{radiologist_id}"): ADMIN,
+    ("POST", "/admin/people/{radiologist_id}"): ADMIN,
+    ("GET", "/admin/tasks/{task_id}/eligibility"): ADMIN,
+    ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
     ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }

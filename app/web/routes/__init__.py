@@ -6,7 +6,9 @@ from fastapi.routing import APIRoute
 from app.web.routes import (
     api_docs,
     case_page,
+    eligibility_page,
     people_page,
+    radiologists_page,
     rules_editor_page,
     rules_page,
     rules_test_page,
@@ -23,6 +25,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     rules_page.router,
     rules_editor_page.router,
     rules_test_page.router,
+    radiologists_page.router,
+    eligibility_page.router,
 )
 
 
