@@ -100,6 +100,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/admin/people/{radiologist_id}"): ADMIN,
     ("GET", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
+    ("GET", "/admin/dashboard"): ADMIN,
     ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
     ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }

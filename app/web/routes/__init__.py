@@ -6,6 +6,7 @@ from fastapi.routing import APIRoute
 from app.web.routes import (
     api_docs,
     case_page,
+    dashboard_page,
     eligibility_page,
     people_page,
     radiologists_page,
@@ -27,6 +28,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     rules_test_page.router,
     radiologists_page.router,
     eligibility_page.router,
+    dashboard_page.router,
 )
 
 
