@@ -101,6 +101,10 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("GET", "/admin/dashboard"): ADMIN,
+    ("GET", "/admin/audit"): ADMIN,
+    ("GET", "/admin/tokens"): ADMIN,
+    ("POST", "/admin/tokens"): ADMIN,
+    ("POST", "/admin/tokens/{token_id}/revoke"): ADMIN,
     ("GET", "/admin/rules/versions/{version}/restore"): ADMIN,
     ("POST", "/admin/rules/versions/{version}/restore"): ADMIN,
 }

@@ -5,6 +5,7 @@ from fastapi.routing import APIRoute
 
 from app.web.routes import (
     api_docs,
+    audit_tokens_pages,
     case_page,
     dashboard_page,
     eligibility_page,
@@ -29,6 +30,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     radiologists_page.router,
     eligibility_page.router,
     dashboard_page.router,
+    audit_tokens_pages.router,
 )
 
 
