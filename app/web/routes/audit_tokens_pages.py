@@ -5,32 +5,53 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentUser, SessionDep
-from app.api.routes.audit import FilterDep
 from app.audit import service as audit
+from app.audit.repository import AuditFilter
 from app.auth import service as tokens
 from app.auth.schemas import TokenCreate
-from app.errors import DomainError
+from app.errors import DomainError, Invalid
 from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 100
+FILTER_FIELDS = ("actor", "action", "object_type", "object_id", "outcome", "since", "until")
 TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+def filled_filters(request: Request) -> dict[str, str]:
+    """The filter fields the form sent with a value (an empty box means any)."""
+    filled = {key: value.strip() for key, value in request.query_params.items()}
+    return {key: value for key, value in filled.items() if key in FILTER_FIELDS and value}
+
+
+def page_filter(filled: Annotated[dict[str, str], Depends(filled_filters)]) -> AuditFilter:
+    too_long = [key for key, value in filled.items() if len(value) > 200]
+    if too_long:
+        raise Invalid(f"{too_long[0]}: at most 200 characters")
+    try:
+        return TypeAdapter(AuditFilter).validate_python(filled)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise Invalid(f"{first['loc'][0]}: {first['msg']}") from error
 
 
 @router.get("/admin/audit")
 def audit_page(
-    request: Request, user: CurrentUser, session: SessionDep, wanted: FilterDep,
+    request: Request, user: CurrentUser, session: SessionDep,
+    wanted: Annotated[AuditFilter, Depends(page_filter)],
+    filled: Annotated[dict[str, str], Depends(filled_filters)],
     cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
 ) -> HTMLResponse:  # fmt: skip
     """Newest first, a page at a time; the search itself is audited, as over the API."""
     events = audit.search(session, user, wanted, before_id=cursor, limit=PAGE_SIZE)
-    query = {key: value for key, value in request.query_params.items() if key != "cursor"}
+    query = filled
     older = events[-1].id if len(events) == PAGE_SIZE else None
     return page(
         request, "audit.html", events=events, wanted=wanted, query=urlencode(query),
