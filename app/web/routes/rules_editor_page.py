@@ -10,17 +10,14 @@ from sqlalchemy.orm import Session
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.people import service as people
-from app.principal import Principal
 from app.routing.dry_run import dry_run
 from app.routing.rule_changes import save_rules
 from app.rules import service
-from app.rules.errors import RuleSetStale
 from app.rules.schemas import DryRunRequest, DryRunResult
-from app.settings import Settings
 from app.web.rendering import page
+from app.web.routes.rules_page import answer_save
 from app.web.rule_editor import PlacedError, Proposal, propose
 from app.web.rule_form import FACT_LABELS, PICKED, TYPED, RuleForm, form_from_fields, form_of
-from app.web.rules_view import versions_diff
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,7 +64,11 @@ def edit_rules(
     if proposal.errors or proposal.rule_set is None:
         return _editor(request, session, base_version, proposal, shown_form, status_code=422)
     if action == "save" and tried == proposal.digest and comment.strip():
-        return _save(request, session, user, settings, proposal, comment.strip(), base_version)
+        rule_set = proposal.rule_set
+        return answer_save(
+            request, session, base_version,
+            lambda: save_rules(session, user, settings, rule_set, comment.strip(), base_version),
+        )  # fmt: skip
     try:
         trial = dry_run(session, DryRunRequest(rules=proposal.rules, last=last))
     except DomainError as error:
@@ -81,21 +82,6 @@ def edit_rules(
         comment=comment, needs_comment=asked_to_save and not comment.strip(),
         status_code=422 if asked_to_save else 200,
     )  # fmt: skip
-
-
-def _save(
-    request: Request, session: Session, user: Principal, settings: Settings, proposal: Proposal,
-    comment: str, base_version: int,
-) -> HTMLResponse:  # fmt: skip
-    assert proposal.rule_set is not None
-    try:
-        saved = save_rules(session, user, settings, proposal.rule_set, comment, base_version)
-    except RuleSetStale as stale:
-        session.rollback()
-        current = service.current_version(session)
-        diff = versions_diff(session, base_version, current.version)
-        return page(request, "rules_stale.html", 409, error=str(stale), current=current, diff=diff)
-    return page(request, "rules_saved.html", 201, saved=saved)
 
 
 def _editor(

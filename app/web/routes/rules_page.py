@@ -1,17 +1,19 @@
 """`/admin/rules`: the rule set in words, its versions, their diff, and restoring one after its
 dry run (admins only). Every action goes through the same services as `/api/v1/rules`."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.routing.dry_run import dry_run
 from app.routing.rule_changes import restore_rules
 from app.rules import service
 from app.rules.errors import RuleSetStale
-from app.rules.schemas import DryRunRequest
+from app.rules.schemas import DryRunRequest, RuleSetSaved
 from app.web.rendering import page
 from app.web.rules_view import rule_rows, versions_diff
 
@@ -58,8 +60,19 @@ def restore_version(
     settings: SettingsDep, base_version: Annotated[int, Form(ge=1, le=2**31 - 1)],
 ) -> HTMLResponse:  # fmt: skip
     """Restore `version` as a new version, only while the dry run's version is still current."""
+    return answer_save(
+        request, session, base_version,
+        lambda: restore_rules(session, user, settings, version, base_version),
+    )  # fmt: skip
+
+
+def answer_save(
+    request: Request, session: Session, base_version: int, save: Callable[[], RuleSetSaved]
+) -> HTMLResponse:
+    """The saved version and the tasks it moved; or, when another version was saved since
+    `base_version`, who saved it and what changed, with nothing saved."""
     try:
-        saved = restore_rules(session, user, settings, version, base_version)
+        saved = save()
     except RuleSetStale as stale:
         session.rollback()
         current = service.current_version(session)
