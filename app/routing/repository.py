@@ -77,6 +77,17 @@ def series_of(session: Session, study_ids: Collection[int]) -> dict[int, list[Se
     return by_study
 
 
+def newest_study_named(session: Session, accession_or_patient_id: str) -> int | None:
+    """The newest study with this accession number, else this patient id."""
+    for column in (Study.accession_number, Study.patient_id):
+        found = session.scalars(
+            select(Study.id).where(column == accession_or_patient_id).order_by(Study.id.desc())
+        ).first()
+        if found is not None:
+            return found
+    return None
+
+
 def studies_with_sequences(
     session: Session, study_ids: Collection[int]
 ) -> dict[int, tuple[Study, list[str | None]]]:

@@ -27,9 +27,9 @@ def save_rules(
 
 
 def restore_rules(
-    session: Session, principal: Principal, settings: Settings, old: int
+    session: Session, principal: Principal, settings: Settings, old: int, base: int | None = None
 ) -> RuleSetSaved:
-    version = service.restore(session, principal, old)
+    version = service.restore(session, principal, old, base)
     return _saved(version, reroute_unclaimed(session, settings))
 
 

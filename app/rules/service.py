@@ -110,11 +110,14 @@ def save(
     return version
 
 
-def restore(session: Session, principal: Principal, old: int) -> RuleSetVersion:
-    """Roll back by saving a copy of version `old` as the next version."""
+def restore(
+    session: Session, principal: Principal, old: int, base: int | None = None
+) -> RuleSetVersion:
+    """Roll back by saving a copy of version `old` as the next version (while `base` is current,
+    when it is named)."""
     source = get_version(session, old)
     rule_set = RuleSet.model_validate(stored_rule_set(source))
-    return save(session, principal, rule_set, f"restore of version {old}", restored_from=old)
+    return save(session, principal, rule_set, f"restore of version {old}", base, restored_from=old)
 
 
 def diff(session: Session, old: int, new: int) -> RuleSetDiff:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from app.people.models import Radiologist
 from app.studies.models import Study
 from app.tasks.models import ReadingTask
-from app.tasks.second_opinions import needs_review
+from app.tasks.second_opinions import NEEDS_REVIEW, needs_review
 from app.tasks.worklist import OVERDUE_NOW
 from app.vocabulary import Radpeer, TaskKind
 
@@ -157,3 +157,34 @@ def _turnaround(
         )
         for key, count, median, p90, late in session.execute(query)
     }
+
+
+class ReviewCase(BaseModel):
+    """A second opinion that scored its primary read 2b, 3a or 3b."""
+
+    task_id: int
+    primary_task_id: int | None
+    radpeer: str
+    subspecialty: str
+    finalized_at: datetime | None
+
+
+def cases_needing_review(session: Session, since: datetime) -> list[ReviewCase]:
+    """Newest first, over the same window as `concordance`."""
+    scores = [score.value for score in NEEDS_REVIEW]
+    query = (
+        select(T.id, T.primary_task_id, T.radpeer, T.subspecialty, T.finalized_at)
+        .where(T.kind == TaskKind.SECOND_OPINION.value, T.radpeer.in_(scores))
+        .where(T.finalized_at >= since)
+        .order_by(T.finalized_at.desc())
+    )
+    return [
+        ReviewCase(
+            task_id=task_id,
+            primary_task_id=primary,
+            radpeer=score,
+            subspecialty=pool,
+            finalized_at=finalized,
+        )  # fmt: skip
+        for task_id, primary, score, pool, finalized in session.execute(query)
+    ]

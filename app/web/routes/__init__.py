@@ -3,7 +3,20 @@
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from app.web.routes import api_docs, case_page, people_page, sign_in, worklist_page
+from app.web.routes import (
+    api_docs,
+    audit_tokens_pages,
+    case_page,
+    dashboard_page,
+    eligibility_page,
+    people_page,
+    radiologists_page,
+    rules_editor_page,
+    rules_page,
+    rules_test_page,
+    sign_in,
+    worklist_page,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     api_docs.router,
@@ -11,6 +24,13 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     worklist_page.router,
     case_page.router,
     people_page.router,
+    rules_page.router,
+    rules_editor_page.router,
+    rules_test_page.router,
+    radiologists_page.router,
+    eligibility_page.router,
+    dashboard_page.router,
+    audit_tokens_pages.router,
 )
 
 

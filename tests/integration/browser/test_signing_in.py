@@ -83,7 +83,7 @@ def test_an_admin_creates_an_account_whose_link_sets_the_password(
     make_account(database_url, "ops", Role.ADMIN)
     admin = new_page()
     sign_in(admin, "ops")
-    admin.get_by_role("link", name="People").click()
+    admin.get_by_role("link", name="Accounts").click()
     admin.get_by_label("Name").fill("lead")
     admin.get_by_label("Role").select_option("admin")
     admin.get_by_role("button", name="Create and show the link").click()

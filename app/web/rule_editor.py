@@ -1,0 +1,93 @@
+"""A proposed rule set from the editor: the JSON view with the form's rule put in its place,
+validated by the DSL, every error kept with its exact location (and the form field it means)."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.rules.dsl import RuleSet
+from app.web.rule_form import RuleForm, field_of_error, rule_of
+
+
+@dataclass(frozen=True)
+class PlacedError:
+    location: str
+    message: str
+    form_field: str = ""
+
+
+@dataclass
+class Proposal:
+    rules: list[dict[str, Any]]
+    rule_set: RuleSet | None = None
+    errors: list[PlacedError] = field(default_factory=list)
+    # The rule set's clinical acuity table, carried as it is (None: the shipped one).
+    acuity: dict[str, Any] | None = None
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The proposal as rule set JSON, as `GET /api/v1/rules` gives it and the DSL reads it."""
+        return {"rules": self.rules} | ({"acuity": self.acuity} if self.acuity is not None else {})
+
+    @property
+    def as_json(self) -> str:
+        return json.dumps(self.document, indent=2, ensure_ascii=False)
+
+    @property
+    def digest(self) -> str:
+        """Names this exact proposal, so a save is of what the dry run showed."""
+        canonical = json.dumps(self.document, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def propose(rules_json: str, form: RuleForm | None, position: int | None) -> Proposal:
+    """The JSON view's rules, with the form's rule (if given) replacing its namesake or inserted
+    at `position` (1-based; default just before the fallback)."""
+    try:
+        document = json.loads(rules_json)
+        rules = _rules_in(document)
+    except ValueError as error:
+        return Proposal([], errors=[PlacedError("rules", f"not a rule set in JSON: {error}")])
+    acuity = document.get("acuity")
+    form_index = None
+    if form is not None:
+        rules, form_index = _placed(rules, rule_of(form), position)
+    proposal = Proposal(rules, acuity=acuity)
+    try:
+        proposal.rule_set = RuleSet.model_validate(proposal.document)
+    except ValidationError as invalid:
+        proposal.errors = [_placed_error(e, form_index) for e in invalid.errors()]
+    return proposal
+
+
+def _rules_in(document: Any) -> list[dict[str, Any]]:
+    rules = document.get("rules") if isinstance(document, dict) else None
+    if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+        raise ValueError('expected {"rules": [ {...}, ... ]}')
+    return rules
+
+
+def _placed(
+    rules: list[dict[str, Any]], rule: dict[str, Any], position: int | None
+) -> tuple[list[dict[str, Any]], int]:
+    others = [old for old in rules if old.get("id") != rule["id"]]
+    kept_at = next((i for i, old in enumerate(rules) if old.get("id") == rule["id"]), None)
+    if position is not None:
+        index = position - 1
+    else:
+        index = kept_at if kept_at is not None else max(len(others) - 1, 0)
+    index = min(max(index, 0), len(others))
+    return [*others[:index], rule, *others[index:]], index
+
+
+def _placed_error(error: Any, form_index: int | None) -> PlacedError:
+    location = tuple(error["loc"])
+    of_form = len(location) > 1 and location[:2] == ("rules", form_index)
+    return PlacedError(
+        location=".".join(str(part) for part in location),
+        message=error["msg"],
+        form_field=field_of_error(location[2:]) if of_form else "",
+    )

@@ -1,0 +1,52 @@
+"""`/admin/dashboard`: the same turnaround and concordance figures as the JSON endpoints for the
+same period, readers by name, and the over-reads needing review linked."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.vocabulary import Role, TaskKind, TaskState
+from tests.support.factories import make_radiologist, make_study, make_task
+from tests.support.web import make_account, sign_in
+
+
+def _finished(session: Session, reader_id: int, priority: str, minutes: int) -> int:
+    now = datetime.now(UTC)
+    study = make_study(session, stable_at=now - timedelta(minutes=minutes, days=1))
+    return make_task(
+        session, study, state=TaskState.FINAL.value, priority=priority, assignee_id=reader_id,
+        finalized_at=now - timedelta(days=1),
+    ).id  # fmt: skip
+
+
+def _row(html: str, table: str, label: str) -> list[str]:
+    body = html.split(f'aria-label="{table}"')[-1].split("</table>", 1)[0]
+    row = body.split(f"<tr><td>{label}</td>", 1)[1].split("</tr>", 1)[0]
+    return re.findall(r"<td>([^<]*)</td>", row)
+
+
+def test_turnaround_and_concordance_equal_the_json_for_the_same_period(
+    client: TestClient, session: Session, database_url: str, admin_headers: dict[str, str]
+) -> None:
+    reader = make_radiologist(session, ("NEURO",), name="Dr Quick")
+    for minutes in (30, 60, 600):
+        primary = _finished(session, reader.id, "URGENT", minutes)
+    make_task(session, kind=TaskKind.SECOND_OPINION.value, primary_task_id=primary, radpeer="3a",
+              state=TaskState.FINAL.value, finalized_at=datetime.now(UTC))  # fmt: skip
+    session.commit()
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    sign_in(client, "ms-admin")
+    html = client.get("/admin/dashboard?days=7").text
+    speed = client.get("/api/v1/metrics/turnaround?days=7", headers=admin_headers).json()
+    (urgent,) = speed["by_priority"]
+    expected = [str(urgent[key]) for key in ("finalized", "median_minutes", "p90_minutes")]
+    assert _row(html, "Turnaround by priority", "URGENT")[:3] == expected
+    (by_reader,) = speed["by_reader"]
+    assert _row(html, "Turnaround by reader", "Dr Quick")[1] == str(by_reader["median_minutes"])
+    assert f"URGENT: median {urgent['median_minutes']} min" in html
+    quality = client.get("/api/v1/metrics/concordance?days=7", headers=admin_headers).json()
+    (pool,) = quality["by_subspecialty"]
+    assert _row(html, "Concordance by pool", "NEURO")[0] == str(pool["total"])
+    assert f'<a href="/tasks/{primary}">Task {primary}</a>' in html
