@@ -70,7 +70,9 @@ async def _end_transaction(exit_scope: Callable[..., object], *error: object) ->
         await anyio.to_thread.run_sync(exit_scope, *error, limiter=anyio.CapacityLimiter(1))
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Function scope: the transaction ends before the answer is sent, not after, so a client never
+# acts on a write that is not yet visible (or that then fails to commit).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
