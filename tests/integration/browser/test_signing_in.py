@@ -75,6 +75,7 @@ def test_a_radiologist_is_refused_the_admin_page(
     assert answer.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     screenshot(page, "refused")
+    assert serious_accessibility_violations(page) == []
 
 
 def test_an_admin_creates_an_account_whose_link_sets_the_password(
