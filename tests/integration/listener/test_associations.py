@@ -61,8 +61,10 @@ def test_a_silent_peer_is_aborted_and_audited(
     with associated(listener.dicom_port, listener.ae_title) as connection:
         kind, _ = read_pdu(connection)
     assert kind == ABORT
-    (entry,) = audit_rows(database_url, "NetworkEntry")
-    assert entry.details["ended"] == "aborted"
+    # The fixture's C-ECHO probe is audited too, when its association ends: maybe after this
+    # test began. The silent peer's is the one aborted.
+    rows = audit_rows(database_url, "NetworkEntry")
+    assert [row.details["ended"] for row in rows].count("aborted") == 1
 
 
 def test_a_command_on_a_context_never_accepted_aborts_the_association(
