@@ -277,6 +277,7 @@ SECOND_OPINION_REQUEST: dict[str, Any] = {
         "reader_subspecialty": "NEURO",
         "concordance": "major discrepancy",
         "signed_at": "2026-12-06T15:40:00Z",
+        "addenda": [],
     },
 }
 

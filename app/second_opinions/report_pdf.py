@@ -45,6 +45,10 @@ def _sections(request: SecondOpinionRequestView, report: FinalReport) -> list[tu
     ]
     if report.concordance is not None:
         sections.append(("Compared with the outside report", report.concordance.value))
+    for addendum in report.addenda:
+        signed = addendum.signed_at.strftime("%d %b %Y %H:%M UTC")
+        text = "\n".join(part for part in (addendum.findings, addendum.impression) if part)
+        sections.append((f"Addendum, {signed}", text))
     return sections
 
 

@@ -36,6 +36,12 @@ class SecondOpinionRequestIn(RequestBody):
     )
 
 
+class Addendum(BaseModel):
+    findings: str
+    impression: str
+    signed_at: datetime
+
+
 class FinalReport(BaseModel):
     findings: str
     impression: str
@@ -45,6 +51,7 @@ class FinalReport(BaseModel):
         description="Against the outside report; null when none was sent"
     )
     signed_at: datetime
+    addenda: list[Addendum] = Field(default=[], description="Added after the final, oldest first")
 
 
 class SecondOpinionRequestView(BaseModel):

@@ -5,7 +5,12 @@ from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist
 from app.second_opinions.models import SecondOpinionRequest
-from app.second_opinions.schemas import FinalReport, Requester, SecondOpinionRequestView
+from app.second_opinions.schemas import (
+    Addendum,
+    FinalReport,
+    Requester,
+    SecondOpinionRequestView,
+)
 from app.tasks import repository as tasks
 from app.tasks.models import ReadingTask
 from app.vocabulary import Concordance, ReportKind, RequestStatus, ServiceLevel
@@ -40,7 +45,8 @@ def _final_report(
 ) -> FinalReport | None:
     if task is None or request.status != RequestStatus.FINAL.value:
         return None
-    final = next(r for r in tasks.reports_of(session, task.id) if r.kind == ReportKind.FINAL.value)
+    written = tasks.reports_of(session, task.id)
+    final = next(report for report in written if report.kind == ReportKind.FINAL.value)
     reader = session.get(Radiologist, final.author_id) if final.author_id else None
     return FinalReport(
         findings=final.findings,
@@ -49,4 +55,9 @@ def _final_report(
         reader_subspecialty=task.subspecialty,
         concordance=Concordance(request.concordance) if request.concordance else None,
         signed_at=final.created_at,
+        addenda=[
+            Addendum(findings=r.findings, impression=r.impression, signed_at=r.created_at)
+            for r in written
+            if r.kind == ReportKind.ADDENDUM.value
+        ],
     )

@@ -98,12 +98,40 @@ def _statuses_in_feed(
     return [change["status"] for change in answer["second_opinion_requests"]], answer["cursor"]
 
 
+def _pdf_text(client: TestClient, headers: dict[str, str], request_id: int) -> str:
+    pdf = client.get(f"{REQUESTS}/{request_id}/report.pdf", headers=headers)
+    assert pdf.headers["content-type"] == "application/pdf"
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+
+def _finalize(client: TestClient, reader: dict[str, str], task_id: int, version: int) -> int:
+    """Sign the final report, which needs the concordance with the outside report; the version
+    the task has then."""
+    signed = {"version": version, "findings": "Cord signal change at C5-C6.",
+              "impression": "Cervical myelopathy at C5-C6."}  # fmt: skip
+    refused = client.post(f"/api/v1/tasks/{task_id}/finalize", json=signed, headers=reader)
+    assert refused.status_code == 422
+    assert "concordance" in refused.json()["detail"]
+    final = signed | {"concordance": "major discrepancy"}
+    answer = client.post(f"/api/v1/tasks/{task_id}/finalize", json=final, headers=reader)
+    assert answer.is_success, answer.text
+    return int(answer.json()["version"])
+
+
+def _check_routed(database_url: str, task_id: int, reader_id: int) -> None:
+    with session_scope(database_url) as session:
+        task = session.get_one(ReadingTask, task_id)
+        assert task.subspecialty == "NEURO"
+        assert task.due_at - task.created_at == timedelta(hours=24)
+        assert task.assignee_id == reader_id
+        assert any("second-opinion request" in reason for reason in task.route_reasons)
+
+
 def test_a_request_on_an_uploaded_study_is_routed_read_and_returned_with_its_report(
     portal: tuple[TestClient, dict[str, str]],
     announcing: Settings,
     database_url: str,
     make_token: Callable[..., str],
-    webhook_port: int,
 ) -> None:
     client, headers = portal
     with session_scope(database_url) as session:
@@ -115,53 +143,76 @@ def test_a_request_on_an_uploaded_study_is_routed_read_and_returned_with_its_rep
     created = client.post(REQUESTS, json=_request_body(uid), headers=headers)
 
     assert created.status_code == 201, created.text
-    request = created.json()
-    assert request["status"] == "received"
-    with session_scope(database_url) as session:
-        task = session.get_one(ReadingTask, request["task_id"])
-        assert task.subspecialty == "NEURO"
-        assert task.due_at - task.created_at == timedelta(hours=24)
-        assert task.assignee_id == reader_id
-        assert any("second-opinion request" in reason for reason in task.route_reasons)
+    request_id, task_id = created.json()["id"], created.json()["task_id"]
+    assert created.json()["status"] == "received"
+    _check_routed(database_url, task_id, reader_id)
     statuses, cursor = _statuses_in_feed(client, headers, "0")
     assert statuses == ["received"]
-    shown = client.get(f"/api/v1/tasks/{task.id}", headers=reader).json()
-    assert shown["second_opinion_request"]["id"] == request["id"]
-
-    claimed = client.post("/api/v1/tasks/next", headers=reader)
-    assert claimed.json()["id"] == task.id
-    assert (
-        client.get(f"{REQUESTS}/{request['id']}", headers=headers).json()["status"] == "in review"
-    )
+    shown = client.get(f"/api/v1/tasks/{task_id}", headers=reader).json()
+    assert shown["second_opinion_request"]["id"] == request_id
+    claimed = client.post("/api/v1/tasks/next", headers=reader).json()
+    assert claimed["id"] == task_id
+    assert client.get(f"{REQUESTS}/{request_id}", headers=headers).json()["status"] == "in review"
     assert _statuses_in_feed(client, headers, cursor)[0] == ["in review"]
+    _finalize(client, reader, task_id, claimed["version"])
 
-    signed = {"version": claimed.json()["version"], "findings": "Cord signal change at C5-C6.",
-              "impression": "Cervical myelopathy at C5-C6."}  # fmt: skip
-    refused = client.post(f"/api/v1/tasks/{task.id}/finalize", json=signed, headers=reader)
-    assert refused.status_code == 422
-    assert "concordance" in refused.json()["detail"]
-    final = signed | {"concordance": "major discrepancy"}
-    assert client.post(f"/api/v1/tasks/{task.id}/finalize", json=final, headers=reader).is_success
-
-    answer = client.get(f"{REQUESTS}/{request['id']}", headers=headers).json()
+    answer = client.get(f"{REQUESTS}/{request_id}", headers=headers).json()
     assert answer["status"] == "final"
-    assert answer["report"]["findings"] == "Cord signal change at C5-C6."
-    assert answer["report"]["reader_subspecialty"] == "NEURO"
-    assert answer["report"]["concordance"] == "major discrepancy"
-    reader_name = answer["report"]["reader_name"]
-    assert reader_name.startswith("Dr Reader")
-    pdf = client.get(f"{REQUESTS}/{request['id']}/report.pdf", headers=headers)
-    assert pdf.headers["content-type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Cord signal change at C5-C6." in text
-    assert reader_name in text
-    assert "major discrepancy" in text
+    report = answer["report"]
+    assert report["findings"] == "Cord signal change at C5-C6."
+    assert (report["reader_subspecialty"], report["concordance"]) == ("NEURO", "major discrepancy")
+    assert report["reader_name"].startswith("Dr Reader")
+    text = _pdf_text(client, headers, request_id)
+    for printed in ("Cord signal change at C5-C6.", report["reader_name"], "major discrepancy"):
+        assert printed in text
+
+
+def test_an_addendum_after_the_final_joins_the_report_and_its_pdf(
+    portal: tuple[TestClient, dict[str, str]],
+    announcing: Settings,
+    database_url: str,
+    make_token: Callable[..., str],
+) -> None:
+    client, headers = portal
+    with session_scope(database_url) as session:
+        _, reader = make_reader(session, make_token, pools=("NEURO",))
+    uid = _upload(client, headers, list(study_datasets(CERVICAL_SPINE_MR))[:3])
+    _settle(database_url, announcing)
+    request = client.post(REQUESTS, json=_request_body(uid), headers=headers).json()
+    claimed = client.post("/api/v1/tasks/next", headers=reader).json()
+    version = _finalize(client, reader, request["task_id"], claimed["version"])
+
+    added = {"version": version, "impression": "Compared with the outside MR: new."}
+    path = f"/api/v1/tasks/{request['task_id']}/addendum"
+    assert client.post(path, json=added, headers=reader).is_success
+
+    report = client.get(f"{REQUESTS}/{request['id']}", headers=headers).json()["report"]
+    assert report["addenda"][0]["impression"] == "Compared with the outside MR: new."
+    assert "Compared with the outside MR: new." in _pdf_text(client, headers, request["id"])
+
+
+def test_each_status_change_is_a_signed_webhook_delivered_once_the_receiver_is_up(
+    portal: tuple[TestClient, dict[str, str]],
+    announcing: Settings,
+    database_url: str,
+    make_token: Callable[..., str],
+    webhook_port: int,
+) -> None:
+    client, headers = portal
+    with session_scope(database_url) as session:
+        _, reader = make_reader(session, make_token, pools=("NEURO",))
+    uid = _upload(client, headers, list(study_datasets(CERVICAL_SPINE_MR))[:3])
+    _settle(database_url, announcing)
+    request = client.post(REQUESTS, json=_request_body(uid), headers=headers).json()
+    claimed = client.post("/api/v1/tasks/next", headers=reader).json()
+    _finalize(client, reader, request["task_id"], claimed["version"])
 
     assert _deliver(database_url, announcing) == 0  # the receiver is down: kept, retried later
     with session_scope(database_url) as session:
         session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
     with WebhookReceiver(webhook_port, SECRET) as receiver:
         assert _deliver(database_url, announcing) == 3
+
     assert receiver.refused == 0
     assert [hook["status"] for hook in receiver.received] == ["received", "in review", "final"]
     assert {hook["request_id"] for hook in receiver.received} == {request["id"]}
