@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Timestamps, check_in
@@ -25,6 +25,13 @@ class SecondOpinionRequest(Timestamps, Base):
         CheckConstraint(
             f"concordance IS NULL OR {check_in('concordance', values(Concordance))}",
             name="known_concordance",
+        ),
+        # One open request per study: its reading task answers one requester.
+        Index(
+            "uq_second_opinion_requests_open_study",
+            "study_instance_uid",
+            unique=True,
+            postgresql_where=text("finalized_at IS NULL"),
         ),
     )
 

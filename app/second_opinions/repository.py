@@ -33,10 +33,13 @@ def add(session: Session, request: SecondOpinionRequest) -> SecondOpinionRequest
     return request
 
 
-def get(session: Session, request_id: int, *, for_update: bool = False) -> R | None:
-    query = select(R).where(R.id == request_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
+def get(session: Session, request_id: int) -> R | None:
+    return session.get(R, request_id)
+
+
+def open_of_study_uid(session: Session, study_instance_uid: str) -> R | None:
+    """The study's request not yet read, if there is one: a study answers one request at a time."""
+    query = select(R).where(R.study_instance_uid == study_instance_uid, R.finalized_at.is_(None))
     return session.scalars(query).first()
 
 

@@ -26,9 +26,12 @@ def submit_request(
     session: Session, principal: Principal, settings: Settings, asked: SecondOpinionRequestIn
 ) -> SecondOpinionRequest:
     """Store the request; a study already here is routed (again) with the request's question, pool
-    and service level, unless someone is reading it already (`409`)."""
+    and service level. `409` when a reader has taken the study, or it has an open request."""
     if asked.subspecialty and session.get(Subspecialty, asked.subspecialty) is None:
         raise Invalid(f"subspecialty: no pool {asked.subspecialty}")
+    pending = requests.open_of_study_uid(session, asked.study_instance_uid)
+    if pending is not None:
+        raise Conflict(f"the study has an open second-opinion request already: {pending.id}")
     request = requests.add(session, _new_request(principal, asked))
     uid = request.study_instance_uid
     record(session, principal, AuditAction.PATIENT_RECORD, object_type="second_opinion_request",
@@ -40,7 +43,7 @@ def submit_request(
     request.study_id = study.id
     mark_received(session, settings, request)
     if study.stable_at is not None and not route_again_unless_claimed(session, study, settings):
-        raise Conflict(f"study {study.study_instance_uid} is being read already")
+        raise Conflict(f"study {study.study_instance_uid} has been taken by a reader already")
     return request
 
 

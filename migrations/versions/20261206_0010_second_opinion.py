@@ -90,6 +90,13 @@ def upgrade() -> None:
     )
     for column in ("study_instance_uid", "study_id"):
         op.create_index(op.f(f"ix_{_TABLE}_{column}"), _TABLE, [column])
+    op.create_index(
+        "uq_second_opinion_requests_open_study",
+        _TABLE,
+        ["study_instance_uid"],
+        unique=True,
+        postgresql_where=sa.text("finalized_at IS NULL"),
+    )
     op.alter_column("outbox_messages", "ack_code", type_=sa.String(3))
 
 

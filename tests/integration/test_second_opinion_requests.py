@@ -286,3 +286,14 @@ def test_a_radiologist_may_not_make_or_read_requests(
         _, reader = make_reader(session, make_token)
     assert client.post(REQUESTS, json=_request_body("1.2.3.4"), headers=reader).status_code == 403
     assert client.get(REQUESTS, headers=reader).status_code == 403
+
+
+def test_a_second_request_for_a_study_with_one_open_is_refused(
+    portal: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = portal
+    first = client.post(REQUESTS, json=_request_body("1.2.3.4"), headers=headers)
+    assert first.status_code == 201
+    again = client.post(REQUESTS, json=_request_body("1.2.3.4"), headers=headers)
+    assert again.status_code == 409
+    assert str(first.json()["id"]) in again.json()["detail"]

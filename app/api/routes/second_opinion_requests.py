@@ -32,7 +32,7 @@ PDF = "application/pdf"
     "",
     status_code=201,
     summary="Request a second opinion on an outside study",
-    responses={409: {"description": "The study is being read already"}},
+    responses={409: {"description": "A reader has taken the study, or it has an open request"}},
 )
 def create_request(
     body: SecondOpinionRequestIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
@@ -42,7 +42,8 @@ def create_request(
 
     The study is classified and routed by the rules with this clinical question, to the wanted
     `subspecialty` when one is given, due within the `service_level`. `422` naming the field for
-    a bad or unknown value; `409` when a reader has already taken the study.
+    a bad or unknown value; `409` when a reader has already taken the study, or the study has a
+    request not yet answered.
     """
     request = submit_request(session, user, settings, body)
     return request_view(session, request)
