@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     sla_second_opinion_hours: float = Field(
         default=72.0, gt=0, validation_alias="WORKLIST_SLA_SECOND_OPINION_HOURS"
     )
+    # The due time of an outside second-opinion request, per service level it was asked with.
+    sla_24h_hours: float = Field(default=24.0, gt=0, validation_alias="WORKLIST_SLA_24H_HOURS")
+    sla_48h_hours: float = Field(default=48.0, gt=0, validation_alias="WORKLIST_SLA_48H_HOURS")
+    sla_72h_hours: float = Field(default=72.0, gt=0, validation_alias="WORKLIST_SLA_72H_HOURS")
     fallback_subspecialty: str = Field(
         default="GENERAL", validation_alias="WORKLIST_FALLBACK_SUBSPECIALTY"
     )
@@ -139,6 +143,9 @@ class Settings(BaseSettings):
     hl7_delivery_interval: float = Field(
         default=2.0, gt=0, validation_alias="WORKLIST_HL7_DELIVERY_INTERVAL"
     )
+    # Where second-opinion request changes are POSTed, signed with the secret (HMAC-SHA256).
+    webhook_url: str | None = Field(default=None, validation_alias="WORKLIST_WEBHOOK_URL")
+    webhook_secret: str | None = Field(default=None, validation_alias="WORKLIST_WEBHOOK_SECRET")
     # Orders without a study after this long are listed for a person to look at (never deleted).
     order_expiry: timedelta = Field(
         default=timedelta(days=30), validation_alias="WORKLIST_ORDER_EXPIRY"
@@ -215,6 +222,14 @@ class Settings(BaseSettings):
     def _tls_cert_and_key_together(self) -> "Settings":
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("WORKLIST_TLS_CERT and WORKLIST_TLS_KEY are set together")
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_url_is_signed(self) -> "Settings":
+        if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):
+            raise ValueError("WORKLIST_WEBHOOK_URL is an http:// or https:// URL")
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WORKLIST_WEBHOOK_URL needs WORKLIST_WEBHOOK_SECRET to sign with")
         return self
 
     @field_validator("ready_dicom_address")

@@ -50,6 +50,31 @@ class Role(StrEnum):
     INTEGRATION = "integration"
 
 
+class ServiceLevel(StrEnum):
+    """How soon a second-opinion requester is promised the report."""
+
+    HOURS_24 = "24h"
+    HOURS_48 = "48h"
+    HOURS_72 = "72h"
+
+
+class RequestStatus(StrEnum):
+    """Where an outside second-opinion request stands, as its requester sees it."""
+
+    WAITING_FOR_IMAGES = "waiting for images"
+    RECEIVED = "received"
+    IN_REVIEW = "in review"
+    FINAL = "final"
+
+
+class Concordance(StrEnum):
+    """How the reader's final report compares with the outside report sent with a request."""
+
+    AGREE = "agree"
+    MINOR_DISCREPANCY = "minor discrepancy"
+    MAJOR_DISCREPANCY = "major discrepancy"
+
+
 SEEDED_SUBSPECIALTIES: dict[str, str] = {
     "NEURO": "Neuroradiology",
     "MSK": "Musculoskeletal",

@@ -56,6 +56,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/orders/unmatched"): ADMIN,
     ("GET", "/api/v1/orders/{accession_number}"): ADMIN_OR_INTEGRATION,
     ("GET", "/api/v1/deliveries"): ADMIN,
+    # second-opinion requests from outside (a second-opinion portal)
+    ("POST", "/api/v1/second-opinion-requests"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/second-opinion-requests"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/second-opinion-requests/{request_id}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/second-opinion-requests/{request_id}/report.pdf"): ADMIN_OR_INTEGRATION,
     # FHIR R4 at the edge
     ("POST", "/fhir/ServiceRequest"): ADMIN_OR_INTEGRATION,
     ("PUT", "/fhir/ServiceRequest/{order_id}"): ADMIN_OR_INTEGRATION,

@@ -188,6 +188,18 @@ REQUESTS: dict[str, Any] = {
     "UserPatch": {"active": False},
     "RuleSetSave": {"rules": RULES, "comment": "spine MR to neuro", "base_version": 6},
     "DryRunRequest": {"rules": RULES, "last": 1000},
+    "SecondOpinionRequestIn": {
+        "study_instance_uid": STUDY_UID,
+        "requester": {
+            "organisation": "Clinique du Lac",
+            "contact_name": "Dr Anna Smith",
+            "contact_email": "a.smith@clinique-du-lac.example",
+        },
+        "clinical_question": "Progressive arm weakness; cervical myelopathy?",
+        "service_level": "24h",
+        "outside_report": "Mild degenerative changes, no cord compression.",
+        "subspecialty": "NEURO",
+    },
 }
 
 SIGN_IN_ACCOUNT = {
@@ -240,7 +252,38 @@ DELIVERY = {
     "sent_at": WHEN,
 }
 
+SECOND_OPINION_REQUEST: dict[str, Any] = {
+    "id": 42,
+    "status": "final",
+    "study_instance_uid": STUDY_UID,
+    "requester": {
+        "organisation": "Clinique du Lac",
+        "contact_name": "Dr Anna Smith",
+        "contact_email": "a.smith@clinique-du-lac.example",
+    },
+    "clinical_question": "Progressive arm weakness; cervical myelopathy?",
+    "service_level": "24h",
+    "subspecialty": "NEURO",
+    "outside_report": "Mild degenerative changes, no cord compression.",
+    "task_id": 4711,
+    "due_at": "2026-12-07T08:15:00Z",
+    "received_at": WHEN,
+    "finalized_at": "2026-12-06T15:40:00Z",
+    "created_at": WHEN,
+    "report": {
+        "findings": "C5-C6 disc protrusion with cord signal change.",
+        "impression": "Cervical myelopathy at C5-C6.",
+        "reader_name": "Dr Lee",
+        "reader_subspecialty": "NEURO",
+        "concordance": "major discrepancy",
+        "signed_at": "2026-12-06T15:40:00Z",
+        "addenda": [],
+    },
+}
+
 ANSWERS: dict[str, Any] = {
+    "SecondOpinionRequestView": SECOND_OPINION_REQUEST,
+    "SecondOpinionRequestList": {"items": [SECOND_OPINION_REQUEST], "next_cursor": None},
     "OrderView": ORDER,
     "OrderList": {"items": [ORDER]},
     "DeliveryList": {"items": [DELIVERY]},
@@ -260,7 +303,13 @@ ANSWERS: dict[str, Any] = {
     "Me": {"token_id": 12, "name": "reading-room-3", "role": "radiologist", "radiologist_id": 3},
     "TaskItem": TASK_ITEM,
     "TaskPage": {"items": [TASK_ITEM], "next_cursor": "eyJrIjpbMCwiMjAyNi0xMi0wNiJdfQ"},
-    "Changes": {"items": [TASK_ITEM], "cursor": "812345.91822"},
+    "Changes": {
+        "items": [TASK_ITEM],
+        "second_opinion_requests": [
+            {"id": 42, "status": "in review", "task_id": 4711, "study_instance_uid": STUDY_UID}
+        ],
+        "cursor": "812345.91822",
+    },
     "TaskDetail": TASK_ITEM
     | {
         "rule_version": 7,

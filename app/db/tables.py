@@ -7,6 +7,7 @@ from app.deliveries import models as deliveries_models
 from app.orders import models as orders_models
 from app.people import models as people_models
 from app.rules import models as rules_models
+from app.second_opinions import models as second_opinions_models
 from app.studies import models as studies_models
 from app.tasks import models as tasks_models
 
@@ -17,6 +18,7 @@ TABLE_MODULES = (
     orders_models,
     people_models,
     rules_models,
+    second_opinions_models,
     studies_models,
     tasks_models,
 )

@@ -1,27 +1,14 @@
 """Sending one HL7 message over MLLP and reading its acknowledgment."""
 
 import socket
-from dataclasses import dataclass
 
 import hl7
 
+from app.deliveries.answers import Acknowledgment, DeliveryFailed
 from app.hl7.framing import END_BLOCK, START_BLOCK, frame
 
 MAX_ACK_BYTES = 1_048_576
-
-
-class DeliveryFailed(Exception):
-    """The destination could not be reached, or its answer was not an acknowledgment."""
-
-
-@dataclass(frozen=True, slots=True)
-class Acknowledgment:
-    code: str  # AA, AE, AR (or CA, CE, CR in enhanced mode)
-    text: str
-
-    @property
-    def accepted(self) -> bool:
-        return self.code in ("AA", "CA")
+ACCEPTED = ("AA", "CA")
 
 
 class MllpConnection:
@@ -89,4 +76,5 @@ def _acknowledgment(content: bytes) -> Acknowledgment:
     except Exception as error:  # the parser raises many kinds on broken input
         raise DeliveryFailed("the answer is not an HL7 acknowledgment") from error
     text = msa.extract_field(1, 3) if len(msa) > 3 else ""
-    return Acknowledgment(code=str(msa(1)).strip().upper(), text=str(text))
+    code = str(msa(1)).strip().upper()
+    return Acknowledgment(code=code, text=str(text), accepted=code in ACCEPTED)

@@ -12,8 +12,8 @@ from app.vocabulary import values
 
 class DeliveryState(StrEnum):
     PENDING = "PENDING"  # not yet acknowledged; retried with back-off
-    SENT = "SENT"  # acknowledged with AA
-    REJECTED = "REJECTED"  # answered AE or AR: kept with the reason, not sent again
+    SENT = "SENT"  # acknowledged: AA, or a webhook's 2xx
+    REJECTED = "REJECTED"  # refused (AE, AR, a webhook's 4xx): kept with the reason, not resent
 
 
 class OutboxMessage(Base):
@@ -39,6 +39,6 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text)
-    ack_code: Mapped[str | None] = mapped_column(String(2))
+    ack_code: Mapped[str | None] = mapped_column(String(3))  # HL7 MSA-1, or an HTTP status
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]

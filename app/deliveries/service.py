@@ -1,8 +1,10 @@
 """Queueing messages with the change that causes them, and sending them in order until accepted.
 
-A destination's messages go out oldest first. One that cannot be delivered (no connection, no
-answer) holds back the ones after it and is tried again with a growing back-off; one answered
-AE or AR is kept with the reason, marked rejected, and the queue moves on.
+Two transports share the outbox: HL7 over MLLP to `host:port` destinations, and signed JSON
+webhooks to `http(s)://` ones. A destination's messages go out oldest first. One that cannot be
+delivered (no connection, no answer, a webhook's 5xx) holds back the ones after it and is tried
+again with a growing back-off; one refused for good (HL7 AE or AR, a webhook's 4xx) is kept with
+the reason, marked rejected, and the queue moves on.
 """
 
 import logging
@@ -13,8 +15,10 @@ from prometheus_client import Gauge
 from sqlalchemy.orm import Session
 
 from app.deliveries import repository
-from app.deliveries.mllp_client import Acknowledgment, DeliveryFailed, MllpConnection
+from app.deliveries.answers import Acknowledgment, Connection, DeliveryFailed
+from app.deliveries.mllp_client import MllpConnection
 from app.deliveries.models import DeliveryState, OutboxMessage
+from app.deliveries.webhook_client import WebhookConnection
 from app.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -61,25 +65,31 @@ def deliver_pending(session: Session, settings: Settings) -> int:
     """A worker job: send what waits, destination by destination; how many were answered."""
     answered = 0
     for destination in repository.destinations_with_pending(session):
-        answered += _deliver_to(session, destination, datetime.now(UTC))
+        answered += _deliver_to(session, settings, destination, datetime.now(UTC))
     session.flush()
     _observe_backlog(session, settings)
     return answered
 
 
-def _deliver_to(session: Session, destination: str, now: datetime) -> int:
+def _deliver_to(session: Session, settings: Settings, destination: str, now: datetime) -> int:
     queue = repository.pending_of(session, destination, BATCH_PER_DESTINATION)
     if not queue or queue[0].next_attempt_at > now:
         return 0
     answered = 0
     try:
-        with MllpConnection(destination, CONNECT_TIMEOUT) as connection:
+        with _connect(settings, destination) as connection:
             for message in queue:
                 _record_answer(message, connection.send(message.payload), now)
                 answered += 1
     except DeliveryFailed as error:
         _retry_later(queue[answered], str(error), now)
     return answered
+
+
+def _connect(settings: Settings, destination: str) -> Connection:
+    if destination.startswith(("http://", "https://")):
+        return WebhookConnection(destination, settings.webhook_secret or "", CONNECT_TIMEOUT)
+    return MllpConnection(destination, CONNECT_TIMEOUT)
 
 
 def _record_answer(message: OutboxMessage, ack: Acknowledgment, now: datetime) -> None:
@@ -93,7 +103,7 @@ def _record_answer(message: OutboxMessage, ack: Acknowledgment, now: datetime) -
     message.state = DeliveryState.REJECTED.value
     message.last_error = ack.text or f"answered {ack.code}"
     logger.warning(
-        "HL7 message rejected by its destination",
+        "message refused by its destination",
         extra={"destination": message.destination, "ack": ack.code, "outbox_id": message.id},
     )
 
@@ -103,7 +113,7 @@ def _retry_later(message: OutboxMessage, reason: str, now: datetime) -> None:
     message.last_error = reason
     message.next_attempt_at = now + retry_delay(message.attempts)
     logger.info(
-        "HL7 destination unreachable; will retry",
+        "destination unreachable; will retry",
         extra={"destination": message.destination, "attempts": message.attempts},
     )
 
@@ -115,7 +125,8 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _observe_backlog(session: Session, settings: Settings) -> None:
     now = datetime.now(UTC)
-    waiting = {destination: (0, now) for destination in settings.hl7_destinations}
+    configured = [*settings.hl7_destinations, *filter(None, [settings.webhook_url])]
+    waiting = {destination: (0, now) for destination in configured}
     waiting |= {
         destination: (count, oldest) for destination, count, oldest in repository.backlog(session)
     }

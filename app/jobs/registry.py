@@ -18,5 +18,5 @@ def all_jobs(settings: Settings) -> list[Job]:
         Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
         Job("escalate-by-sla", settings.escalate_interval, escalate_due),
         Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
-        Job("deliver-hl7-messages", settings.hl7_delivery_interval, deliver_pending),
+        Job("deliver-messages", settings.hl7_delivery_interval, deliver_pending),
     ]

@@ -11,9 +11,11 @@ from app.principal import Principal
 from app.routing import repository
 from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
+from app.routing.requested import as_requested, open_requests
 from app.routing.workload import workload_weight
 from app.rules.engine import RouteDecision, StudyFacts, route
 from app.rules.service import current_rule_set, rule_set_of
+from app.second_opinions.models import SecondOpinionRequest
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
@@ -50,7 +52,11 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
     if not routable:
         return
     version, rule_set = current_rule_set(session)
-    decisions = [route(rule_set, study_facts(study, sequences)) for study, sequences in routable]
+    requested = open_requests(session, [study.id for study, _ in routable])
+    decisions = [
+        as_requested(route(rule_set, study_facts(study, sequences)), requested.get(study.id))
+        for study, sequences in routable
+    ]
     in_order = [study for study, _ in routable]
     placed = _place(session, in_order, decisions, primaries, version, settings)
     waiting = [
@@ -91,13 +97,15 @@ def reroute_unclaimed(
     if not waiting:
         return Counter()
     studies = repository.studies_with_sequences(session, {task.study_id for task in waiting})
+    requested = open_requests(session, list(studies))
     moves: Counter[Move] = Counter()
     changes: list[Change] = []
     to_assign: list[tuple[ReadingTask, RouteDecision]] = []
     for task in waiting:
         facts = study_facts(*studies[task.study_id])
-        decision = route(current, facts)
-        if _routed_as(session, task, facts) == _placement(decision):
+        request = requested.get(task.study_id)
+        decision = as_requested(route(current, facts), request)
+        if _routed_as(session, task, facts, request) == _placement(decision):
             continue
         moves[Move(_placed_as(task), _placement(decision))] += 1
         changes.append(_reroute(task, decision, version, settings))
@@ -114,10 +122,12 @@ def reroute_unclaimed(
     return moves
 
 
-def _routed_as(session: Session, task: ReadingTask, facts: StudyFacts) -> PoolAndPriority:
+def _routed_as(
+    session: Session, task: ReadingTask, facts: StudyFacts, request: SecondOpinionRequest | None
+) -> PoolAndPriority:
     """Where the version that routed the task sends the study today."""
     assert task.rule_version is not None  # only tasks routed by rules are routed again
-    return _placement(route(rule_set_of(session, task.rule_version), facts))
+    return _placement(as_requested(route(rule_set_of(session, task.rule_version), facts), request))
 
 
 def _placement(decision: RouteDecision) -> PoolAndPriority:
@@ -206,7 +216,7 @@ def _apply(
 ) -> None:
     task.subspecialty = decision.subspecialty
     task.priority = decision.priority
-    task.due_at = due_at(settings, decision.priority, since)
+    task.due_at = due_at(settings, decision.priority, since, service_level=decision.service_level)
     task.rule_version = version
     task.route_reasons = list(decision.reasons)
     task.second_opinion_subspecialty = (

@@ -44,6 +44,8 @@ class RouteDecision:
     second_opinion_subspecialty: str | None
     radiologist_id: int | str | None
     reasons: tuple[str, ...]
+    # An outside request's promise ("24h"): its due time replaces the priority's.
+    service_level: str | None = None
 
 
 class NoDefaultRule(ValueError):

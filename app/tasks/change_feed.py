@@ -14,10 +14,12 @@ from sqlalchemy import BigInteger, ColumnElement, Row, literal_column, select, t
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
+from app.second_opinions.models import SecondOpinionRequest
 from app.tasks.models import ReadingTask
 from app.tasks.worklist import WorklistFilter, item_query
 
 T = ReadingTask
+R = SecondOpinionRequest
 # Every transaction with a lower id has ended, committed or rolled back.
 WATERMARK = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", BigInteger)
 CHANGE_COLUMNS = (T.id, T.change_seq, T.kind, T.state, T.version, T.subspecialty, T.priority,
@@ -44,20 +46,54 @@ class FeedPosition:
         return f"{self.xid}.{self.change_seq}"
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    tasks: list[Row[Any]]
+    requests: list[SecondOpinionRequest]
+    cursor: FeedPosition
+
+
 def changed_since(
-    session: Session, where: WorklistFilter, after: FeedPosition, limit: int
-) -> tuple[list[Row[Any]], FeedPosition]:
-    """Worklist rows changed after `after` by ended transactions, and the position to ask next."""
+    session: Session, where: WorklistFilter, after: FeedPosition, limit: int, with_requests: bool
+) -> FeedPage:
+    """Worklist rows (and second-opinion requests, when asked) changed after `after` by ended
+    transactions, at most `limit` in all, and the position to ask next.
+
+    Both take their change positions from the same sequence and transaction ids, so the two
+    lists are read to the same limit, merged in position order and cut there.
+    """
     watermark = int(session.scalar(select(WATERMARK)) or 0)
     query = (
         item_query()
         .add_columns(T.change_xid)
         .where(_after(after), T.change_xid < watermark, *where.conditions())
     )
-    rows = list(session.execute(query.order_by(*ORDER).limit(limit)))
-    if len(rows) == limit:
-        return rows, FeedPosition(rows[-1].change_xid, rows[-1].change_seq)
-    return rows, max(after, FeedPosition(watermark))
+    changes: list[tuple[FeedPosition, Row[Any] | SecondOpinionRequest]] = [
+        (FeedPosition(row.change_xid, row.change_seq), row)
+        for row in session.execute(query.order_by(*ORDER).limit(limit))
+    ]
+    if with_requests:
+        changes += [
+            (FeedPosition(request.change_xid, request.change_seq), request)
+            for request in _requests_changed(session, after, watermark, limit)
+        ]
+    changes = sorted(changes, key=lambda change: change[0])[:limit]
+    cursor = changes[-1][0] if len(changes) == limit else max(after, FeedPosition(watermark))
+    return FeedPage(
+        tasks=[row for _, row in changes if not isinstance(row, SecondOpinionRequest)],
+        requests=[row for _, row in changes if isinstance(row, SecondOpinionRequest)],
+        cursor=cursor,
+    )
+
+
+def _requests_changed(
+    session: Session, after: FeedPosition, watermark: int, limit: int
+) -> list[SecondOpinionRequest]:
+    order = (R.change_xid, R.change_seq)
+    query = select(R).where(
+        tuple_(*order) > tuple_(after.xid, after.change_seq), R.change_xid < watermark
+    )
+    return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
 def change_payloads_since(

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from app.orders.repository import order_of_study
 from app.orders.schemas import OrderView
 from app.principal import Principal
+from app.second_opinions import repository as requests
+from app.second_opinions.schemas import RequestOnTask
 from app.studies.models import Study
 from app.studies.queries import priors_of, series_of
 from app.studies.views import StudySummary, StudyView
@@ -83,6 +85,8 @@ class TaskDetail(TaskItem):
     linked_tasks: list[LinkedTask]
     priors: list[PriorStudy]
     order: OrderView | None = None  # the RIS or EHR order the study was read for
+    # The outside second-opinion request this task answers, if it answers one.
+    second_opinion_request: RequestOnTask | None = None
 
 
 def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDetail:
@@ -119,6 +123,7 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         ],
         priors=_priors(session, study),
         order=_order(session, study.id),
+        second_opinion_request=_request(session, task.id),
     )
 
 
@@ -136,6 +141,11 @@ def _priors(session: Session, study: Study) -> list[PriorStudy]:
 def _order(session: Session, study_id: int) -> OrderView | None:
     order = order_of_study(session, study_id)
     return OrderView.model_validate(order) if order else None
+
+
+def _request(session: Session, task_id: int) -> RequestOnTask | None:
+    request = requests.of_task(session, task_id)
+    return RequestOnTask.model_validate(request) if request else None
 
 
 def _visible(task: ReadingTask, actor: Actor) -> bool:

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Row
 
 from app.request_body import RequestBody
-from app.vocabulary import Radpeer
+from app.second_opinions.schemas import RequestChange
+from app.vocabulary import Concordance, Radpeer
 
 QUESTION_SUMMARY_LENGTH = 80
 
@@ -29,6 +30,10 @@ class ReportIn(VersionIn):
 class FinalizeIn(ReportIn):
     radpeer: Radpeer | None = Field(default=None, description="Required to finalize an over-read")
     radpeer_comment: str | None = None
+    concordance: Concordance | None = Field(
+        default=None,
+        description="Required to finalize a second-opinion request sent with an outside report",
+    )
 
 
 class AssignIn(VersionIn):
@@ -89,6 +94,9 @@ class TaskPage(BaseModel):
 
 class Changes(BaseModel):
     items: list[TaskItem]
+    second_opinion_requests: list[RequestChange] = Field(
+        default=[], description="Requests whose status changed (admin and integration only)"
+    )
     cursor: str = Field(description="Pass as `since` next time")
 
 

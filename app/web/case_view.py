@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from app.errors import Invalid
 from app.tasks.detail import ReportView, TaskDetail
 from app.tasks.state_machine import Action
-from app.vocabulary import Radpeer, ReportKind, TaskKind
+from app.vocabulary import Concordance, Radpeer, ReportKind, TaskKind
 
 BUTTONS = {
     Action.CLAIM.value: "Claim",
@@ -23,6 +24,13 @@ RADPEER_WORDS = {
 }
 
 
+CONCORDANCE_WORDS = {
+    Concordance.AGREE.value: "Agree with the outside report",
+    Concordance.MINOR_DISCREPANCY.value: "Minor discrepancy",
+    Concordance.MAJOR_DISCREPANCY.value: "Major discrepancy",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Typed:
     """What the reader typed, kept when the action is refused."""
@@ -32,6 +40,15 @@ class Typed:
     critical: bool = False
     radpeer: str = ""
     radpeer_comment: str = ""
+    concordance: str = ""
+
+
+def concordance_of(typed: Typed) -> Concordance | None:
+    if not typed.concordance:
+        return None
+    if typed.concordance not in CONCORDANCE_WORDS:
+        raise Invalid(f"concordance: {typed.concordance!r} is not one of the choices")
+    return Concordance(typed.concordance)
 
 
 def buttons(detail: TaskDetail) -> list[tuple[str, str]]:

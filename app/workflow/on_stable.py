@@ -21,17 +21,28 @@ from app.studies.quiet_period import quiet_since_start
 from app.studies.repository import SettledStudy
 from app.tasks import repository as tasks
 from app.tasks.repository import UNCLAIMED_STATE_NAMES
+from app.workflow.request_steps import link_request_tasks, receive_requests
 
 logger = logging.getLogger(__name__)
 
 StableStudiesStep = Callable[[Session, Sequence[int], Settings], None]
 
-# In order: each step sees what the earlier ones wrote. The study's order comes first: its facts
-# outrank what the images' headers say.
-STEPS: tuple[StableStudiesStep, ...] = (apply_orders, classify_studies, route_studies)
+# In order: each step sees what the earlier ones wrote. The study's order and second-opinion
+# request come first: their facts outrank what the images' headers say.
+STEPS: tuple[StableStudiesStep, ...] = (
+    apply_orders,
+    receive_requests,
+    classify_studies,
+    route_studies,
+    link_request_tasks,
+)
 # For studies that received images after they were stable: their new series classified, their
 # task routed again while nobody has claimed it, else its reader told.
-CHANGED_STEPS: tuple[StableStudiesStep, ...] = (classify_studies, route_changed_studies)
+CHANGED_STEPS: tuple[StableStudiesStep, ...] = (
+    classify_studies,
+    route_changed_studies,
+    link_request_tasks,
+)
 
 
 def on_studies_stable(session: Session, study_ids: Sequence[int], settings: Settings) -> None:

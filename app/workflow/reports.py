@@ -8,6 +8,7 @@ from app.hl7.results import ResultReport, result_message
 from app.orders import repository as orders
 from app.people.models import Radiologist
 from app.principal import Principal
+from app.second_opinions import repository as requests
 from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
@@ -15,7 +16,8 @@ from app.tasks import service
 from app.tasks.models import ReadingTask, TaskReport
 from app.tasks.reports import ReportText
 from app.tasks.second_opinions import finalize as finalize_read
-from app.vocabulary import Radpeer, ReportKind
+from app.vocabulary import Concordance, Radpeer, ReportKind
+from app.workflow.second_opinion_requests import check_concordance, note_final
 
 RESULT_MESSAGE = "ORU^R01"
 
@@ -42,11 +44,17 @@ def finalize(
     text: ReportText,
     radpeer: Radpeer | None = None,
     radpeer_comment: str | None = None,
+    concordance: Concordance | None = None,
 ) -> ReadingTask:
+    """Sign the final report and send it; a second-opinion request it answers becomes final."""
+    request = requests.of_task(session, task_id, for_update=True)
+    check_concordance(request, concordance)
     task = finalize_read(
         session, principal, settings, task_id, version, text, radpeer, radpeer_comment
     )
     queue_report(session, settings, task)
+    if request is not None:
+        note_final(session, settings, request, concordance)
     return task
 
 

@@ -36,7 +36,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"deliveries"}),
     frozenset({"hl7", "fhir"}),
     frozenset({"tasks"}),
-    frozenset({"auth", "rules", "orders"}),
+    frozenset({"auth", "rules", "orders", "second_opinions"}),
     frozenset({"people"}),
     frozenset({"studies"}),
     frozenset({"audit"}),

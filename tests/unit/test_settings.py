@@ -88,3 +88,13 @@ def test_an_accepted_sop_class_that_is_not_a_uid_is_refused_by_name(
 
     with pytest.raises(ValidationError, match="WORKLIST_ACCEPTED_SOP_CLASSES: 'MR' is not a UID"):
         Settings(_env_file=None)
+
+
+def test_a_webhook_url_without_a_secret_is_refused() -> None:
+    with pytest.raises(ValidationError, match="WORKLIST_WEBHOOK_SECRET"):
+        Settings(WORKLIST_WEBHOOK_URL="https://portal.example/hooks")
+
+
+def test_a_webhook_url_must_be_http() -> None:
+    with pytest.raises(ValidationError, match="http"):
+        Settings(WORKLIST_WEBHOOK_URL="file:///etc/passwd", WORKLIST_WEBHOOK_SECRET="s")

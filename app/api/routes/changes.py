@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from app.api.deps import CurrentUser, SessionDep
 from app.audit.events import AuditAction
 from app.audit.service import record
+from app.second_opinions.schemas import RequestChange
 from app.tasks import change_feed, worklist
 from app.tasks.change_feed import FeedPosition
 from app.tasks.schemas import Changes, TaskItem
@@ -25,15 +26,23 @@ def read_changes(
     """Tasks changed after `since`, in commit-safe order, and the cursor to pass next time.
 
     Start with `since=0` and pass each answer's `cursor` back: a change committed late is never
-    skipped. A radiologist sees their own tasks and their pools'. Changes nothing but the
+    skipped. A radiologist sees their own tasks and their pools'; an admin or integration
+    client also sees each status change of a second-opinion request. Changes nothing but the
     audit trail; `422` for a cursor this feed did not hand out.
     """
     where = worklist.WorklistFilter(
         visible_to_radiologist=user.radiologist_id if user.role is Role.RADIOLOGIST else None
     )
-    rows, cursor = change_feed.changed_since(session, where, FeedPosition.parse(since), limit)
-    if rows:
+    with_requests = user.role in (Role.ADMIN, Role.INTEGRATION)
+    page = change_feed.changed_since(
+        session, where, FeedPosition.parse(since), limit, with_requests
+    )
+    if page.tasks or page.requests:
         record(
             session, user, AuditAction.QUERY, object_type="task_changes", details={"since": since}
         )
-    return Changes(items=[TaskItem.from_row(row) for row in rows], cursor=str(cursor))
+    return Changes(
+        items=[TaskItem.from_row(row) for row in page.tasks],
+        second_opinion_requests=[RequestChange.model_validate(r) for r in page.requests],
+        cursor=str(page.cursor),
+    )

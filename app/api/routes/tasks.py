@@ -13,7 +13,7 @@ from app.audit.service import record
 from app.errors import Invalid
 from app.principal import Principal
 from app.routing import returns
-from app.tasks import next_case, service, worklist
+from app.tasks import service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.errors import TaskNotFound
 from app.tasks.reports import ReportText
@@ -28,7 +28,7 @@ from app.tasks.schemas import (
     VersionIn,
 )
 from app.vocabulary import Priority, Role, TaskKind, TaskState
-from app.workflow import reports
+from app.workflow import reads, reports
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
@@ -97,7 +97,7 @@ def next_task(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> 
     Their own assigned tasks first, then their pools' (STAT, URGENT, ROUTINE, then due time).
     The task becomes IN_PROGRESS under a lease that `heartbeat` renews. No body.
     """
-    row = next_case.claim_next(session, user, settings)
+    row = reads.claim_next(session, user, settings)
     if row is None:
         return Response(status_code=204)
     return JSONResponse(TaskItem.from_row(row).model_dump(mode="json"))
@@ -128,7 +128,7 @@ def claim(
 ) -> TaskItem:
     """Start reading: an UNASSIGNED task of the caller's pools or one ASSIGNED to them becomes
     IN_PROGRESS under a lease (`WORKLIST_TASK_LEASE`) that `heartbeat` renews."""
-    service.claim(session, user, task_id, body.version, settings.task_lease)
+    reads.claim(session, user, settings, task_id, body.version)
     return _item(session, task_id)
 
 
@@ -179,9 +179,10 @@ def finalize_task(
     """Sign the final report: it needs a non-blank `impression` (`422` naming it otherwise).
 
     Only the owner, from IN_PROGRESS or PRELIMINARY; the task becomes FINAL. A second opinion
-    also needs `radpeer`. A routing rule asking for a second opinion creates it now.
+    also needs `radpeer`; the task of a second-opinion request sent with an outside report needs
+    `concordance`. A routing rule asking for a second opinion creates it now.
     """
-    score = body.radpeer, body.radpeer_comment
+    score = body.radpeer, body.radpeer_comment, body.concordance
     reports.finalize(session, user, settings, task_id, body.version, _text(body), *score)
     return _item(session, task_id)
 

@@ -17,7 +17,6 @@ from app.errors import Conflict, DomainError, Invalid
 from app.principal import Principal
 from app.routing import returns
 from app.settings import Settings
-from app.tasks import service
 from app.tasks.detail import task_detail
 from app.tasks.reports import ReportText
 from app.tasks.state_machine import Action
@@ -25,7 +24,7 @@ from app.vocabulary import Radpeer
 from app.web import case_view
 from app.web.case_view import Typed
 from app.web.rendering import page
-from app.workflow import reports
+from app.workflow import reads, reports
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,8 +46,9 @@ def case_action(
     settings: SettingsDep, action: Annotated[Action, Form()], version: Annotated[int, Form()],
     findings: Long = "", impression: Long = "", critical: Annotated[bool, Form()] = False,
     radpeer: Annotated[str, Form(max_length=4)] = "", radpeer_comment: Long = "",
+    concordance: Annotated[str, Form(max_length=24)] = "",
 ) -> Response:  # fmt: skip
-    typed = Typed(findings, impression, critical, radpeer, radpeer_comment)
+    typed = Typed(findings, impression, critical, radpeer, radpeer_comment, concordance)
     try:
         _act(session, settings, user, task_id, action, version, typed)
     except DomainError as error:
@@ -64,7 +64,7 @@ def _act(
 ) -> None:  # fmt: skip
     text = ReportText(findings=typed.findings, impression=typed.impression, critical=typed.critical)
     if action is Action.CLAIM:
-        service.claim(session, user, task_id, version, settings.task_lease)
+        reads.claim(session, user, settings, task_id, version)
     elif action is Action.RELEASE:
         returns.release(session, user, settings, task_id, version)
     elif action is Action.PRELIMINARY:
@@ -72,7 +72,8 @@ def _act(
     elif action is Action.FINALIZE:
         score = Radpeer(typed.radpeer) if typed.radpeer else None
         comment = typed.radpeer_comment or None
-        reports.finalize(session, user, settings, task_id, version, text, score, comment)
+        agreement = case_view.concordance_of(typed)
+        reports.finalize(session, user, settings, task_id, version, text, score, comment, agreement)
     elif action is Action.ADDENDUM:
         reports.addendum(session, user, settings, task_id, version, text)
     else:
@@ -92,6 +93,7 @@ def _render(
         buttons=case_view.buttons(detail), typed=typed or case_view.typed_or_saved(detail),
         conflict=conflict, error=None if conflict else error,
         primary=case_view.primary_report(detail), radpeer_words=case_view.RADPEER_WORDS,
+        concordance_words=case_view.CONCORDANCE_WORDS,
         viewer=case_view.viewer_link(settings.viewer_url, detail), heartbeat=mine,
         heartbeat_seconds=max(10, int(settings.task_lease / HEARTBEAT_SHARE)),
     )  # fmt: skip

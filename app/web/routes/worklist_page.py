@@ -15,10 +15,11 @@ from app.audit.service import record
 from app.errors import Invalid
 from app.people.repository import list_subspecialties
 from app.principal import Principal
-from app.tasks import next_case, worklist
+from app.tasks import worklist
 from app.vocabulary import Priority, TaskState
 from app.web import worklist_view as view
 from app.web.rendering import page
+from app.workflow import reads
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +53,7 @@ def next_case_page(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Claim the most urgent case through the same service as `POST /api/v1/tasks/next`."""
-    row = next_case.claim_next(session, user, settings)
+    row = reads.claim_next(session, user, settings)
     if row is None:
         return _render(request, user, session, None, "urgency", view.Choices(), nothing_left=True)
     return RedirectResponse(f"/tasks/{row.id}", status_code=303)

@@ -3,6 +3,7 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.second_opinions.models import SecondOpinionRequest
 from app.vocabulary import Role, TaskState
 from tests.support.factories import make_radiologist, make_series, make_study, make_task
 from tests.support.web import make_account, sign_in
@@ -96,3 +97,33 @@ def test_a_prior_links_to_its_read_and_says_whether_it_was_reported(
     page = client.get(f"/tasks/{task.id}").text
     assert f'<a href="/tasks/{prior_read.id}">MRI CSPINE 2024</a>' in page
     assert "reported" in page
+
+
+def test_a_second_opinion_request_is_shown_and_finalized_with_its_concordance(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    task = make_task(session)
+    request = SecondOpinionRequest(
+        study_instance_uid="1.2.3", study_id=task.study_id, task_id=task.id, status="received",
+        organisation="Clinique du Lac", contact_name="Dr Smith", contact_email="s@lac.example",
+        clinical_question="myelopathy?", service_level="48h", requested_by="portal",
+        outside_report="No cord compression seen outside.",
+    )  # fmt: skip
+    session.add(request)
+    session.commit()
+    csrf = _reader(session, database_url, client, "dr-lee")
+    _act(client, task.id, csrf, "claim", task.version)
+    session.refresh(task)
+    page = client.get(f"/tasks/{task.id}").text
+    for shown in ("Clinique du Lac", "within 48h", "No cord compression seen outside."):
+        assert shown in page
+    assert "Agreement with the outside report" in page
+    text = {"findings": "Cord signal at C5.", "impression": "Myelopathy."}
+    refused = _act(client, task.id, csrf, "finalize", task.version, **text)
+    assert refused.status_code == 422
+    assert "concordance" in refused.text
+    done = _act(client, task.id, csrf, "finalize", task.version, concordance="minor discrepancy",
+                **text)  # fmt: skip
+    assert done.status_code == 303
+    session.refresh(request)
+    assert (request.status, request.concordance) == ("final", "minor discrepancy")
