@@ -83,9 +83,13 @@ class OurListener(_Process):
         postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
         return super().cpu_seconds() + tree_cpu_seconds(postmaster)
 
-    def start(self, workdir: Path, port: int) -> None:
+    def clear(self) -> None:
+        """Forget the previous run's rows, so the same files are stored again."""
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             conn.execute("TRUNCATE studies, series, instances, audit_events CASCADE")
+
+    def start(self, workdir: Path, port: int) -> None:
+        self.clear()
         env = NODELAY | {
             "DATABASE_URL": self.database_url,
             "WORKLIST_HOME": str(workdir),
