@@ -165,17 +165,16 @@ def _filled_database(server: str, tasks: int, instances: int, *, keep: bool) -> 
         url = _copy(server, kept, "scale_filled")
         upgrade_to_head(url)  # kept before a newer migration: it applies to the copy
         return url
-    target = kept if keep else "scale_filled"
-    url = fresh_database(server, target)
+    url = fresh_database(server, "scale_filled")
     upgrade_to_head(url)
     print(f"filling {tasks:,} tasks and {instances:,} instance rows", flush=True)
     filled = fill(url, tasks, instances)
     print(f"filled {filled.studies:,} studies, {filled.tasks:,} tasks, {filled.instances:,} "
           f"instances in {filled.seconds:.0f} s", flush=True)  # fmt: skip
-    if not keep:
-        return url
-    get_engine(url).dispose()
-    return _copy(server, kept, "scale_filled")
+    if keep:  # kept under its name only once complete
+        get_engine(url).dispose()
+        _copy(server, "scale_filled", kept)
+    return url
 
 
 def _exists(server: str, database: str) -> bool:

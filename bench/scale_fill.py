@@ -22,22 +22,20 @@ SECOND_OPINION_EVERY = 50  # studies per second-opinion task
 OPEN_SHARE = 0.005  # the newest studies whose tasks are still open
 BASE_INSTANCES_PER_STUDY = 10.2  # the kinds below, before scaling to the requested total
 
-# kind, modality, description, body part, region, pool, series, instances per series, bytes
-# per instance, question
+# kind, modality, description, body part, region, pool, series, instances per series, question
 _KINDS = """
 (VALUES
- (0, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'CHEST', 1, 2, 8000000, 'cough, fever'),
- (1, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'CHEST', 1, 2, 8000000, 'line placement'),
- (2, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'GENERAL', 1, 2, 8000000, 'dyspnea'),
- (3, 'CR', 'XR KNEE 3V', 'KNEE', 'KNEE', 'MSK', 1, 2, 8000000, 'fall, pain'),
- (4, 'MG', 'SCREENING MAMMOGRAM', 'BREAST', 'BREAST', 'BREAST', 4, 1, 30000000, 'screening'),
- (5, 'MG', 'SCREENING MAMMOGRAM', 'BREAST', 'BREAST', 'BREAST', 4, 1, 30000000, 'screening'),
- (6, 'CT', 'CT CHEST W CONTRAST', 'CHEST', 'CHEST', 'CHEST', 3, 6, 530000, 'r/o PE'),
- (7, 'CT', 'CT ABD PELVIS W', 'ABDOMEN', 'ABDOMEN', 'BODY', 3, 6, 530000, 'rlq pain'),
- (8, 'MR', 'MRI BRAIN WO/W', 'HEAD', 'BRAIN', 'NEURO', 5, 5, 140000, 'new seizure'),
- (9, 'MR', 'MRI KNEE LEFT', 'KNEE', 'KNEE', 'MSK', 5, 5, 140000, 'acl tear')
-) AS k(kind, modality, description, body_part, region, pool, series, per_series, bytes,
-       question)
+ (0, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'CHEST', 1, 2, 'cough, fever'),
+ (1, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'CHEST', 1, 2, 'line placement'),
+ (2, 'CR', 'XR CHEST 2V', 'CHEST', 'CHEST', 'GENERAL', 1, 2, 'dyspnea'),
+ (3, 'CR', 'XR KNEE 3V', 'KNEE', 'KNEE', 'MSK', 1, 2, 'fall, pain'),
+ (4, 'MG', 'SCREENING MAMMOGRAM', 'BREAST', 'BREAST', 'BREAST', 4, 1, 'screening'),
+ (5, 'MG', 'SCREENING MAMMOGRAM', 'BREAST', 'BREAST', 'BREAST', 4, 1, 'screening'),
+ (6, 'CT', 'CT CHEST W CONTRAST', 'CHEST', 'CHEST', 'CHEST', 3, 6, 'r/o PE'),
+ (7, 'CT', 'CT ABD PELVIS W', 'ABDOMEN', 'ABDOMEN', 'BODY', 3, 6, 'rlq pain'),
+ (8, 'MR', 'MRI BRAIN WO/W', 'HEAD', 'BRAIN', 'NEURO', 5, 5, 'new seizure'),
+ (9, 'MR', 'MRI KNEE LEFT', 'KNEE', 'KNEE', 'MSK', 5, 5, 'acl tear')
+) AS k(kind, modality, description, body_part, region, pool, series, per_series, question)
 """
 
 _STUDIES = f"""
@@ -46,7 +44,7 @@ INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_sex,
     body_part_examined, institution_name, referring_physician, clinical_question,
     source_ae_title, instance_count, first_received_at, last_received_at, stable_at, region,
     urgency, classified_at, created_at, updated_at)
-SELECT '{UID_ROOT}' || g.i, 'YR' || (g.i * 7919 % :patients), 'DOE^YEAR' || g.i,
+SELECT '{UID_ROOT}' || g.i, 'YR' || (g.i::bigint * 7919 % :patients), 'DOE^YEAR' || g.i,
     CASE WHEN g.i % 2 = 0 THEN 'F' ELSE 'M' END, date '1950-01-01' + (g.i % 25000),
     'YACC' || g.i, g.at::date, g.at::time, k.description, ARRAY[k.modality], k.body_part,
     'General Hospital', 'DR^REFERRER' || g.i % 300, k.question, 'PACS',
