@@ -34,7 +34,7 @@ from bench import api, routing
 from bench.api_seed import seed
 from bench.ingest import _one_run
 from bench.ingest_data import dataset_files
-from bench.scale_explain import explain_hot_queries
+from bench.scale_explain import explain_hot_queries, print_growth
 from bench.scale_fill import fill, history_readers
 from bench.scale_listener import ListenerOnHistory
 from tests.support.api_server import running_api
@@ -81,6 +81,7 @@ def main() -> None:
         filled = _filled_database(server, args.tasks, args.instances, keep=args.keep is not None)
         results = _run_benches({"empty": empty, "filled": filled}, pgdata, args)
         _compare(results)
+        print_growth(filled)
         explain_hot_queries(filled)
         for url in (empty, filled):
             get_engine(url).dispose()
@@ -163,7 +164,9 @@ def _filled_database(server: str, tasks: int, instances: int, *, keep: bool) -> 
     if keep and _exists(server, kept):
         print(f"copying the kept history database {kept}", flush=True)
         url = _copy(server, kept, "scale_filled")
+        started = time.perf_counter()
         upgrade_to_head(url)  # kept before a newer migration: it applies to the copy
+        print(f"migrated the copy to head in {time.perf_counter() - started:.1f} s", flush=True)
         return url
     url = fresh_database(server, "scale_filled")
     upgrade_to_head(url)

@@ -1,9 +1,10 @@
-"""The plans of the hot queries on a filled database, as the service itself sends them.
+"""What a filled database holds per study, and the plans of its hot queries as the service
+itself sends them.
 
 Each operation runs the application's own function in a transaction that is rolled back; every
 statement it sends is first run under EXPLAIN (ANALYZE, BUFFERS) with the same parameters.
 
-    .venv/bin/python -m bench.scale_explain DATABASE_URL
+    .venv/bin/python -m bench.scale_explain DATABASE_URL   (bench.scale runs it at its end)
 """
 
 import sys
@@ -62,6 +63,28 @@ def explain_hot_queries(database_url: str) -> None:
             print("\n".join(lines))
 
 
+_GROWTH = """
+SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)
+FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 0
+ORDER BY pg_total_relation_size(c.oid) DESC
+"""
+
+
+def print_growth(database_url: str) -> None:
+    """Rows and bytes (table, indexes and TOAST) of each table, in all and per study."""
+    with get_engine(database_url).connect() as connection:
+        studies = int(connection.scalar(text("SELECT count(*) FROM studies")) or 1)
+        tables = connection.execute(text(_GROWTH)).all()
+    print(f"\n== what {studies:,} studies hold ==")
+    print(f"{'table':<28}{'rows':>14}{'MB':>10}{'rows/study':>12}{'bytes/study':>13}")
+    for name, rows, size in tables:
+        print(f"{name:<28}{rows:>14,}{size / 1e6:>10,.0f}{rows / studies:>12.2f}"
+              f"{size / studies:>13,.0f}")  # fmt: skip
+    total = sum(size for _, _, size in tables)
+    print(f"{'all':<28}{'':>14}{total / 1e6:>10,.0f}{'':>12}{total / studies:>13,.0f}")
+
+
 def _busiest_reader(database_url: str) -> int:
     with get_engine(database_url).connect() as connection:
         query = "SELECT assignee_id FROM reading_tasks WHERE assignee_id IS NOT NULL LIMIT 1"
@@ -69,4 +92,5 @@ def _busiest_reader(database_url: str) -> int:
 
 
 if __name__ == "__main__":
+    print_growth(sys.argv[1])
     explain_hot_queries(sys.argv[1])
