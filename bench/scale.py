@@ -106,8 +106,9 @@ def _run_benches(
         print(f"\n== ingest bench, {name} database ==", flush=True)
         listener = ListenerOnHistory(url, args.processes, pgdata)
         run = _one_run(listener, files, INGEST_SENDERS, megabytes, free_port())
-        print(f"{len(files)} instances ({megabytes:.0f} MB): "
-              + (f"{run.per_second:.0f} instances/s" if run else "failed"))  # fmt: skip
+        print(f"{len(files)} instances ({megabytes:.0f} MB), {INGEST_SENDERS} senders: "
+              + (f"{run.per_second:.0f} instances/s, {run.cpu_ms_per_instance:.1f} CPU ms per "
+                 "instance (listener and Postgres)" if run else "failed"))  # fmt: skip
         results[name][INGEST_RATE] = run.per_second if run else 0.0
     return results
 
