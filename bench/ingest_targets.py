@@ -71,6 +71,7 @@ class _Process:
 
 class OurListener(_Process):
     called_ae = "WORKLIST"
+    ready_within = 60.0  # seconds from start to the first C-ECHO answered
 
     def __init__(self, database_url: str, processes: int, pgdata: Path) -> None:
         self.database_url = database_url
@@ -99,7 +100,7 @@ class OurListener(_Process):
             "WORKLIST_LOG_LEVEL": "WARNING",
         }
         self._run([sys.executable, "-m", "app", "listener"], env, workdir / "listener.log")
-        wait_for_echo(port, self.called_ae)
+        wait_for_echo(port, self.called_ae, self.ready_within)
 
     def stored(self) -> int:
         with psycopg.connect(self.database_url) as conn:

@@ -1,5 +1,6 @@
 """Our listener as the ingest bench runs it, on a database that keeps its history between runs."""
 
+import time
 from pathlib import Path
 
 import psycopg
@@ -9,7 +10,9 @@ from bench.ingest_targets import OurListener
 
 class ListenerOnHistory(OurListener):
     """Stores into a database that already holds studies: only this bench's rows are removed
-    before a run and counted after it."""
+    before a run and counted after it. Its start (reconciling storage with the rows) is timed."""
+
+    ready_within = 600.0
 
     def __init__(self, database_url: str, processes: int, pgdata: Path) -> None:
         super().__init__(database_url, processes, pgdata)
@@ -20,6 +23,11 @@ class ListenerOnHistory(OurListener):
     def clear(self) -> None:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             conn.execute("DELETE FROM studies WHERE id > %s", (self.history_ends,))
+
+    def start(self, workdir: Path, port: int) -> None:
+        started = time.perf_counter()
+        super().start(workdir, port)
+        print(f"listener answered C-ECHO {time.perf_counter() - started:.1f} s after its start")
 
     def stored(self) -> int:
         with psycopg.connect(self.database_url) as conn:
