@@ -9,6 +9,9 @@ bench (stability sweep studies/s, stability -> assignment p99) and C-STORE from 
 to our listener (instances/s). Each bench adds the same working set to both databases, so only
 the history differs. Target: every filled figure within 1.5x of its empty one.
 
+The pollers ask for their open work, as the reading room's "mine" tab does; `--poll
+/api/v1/tasks?assignee=me` measures bench.api's poll of every task a reader ever held instead.
+
 Filling takes minutes: `--keep DIR` keeps the cluster and the filled database in DIR as a
 template, and each later run with the same sizes starts from a copy of it.
 """
@@ -30,6 +33,7 @@ from sqlalchemy import make_url
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.migrations import upgrade_to_head
 from app.db.session import get_engine
+from app.tasks.repository import OPEN_STATE_NAMES
 from bench import api, routing
 from bench.api_seed import seed
 from bench.cpu import tree_cpu_seconds
@@ -44,6 +48,8 @@ from tests.support.network import free_port
 
 TARGET = 1.5
 POLLERS, READERS = 200, 20  # as bench.api: the history's readers (scale_fill.HISTORY_READERS)
+# A reader's open work, as the reading room's own "mine" tab asks: not every task they ever read.
+OPEN_WORKLIST = api.WORKLIST + "".join(f"&state={name}" for name in OPEN_STATE_NAMES)
 INGEST_DATASET = "mr-2000-256"
 INGEST_SENDERS = 4
 
@@ -79,6 +85,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0, help="API bench warm-up seconds")
     parser.add_argument("--working-tasks", type=int, default=10_000, help="API bench's tasks")
     parser.add_argument("--studies", type=int, default=2_000, help="routing bench's studies")
+    parser.add_argument("--poll", default=OPEN_WORKLIST,
+                        help=f"what the pollers ask for (bench.api's: {api.WORKLIST})")  # fmt: skip
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="API and listener processes (one per core by default)")  # fmt: skip
     args = parser.parse_args()
@@ -138,7 +146,9 @@ def _api_bench(
     ):
         database_before = _database_cpu(pgdata)
         load = asyncio.run(
-            api.run_load(server.port, server.pid, readers, args.warmup, args.duration, 0.5)
+            api.run_load(
+                server.port, server.pid, readers, args.warmup, args.duration, 0.5, args.poll
+            )
         )
         database = _database_cpu(pgdata) - database_before
     api.report(load, args.duration)
