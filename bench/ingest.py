@@ -129,7 +129,7 @@ def _one_run(
     return Run(seconds, len(files), megabytes, cpu_seconds)
 
 
-def _send_in_parallel(called_ae: str, files: list[Path], senders: int, port: int) -> float:
+def _send_in_parallel(called_ae: str, files: list[Path], senders: int, port: int = PORT) -> float:
     """One storescu per disjoint group of files, started together; time until the last exits."""
     groups = [files[index::senders] for index in range(senders)]
     started = time.perf_counter()
