@@ -57,6 +57,11 @@ class ReadingTask(Timestamps, Base):
             postgresql_where="finalized_at IS NOT NULL",
         ),
         Index("ix_reading_tasks_unfinished", "priority", postgresql_where="finalized_at IS NULL"),
+        Index(
+            "ix_reading_tasks_primary_task_id",
+            "primary_task_id",
+            postgresql_where="primary_task_id IS NOT NULL",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

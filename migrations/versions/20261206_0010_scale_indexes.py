@@ -5,8 +5,10 @@ Revises: 0009_orders
 Create Date: 2026-12-06 09:00:00
 
 Queries over a time window of finished reads (turnaround, concordance, cases needing review),
-each reader's last finished read (the on-duty board) and the unfinished tasks (overdue figures)
-read the whole task table without these, so their cost grew with every task ever finished.
+each reader's last finished read (the on-duty board), the unfinished tasks (overdue figures) and
+a primary read's second opinions (task detail; and every foreign-key check when a task row is
+deleted) read the whole task table without these, so their cost grew with every task ever
+finished.
 Measured with `python -m bench.scale`; see docs/scaling.md.
 """
 
@@ -37,6 +39,12 @@ def upgrade() -> None:
         postgresql_where=_FINISHED,
     )
     op.create_index(
+        "ix_reading_tasks_primary_task_id",
+        "reading_tasks",
+        ["primary_task_id"],
+        postgresql_where=sa.text("primary_task_id IS NOT NULL"),
+    )
+    op.create_index(
         "ix_reading_tasks_unfinished",
         "reading_tasks",
         ["priority"],
@@ -46,5 +54,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_reading_tasks_unfinished", table_name="reading_tasks")
+    op.drop_index("ix_reading_tasks_primary_task_id", table_name="reading_tasks")
     op.drop_index("ix_reading_tasks_assignee_finalized", table_name="reading_tasks")
     op.drop_index("ix_reading_tasks_finalized_at", table_name="reading_tasks")

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist
-from app.tasks import board, metrics
+from app.tasks import board, metrics, repository
 from app.vocabulary import Priority, TaskKind, TaskState
 from tests.support.factories import make_radiologist, make_study, make_task
 from tests.support.plans import explained, rows_read
@@ -100,3 +100,13 @@ def test_concordance_and_review_cases_of_last_month_read_last_month_only(
     reads = _task_rows_read(session, lambda s: metrics.concordance(s, since))
     reads += _task_rows_read(session, lambda s: metrics.cases_needing_review(s, since))
     assert reads <= FEW
+
+
+def test_second_opinions_of_a_primary_read_are_found_without_reading_the_history(
+    session: Session, reader: Radiologist
+) -> None:
+    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=reader.id)
+    make_task(session, kind=TaskKind.SECOND_OPINION.value, primary_task_id=primary.id)
+
+    assert len(repository.linked_tasks(session, primary)) == 1
+    assert _task_rows_read(session, lambda s: repository.linked_tasks(s, primary)) <= FEW
