@@ -31,6 +31,7 @@ from tests.support.database import fresh_database
 
 POLL_INTERVAL = 2.0
 HEALTH_PROBERS = 10
+WORKLIST = "/api/v1/tasks?assignee=me"  # every task the reader holds or held
 HEALTH_INTERVAL = 1.0
 
 Samples = dict[str, list[float]]
@@ -84,10 +85,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def poll_worklist(load: Load, token: str) -> None:
+async def poll_worklist(load: Load, token: str, path: str = WORKLIST) -> None:
     await asyncio.sleep(random.uniform(0, POLL_INTERVAL))
     connection, etag = load.connect(), None
-    path = "/api/v1/tasks?assignee=me"
     while load.running:
         headers = bearer(token) | ({"If-None-Match": etag} if etag else {})
         reply = await load.call(f"GET {path}", connection, "GET", path, headers)
@@ -134,12 +134,18 @@ async def watch_cpu(load: Load, pid: int) -> None:
 
 
 async def run_load(
-    port: int, api_pid: int, readers: Readers, warmup: float, duration: float, pause: float
+    port: int,
+    api_pid: int,
+    readers: Readers,
+    warmup: float,
+    duration: float,
+    pause: float,
+    poll_path: str = WORKLIST,
 ) -> Load:
     start = time.monotonic()
     load = Load(port, start + warmup, start + warmup + duration)
     await asyncio.gather(
-        *(poll_worklist(load, token) for token in readers.pollers),
+        *(poll_worklist(load, token, poll_path) for token in readers.pollers),
         *(read_cases(load, token, pause) for token in readers.workers),
         *(probe_health(load) for _ in range(HEALTH_PROBERS)),
         watch_cpu(load, api_pid),

@@ -13,7 +13,7 @@ POOLS = ("NEURO", "MSK", "BODY", "CHEST", "BREAST", "GENERAL")
 _STUDIES = """
 INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_sex, accession_number,
     study_description, modalities, institution_name, clinical_question, stable_at, instance_count)
-SELECT '1.2.826.0.1.3680043.10.9.' || i, 'PID' || (i % 40000), 'DOE^PAT' || i,
+SELECT '1.2.826.0.1.3680043.10.7.' || i, 'PID' || (i % 40000), 'DOE^PAT' || i,
     CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END, 'ACC' || i, 'MRI SPINE WO CONTRAST', '{MR}',
     'General Hospital', 'back pain, r/o disc herniation', now() - (i % 1440) * interval '1 minute',
     60
@@ -26,6 +26,7 @@ INSERT INTO series (study_id, series_instance_uid, modality, series_number, seri
 SELECT s.id, s.study_instance_uid || '.' || n, 'MR', n, 'SERIES ' || n,
     (ARRAY['T1', 'T2', 'STIR', 'T2'])[n], (ARRAY['SAG', 'SAG', 'SAG', 'AX'])[n], 15
 FROM studies s CROSS JOIN generate_series(1, 4) AS n
+WHERE s.id > :after
 """
 
 # Six in ten tasks are history (FINAL), three wait in a pool, one is assigned to a poller.
@@ -41,6 +42,7 @@ SELECT s.id,
     s.stable_at + interval '24 hours',
     CASE WHEN s.id % 10 < 6 THEN s.stable_at + interval '3 hours' END
 FROM studies s
+WHERE s.id > :after
 """
 
 
@@ -50,16 +52,30 @@ class Readers:
     workers: list[str]  # tokens of radiologists who take and finish cases
 
 
-def seed(database_url: str, tasks: int, pollers: int, workers: int) -> Readers:
-    ids = _add_radiologists(database_url, pollers + workers)
+def seed(
+    database_url: str, tasks: int, pollers: int, workers: int, readers: list[int] | None = None
+) -> Readers:
+    """`readers`: radiologists already in the database to act as the pollers and workers."""
+    ids = (
+        readers[: pollers + workers]
+        if readers
+        else add_radiologists(database_url, pollers + workers)
+    )
     with get_engine(database_url).begin() as connection:
         # Bulk load without per-row triggers (no change notifications for the seed itself).
         connection.execute(text("SET LOCAL session_replication_role = replica"))
+        # Only the studies added here: the database may already hold a history (bench.scale).
+        after = connection.scalar(text("SELECT coalesce(max(id), 0) FROM studies"))
         connection.execute(text(_STUDIES), {"count": tasks})
-        connection.execute(text(_SERIES))
+        connection.execute(text(_SERIES), {"after": after})
         connection.execute(
             text(_TASKS),
-            {"pools": list(POOLS), "pollers": ids[:pollers], "poller_count": pollers},
+            {
+                "after": after,
+                "pools": list(POOLS),
+                "pollers": ids[:pollers],
+                "poller_count": pollers,
+            },
         )
     with get_engine(database_url).connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
@@ -67,7 +83,8 @@ def seed(database_url: str, tasks: int, pollers: int, workers: int) -> Readers:
     return Readers(pollers=tokens[:pollers], workers=tokens[pollers:])
 
 
-def _add_radiologists(database_url: str, count: int) -> list[int]:
+def add_radiologists(database_url: str, count: int) -> list[int]:
+    """On duty, each in one pool in turn, with room for a thousand open tasks."""
     with get_engine(database_url).begin() as connection:
         ids = list(
             connection.scalars(

@@ -109,14 +109,16 @@ def _dataset_rounds(name: str, targets: list[Target], repeat: int) -> bool:
     return ok
 
 
-def _one_run(target: Target, files: list[Path], senders: int, megabytes: float) -> Run | None:
+def _one_run(
+    target: Target, files: list[Path], senders: int, megabytes: float, port: int = PORT
+) -> Run | None:
     workdir = OUT / "run" / target.called_ae.lower()
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    target.start(workdir, PORT)
+    target.start(workdir, port)
     try:
         cpu_before = target.cpu_seconds()
-        seconds = _send_in_parallel(target.called_ae, files, senders)
+        seconds = _send_in_parallel(target.called_ae, files, senders, port)
         cpu_seconds = target.cpu_seconds() - cpu_before
         stored = target.stored()
     finally:
@@ -127,13 +129,13 @@ def _one_run(target: Target, files: list[Path], senders: int, megabytes: float) 
     return Run(seconds, len(files), megabytes, cpu_seconds)
 
 
-def _send_in_parallel(called_ae: str, files: list[Path], senders: int) -> float:
+def _send_in_parallel(called_ae: str, files: list[Path], senders: int, port: int = PORT) -> float:
     """One storescu per disjoint group of files, started together; time until the last exits."""
     groups = [files[index::senders] for index in range(senders)]
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
-            [dcmtk("storescu"), "-aet", "BENCH", "-aec", called_ae, "127.0.0.1", str(PORT)]
+            [dcmtk("storescu"), "-aet", "BENCH", "-aec", called_ae, "127.0.0.1", str(port)]
             + [str(path) for path in group],
             env=NODELAY,
             stdout=subprocess.DEVNULL,

@@ -71,6 +71,7 @@ class _Process:
 
 class OurListener(_Process):
     called_ae = "WORKLIST"
+    ready_within = 60.0  # seconds from start to the first C-ECHO answered
 
     def __init__(self, database_url: str, processes: int, pgdata: Path) -> None:
         self.database_url = database_url
@@ -83,9 +84,13 @@ class OurListener(_Process):
         postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
         return super().cpu_seconds() + tree_cpu_seconds(postmaster)
 
-    def start(self, workdir: Path, port: int) -> None:
+    def clear(self) -> None:
+        """Forget the previous run's rows, so the same files are stored again."""
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             conn.execute("TRUNCATE studies, series, instances, audit_events CASCADE")
+
+    def start(self, workdir: Path, port: int) -> None:
+        self.clear()
         env = NODELAY | {
             "DATABASE_URL": self.database_url,
             "WORKLIST_HOME": str(workdir),
@@ -95,7 +100,7 @@ class OurListener(_Process):
             "WORKLIST_LOG_LEVEL": "WARNING",
         }
         self._run([sys.executable, "-m", "app", "listener"], env, workdir / "listener.log")
-        wait_for_echo(port, self.called_ae)
+        wait_for_echo(port, self.called_ae, self.ready_within)
 
     def stored(self) -> int:
         with psycopg.connect(self.database_url) as conn:

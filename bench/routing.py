@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,19 @@ def main() -> None:
         run(url, arguments.studies, arguments.batch)
 
 
-def run(url: str, count: int, batch: int | None) -> None:
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """The sweep's figures: studies per second and stability -> assignment latencies (ms)."""
+
+    studies_per_second: float
+    latencies: list[float]
+
+    @property
+    def p99(self) -> float:
+        return _percentile(self.latencies, 99)
+
+
+def run(url: str, count: int, batch: int | None) -> Routed:
     settings = Settings(DATABASE_URL=url, WORKLIST_STABLE_AFTER=1)
     if batch is not None:
         settings = settings.model_copy(update={"stability_batch": batch})
@@ -90,6 +103,7 @@ def run(url: str, count: int, batch: int | None) -> None:
     print(
         f"dry run over the last {count} stable studies: median {statistics.median(dry_runs):.2f} s"
     )
+    return Routed(count / sweep[0], sweep[1])
 
 
 @contextmanager
@@ -229,7 +243,8 @@ def _read_assigned(url: str) -> float:
 
 
 def _baseline_inserts(url: str, study_ids: list[int]) -> float:
-    """One bare task INSERT per transaction, then removed again."""
+    """One bare task INSERT per transaction, then removed again (only those: the database may
+    hold a history, as in bench.scale)."""
     due = datetime.now(UTC) + timedelta(hours=24)
     row = {"state": "UNASSIGNED", "subspecialty": "GENERAL", "priority": "ROUTINE", "due_at": due}
     started = time.perf_counter()
@@ -238,8 +253,9 @@ def _baseline_inserts(url: str, study_ids: list[int]) -> float:
             connection.execute(insert(ReadingTask), row | {"study_id": study_id})
     elapsed = time.perf_counter() - started
     with get_engine(url).begin() as connection:
-        connection.execute(text("DELETE FROM task_events"))
-        connection.execute(text("DELETE FROM reading_tasks"))
+        connection.execute(
+            text("DELETE FROM reading_tasks WHERE study_id = ANY(:ids)"), {"ids": study_ids}
+        )
     return elapsed
 
 

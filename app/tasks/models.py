@@ -43,6 +43,25 @@ class ReadingTask(Timestamps, Base):
             "lease_expires_at",
             postgresql_where="lease_expires_at IS NOT NULL",
         ),
+        # Finished reads pile up for ever: windows over them, and each reader's newest, must not
+        # read them all (migration 0010).
+        Index(
+            "ix_reading_tasks_finalized_at",
+            "finalized_at",
+            postgresql_where="finalized_at IS NOT NULL",
+        ),
+        Index(
+            "ix_reading_tasks_assignee_finalized",
+            "assignee_id",
+            "finalized_at",
+            postgresql_where="finalized_at IS NOT NULL",
+        ),
+        Index("ix_reading_tasks_unfinished", "priority", postgresql_where="finalized_at IS NULL"),
+        Index(
+            "ix_reading_tasks_primary_task_id",
+            "primary_task_id",
+            postgresql_where="primary_task_id IS NOT NULL",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -23,7 +23,11 @@ class RunningApi:
 
 @contextmanager
 def running_api(
-    database_url: str, home: Path, log_level: str = "WARNING", processes: int = 1
+    database_url: str,
+    home: Path,
+    log_level: str = "WARNING",
+    processes: int = 1,
+    ready_within: float = 30.0,
 ) -> Iterator[RunningApi]:
     """Start `worklist api` against `database_url` on a free port; stop it after."""
     port = free_port()
@@ -37,7 +41,7 @@ def running_api(
     }
     process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
     try:
-        wait_for_port(port)
+        wait_for_port(port, ready_within)
         yield RunningApi(port, process.pid)
     finally:
         process.terminate()

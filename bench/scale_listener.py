@@ -1,0 +1,37 @@
+"""Our listener as the ingest bench runs it, on a database that keeps its history between runs."""
+
+import time
+from pathlib import Path
+
+import psycopg
+
+from bench.ingest_targets import OurListener
+
+
+class ListenerOnHistory(OurListener):
+    """Stores into a database that already holds studies: only this bench's rows are removed
+    before a run and counted after it. Its start (reconciling storage with the rows) is timed."""
+
+    ready_within = 600.0
+
+    def __init__(self, database_url: str, processes: int, pgdata: Path) -> None:
+        super().__init__(database_url, processes, pgdata)
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute("SELECT coalesce(max(id), 0) FROM studies").fetchone()
+        self.history_ends = int(row[0]) if row else 0
+
+    def clear(self) -> None:
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM studies WHERE id > %s", (self.history_ends,))
+
+    def start(self, workdir: Path, port: int) -> None:
+        started = time.perf_counter()
+        super().start(workdir, port)
+        print(f"listener answered C-ECHO {time.perf_counter() - started:.1f} s after its start")
+
+    def stored(self) -> int:
+        with psycopg.connect(self.database_url) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM instances WHERE study_id > %s", (self.history_ends,)
+            ).fetchone()
+        return int(row[0]) if row else 0
