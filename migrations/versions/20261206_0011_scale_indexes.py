@@ -1,7 +1,7 @@
 """indexes for a year of finished work
 
-Revision ID: 0010_scale_indexes
-Revises: 0009_orders
+Revision ID: 0011_scale_indexes
+Revises: 0010_second_opinion
 Create Date: 2026-12-06 09:00:00
 
 Queries over a time window of finished reads (turnaround, concordance, cases needing review),
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_scale_indexes"
-down_revision: str | None = "0009_orders"
+revision: str = "0011_scale_indexes"
+down_revision: str | None = "0010_second_opinion"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
