@@ -23,9 +23,14 @@ class RunningApi:
 
 @contextmanager
 def running_api(
-    database_url: str, home: Path, log_level: str = "WARNING", processes: int = 1
+    database_url: str,
+    home: Path,
+    log_level: str = "WARNING",
+    processes: int = 1,
+    start_seconds: float = 30.0,
 ) -> Iterator[RunningApi]:
-    """Start `worklist api` against `database_url` on a free port; stop it after."""
+    """Start `worklist api` against `database_url` on a free port, waiting up to
+    `start_seconds` for it to listen; stop it after."""
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": database_url,
@@ -37,7 +42,7 @@ def running_api(
     }
     process = subprocess.Popen([sys.executable, "-m", "app", "api"], env=env)
     try:
-        wait_for_port(port)
+        wait_for_port(port, timeout=start_seconds)
         yield RunningApi(port, process.pid)
     finally:
         process.terminate()
