@@ -62,6 +62,7 @@ SERIES = {
 STUDY_SUMMARY: dict[str, Any] = {
     "study_instance_uid": STUDY_UID,
     "patient_id": "MRN-20931",
+    "patient_issuer": None,
     "patient_name": "DOE^JANE",
     "accession_number": "ACC-77812",
     "study_date": "2026-12-06",

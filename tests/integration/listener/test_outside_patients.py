@@ -52,6 +52,11 @@ def test_a_stored_study_keeps_its_issuer_or_takes_the_senders_name(
         unnamed[0].StudyInstanceUID: "OUTSIDE-PORTAL",
         named[0].StudyInstanceUID: "CLINIC-NORD",
     }
+    named_uid = named[0].StudyInstanceUID
+    found = client.get(f"/dicomweb/studies?StudyInstanceUID={named_uid}", headers=headers).json()
+    shown = client.get(f"/api/v1/studies/{named_uid}", headers=headers).json()
+    assert found[0]["00100021"]["Value"] == ["CLINIC-NORD"]
+    assert shown["patient_issuer"] == "CLINIC-NORD"
 
 
 def test_an_uploaded_study_takes_the_uploaders_name_as_issuer(
