@@ -100,8 +100,9 @@ def _c_store_rate(bench: Bench, clients: int, run: int) -> float:
     listener = OurListener(bench.database_url, bench.processes, bench.folder / "pgdata")
     workdir = bench.folder / f"listener-{clients}-{run}"
     workdir.mkdir()
-    listener.start(workdir, PORT)
     try:
+        # Inside: a listener that never answers is stopped too, not left holding the port.
+        listener.start(workdir, PORT)
         seconds = _send_in_parallel(listener.called_ae, bench.files, clients)
         _check_stored(_our_instances(bench.database_url), len(bench.files))
     finally:
