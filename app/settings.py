@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     allowed_calling_aets: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="WORKLIST_ALLOWED_CALLING_AETS"
     )
+    # Senders whose patient ids are not the hospital's (an outside clinic's PACS): their studies
+    # keep the sender's issuer, like those arriving over DICOMweb or uploaded.
+    outside_calling_aets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="WORKLIST_OUTSIDE_CALLING_AETS"
+    )
     # Empty: every storage SOP class a sender proposes, private ones included.
     accepted_sop_classes: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="WORKLIST_ACCEPTED_SOP_CLASSES"
@@ -176,7 +181,7 @@ class Settings(BaseSettings):
             raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
         return value
 
-    @field_validator("allowed_calling_aets", mode="before")
+    @field_validator("allowed_calling_aets", "outside_calling_aets", mode="before")
     @classmethod
     def _split_ae_titles(cls, value: object) -> object:
         if isinstance(value, str):

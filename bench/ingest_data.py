@@ -32,7 +32,15 @@ CSPINE_512 = StudySpec(
     (*CERVICAL_SPINE_MR.series, SeriesSpec("AX T1 TSE", AX, 24, CERVICAL_SPINE_MR.series[0].tags)),
     CERVICAL_SPINE_MR.tags,
 )
-DATASETS = {"mr-2000-256": (MR_2000, 256), "cspine-6-series-512": (CSPINE_512, 512)}
+# One series of 500 slices of 256x256 MR, for WADO-RS retrieve.
+MR_500 = StudySpec(
+    "MR", "MRI BRAIN RETRIEVE", "HEAD", (SeriesSpec("AX T2 500", AX, 500, MR_2000.series[0].tags),)
+)
+DATASETS = {
+    "mr-2000-256": (MR_2000, 256),
+    "mr-500-256": (MR_500, 256),
+    "cspine-6-series-512": (CSPINE_512, 512),
+}
 
 
 def dataset_files(name: str) -> list[Path]:

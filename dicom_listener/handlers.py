@@ -72,22 +72,39 @@ class IngestHandlers:
     """What the listener does for its associations, bound to one database and one storage folder."""
 
     def __init__(
-        self, database_url: str, storage_dir: Path, quarantine_dir: Path, touch_interval: float
+        self,
+        database_url: str,
+        storage_dir: Path,
+        quarantine_dir: Path,
+        touch_interval: float,
+        outside_sources: frozenset[str] | None = frozenset(),
     ) -> None:
         self.database_url = database_url
+        # Senders whose patient ids are not the hospital's; None: every sender is outside.
+        self.outside_sources = outside_sources
         self.storage_dir = storage_dir
         self.quarantine_dir = quarantine_dir
         self.known_series = KnownSeries()
         self.touches = TouchSchedule(touch_interval)
 
     @classmethod
-    def for_settings(cls, settings: Settings, database_url: str) -> "IngestHandlers":
-        """Filing into the configured storage, its folders made ready."""
+    def for_settings(
+        cls, settings: Settings, database_url: str, *, outside: bool = False
+    ) -> "IngestHandlers":
+        """Filing into the configured storage, its folders made ready. With `outside` (the web's
+        doors), every sender is outside; else those the settings name."""
         storage.prepare(settings.storage_dir, settings.quarantine_dir)
         # Often enough that no study looks quiet while it arrives; rarely enough to spare its
         # row lock.
         touch_interval = min(1.0, settings.stable_after / 4)
-        return cls(database_url, settings.storage_dir, settings.quarantine_dir, touch_interval)
+        outside_sources = None if outside else frozenset(settings.outside_calling_aets)
+        return cls(
+            database_url,
+            settings.storage_dir,
+            settings.quarantine_dir,
+            touch_interval,
+            outside_sources,
+        )
 
     def accepted(self, peer: Peer) -> "AssociationReceiver":
         metrics.ASSOCIATIONS.labels(result="accepted").inc()
@@ -181,7 +198,8 @@ class IngestHandlers:
         instance's whole header."""
         uids = _series_uids(identified)
         relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
-        receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC))
+        outside = self.outside_sources is None or calling_ae in self.outside_sources
+        receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC), outside)
         sop_instance_uid = identified.instance.sop_instance_uid
         linked = False
         try:

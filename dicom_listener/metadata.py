@@ -112,6 +112,7 @@ def _study_facts(ds: Dataset) -> StudyFacts:
     return StudyFacts(
         study_instance_uid=_uid(ds, "StudyInstanceUID"),
         patient_id=_text(ds, "PatientID", 64),
+        issuer_of_patient_id=_text(ds, "IssuerOfPatientID", 64),
         patient_name=_text(ds, "PatientName"),
         patient_birth_date=_date(ds, "PatientBirthDate"),
         patient_sex=_text(ds, "PatientSex", 16),

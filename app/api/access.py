@@ -51,6 +51,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/studies/{study_uid}"): ADMIN_OR_INTEGRATION,
     ("POST", "/api/v1/studies/{study_uid}/second-opinions"): ADMIN_OR_INTEGRATION,
     ("PATCH", "/api/v1/studies/{study_uid}/classification"): READERS,
+    ("POST", "/api/v1/patients/links"): ADMIN,
     ("PATCH", "/api/v1/series/{series_uid}/classification"): READERS,
     # orders from the RIS or EHR
     ("GET", "/api/v1/orders/unmatched"): ADMIN,
@@ -93,7 +94,8 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
     # studies brought in over HTTP
-    ("POST", "/api/v1/uploads"): ADMIN_OR_INTEGRATION,
+    # Admins and radiologists bring outside studies in by hand (the intake page), portals by API.
+    ("POST", "/api/v1/uploads"): ANY_ROLE,
     # DICOMweb
     ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
     ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
@@ -136,6 +138,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("GET", "/admin/dashboard"): ADMIN,
+    ("GET", "/intake"): READERS,
     ("GET", "/admin/audit"): ADMIN,
     ("GET", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,

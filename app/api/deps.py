@@ -144,9 +144,11 @@ def user_apart(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller, checked in a session of its own: a stream (events sent for hours, a body
-    received for minutes) must not hold one of the pool's connections while it runs."""
+    received for minutes) must not hold one of the pool's connections while it runs. A signed-in
+    person's CSRF token comes in its header: the body is a stream, never read as a form."""
+    csrf_token = request.headers.get(CSRF_HEADER)
     with session_scope(request.app.state.database_url) as session:
-        return get_current_user(request, session, credentials, csrf_token=None)
+        return get_current_user(request, session, credentials, csrf_token)
 
 
 UserApart = Annotated[Principal, Depends(user_apart)]

@@ -7,6 +7,8 @@ checks each against the model it illustrates, so an example cannot drift from wh
 import json
 from typing import Any
 
+from app.dicomweb.native_xml import native_xml
+
 STUDY_UID = "1.2.826.0.1.3680043.8.498.10749"
 SERIES_UID = "1.2.826.0.1.3680043.8.498.10749.3"
 WHEN = "2026-12-06T08:15:00Z"
@@ -60,6 +62,7 @@ SERIES = {
 STUDY_SUMMARY: dict[str, Any] = {
     "study_instance_uid": STUDY_UID,
     "patient_id": "MRN-20931",
+    "patient_issuer": None,
     "patient_name": "DOE^JANE",
     "accession_number": "ACC-77812",
     "study_date": "2026-12-06",
@@ -159,7 +162,13 @@ CONCORDANCE = {
     "needs_review": 1,
 }
 
+PATIENT_LINK = {
+    "patient": {"patient_id": "SO-2291", "issuer": "CLINIC-NORD"},
+    "same_as": {"patient_id": "004417", "issuer": None},
+    "reason": "same name, birth date and sex; the patient's referral letter names both ids",
+}
 REQUESTS: dict[str, Any] = {
+    "PatientLinkIn": PATIENT_LINK,
     "VersionIn": {"version": 2},
     "HeartbeatIn": {"version": 3},
     "ReportIn": {"version": 3, "findings": "C5-C6 disc protrusion.", "impression": "Preliminary"},
@@ -284,6 +293,7 @@ SECOND_OPINION_REQUEST: dict[str, Any] = {
 ANSWERS: dict[str, Any] = {
     "SecondOpinionRequestView": SECOND_OPINION_REQUEST,
     "SecondOpinionRequestList": {"items": [SECOND_OPINION_REQUEST], "next_cursor": None},
+    "PatientLinkOut": PATIENT_LINK | {"id": 3, "linked_by": "admin-ward", "created_at": WHEN},
     "OrderView": ORDER,
     "OrderList": {"items": [ORDER]},
     "DeliveryList": {"items": [DELIVERY]},
@@ -526,6 +536,7 @@ STORE_RESPONSE = {
         ],
     },
 }
+STORE_RESPONSE_XML = native_xml(STORE_RESPONSE).decode()
 STORE_RESPONSE_PARTLY = STORE_RESPONSE | {
     "00081198": {"vr": "SQ", "Value": [{"00081197": {"vr": "US", "Value": [0xC000]}}]}
 }

@@ -1,19 +1,33 @@
-"""What the routes that receive instances over HTTP share: one filer per application, and a
-request body fed to a spooler as it streams."""
+"""What the routes that receive instances over HTTP share: one filer per application, and the
+steps of every such request: read the Content-Type, spool the body as it streams, file it on a
+worker thread, and answer a broken request or unavailable storage with a problem."""
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 
+from app.api.problems import problem
+from app.dicomweb.media import MalformedRequest, UnsupportedMediaType
+from app.principal import Principal
 from dicom_listener.handlers import IngestHandlers
 
 # The source is recorded where a C-STORE's calling AE title goes, which holds 16 characters.
 AE_TITLE_LENGTH = 16
 
+Body = TypeVar("Body")
+Outcome = TypeVar("Outcome", covariant=True)
 
-class Spooler(Protocol):
+
+class Receiver(Protocol[Outcome]):
+    """A request body fed chunk by chunk, then filed; its temp files discarded at the end."""
+
     def write(self, chunk: bytes) -> None: ...
+
+    def file(self, source: str, address: str) -> Outcome: ...
+
+    def discard(self) -> None: ...
 
 
 def ingest_of(app: FastAPI) -> IngestHandlers:
@@ -21,16 +35,36 @@ def ingest_of(app: FastAPI) -> IngestHandlers:
     ingest: IngestHandlers | None = getattr(app.state, "ingest", None)
     if ingest is None:
         ingest = app.state.ingest = IngestHandlers.for_settings(
-            app.state.settings, app.state.database_url
+            app.state.settings, app.state.database_url, outside=True
         )
     return ingest
 
 
-async def spool_body(request: Request, spooler: Spooler) -> None:
-    """Feed the body to `spooler` chunk by chunk, off the event loop (it writes to disk)."""
-    async for chunk in request.stream():
-        await anyio.to_thread.run_sync(spooler.write, chunk)
-
-
-def source_name(name: str) -> str:
-    return name[:AE_TITLE_LENGTH]
+async def receive(
+    request: Request,
+    user: Principal,
+    parse: Callable[[str | None], Body],
+    receiver: Callable[[IngestHandlers, Body], Receiver[Outcome]],
+) -> Outcome | Response:
+    """`parse` the Content-Type (415 or 400 when it will not do), stream the body into the
+    `receiver` made from it, and file it: a malformed body stores nothing (400), unavailable
+    storage asks the sender to come back (503)."""
+    try:
+        body = parse(request.headers.get("content-type"))
+    except UnsupportedMediaType as error:
+        return problem(415, str(error))
+    except MalformedRequest as error:
+        return problem(400, str(error))
+    receiving = receiver(ingest_of(request.app), body)
+    address = request.client.host if request.client else ""
+    try:
+        async for chunk in request.stream():
+            await anyio.to_thread.run_sync(receiving.write, chunk)
+        source = user.name[:AE_TITLE_LENGTH]
+        return await anyio.to_thread.run_sync(receiving.file, source, address)
+    except MalformedRequest as error:
+        return problem(400, str(error))
+    except OSError:
+        return problem(503, "storage is unavailable: nothing was stored, send again later")
+    finally:
+        await anyio.to_thread.run_sync(receiving.discard)

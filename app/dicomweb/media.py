@@ -6,6 +6,7 @@ from python_multipart.multipart import parse_options_header
 
 DICOM = "application/dicom"
 DICOM_JSON = "application/dicom+json"
+DICOM_XML = "application/dicom+xml"
 MULTIPART_RELATED = "multipart/related"
 FORM_DATA = "multipart/form-data"
 
@@ -55,3 +56,26 @@ def form_boundary(content_type: str | None) -> bytes:
     if not boundary:
         raise MalformedRequest("the Content-Type names no multipart boundary")
     return boundary
+
+
+def store_answer_type(accept: str | None) -> str:
+    """The media type of a store response: DICOM XML when the Accept header prefers it to DICOM
+    JSON (by quality, then by order), DICOM JSON otherwise (the default of PS3.18 §10.5)."""
+    best, best_rank = DICOM_JSON, (0.0, 0)
+    for position, entry in enumerate((accept or "").split(",")):
+        media, options = parse_options_header(entry.strip())
+        named = media.decode("latin-1").lower()
+        kind = DICOM_XML if named == DICOM_XML else DICOM_JSON
+        if named not in (DICOM_XML, DICOM_JSON, "application/json"):
+            continue
+        rank = (_quality(options.get(b"q")), -position)
+        if rank > best_rank:
+            best, best_rank = kind, rank
+    return best
+
+
+def _quality(value: bytes | None) -> float:
+    try:
+        return float(value) if value is not None else 1.0
+    except ValueError:
+        return 0.0

@@ -62,6 +62,7 @@ def study_json(study: Study, base_url: str) -> dict[str, Any]:
         "00081190": _value("UR", f"{base_url}/studies/{study.study_instance_uid}"),
         "00100010": _name(study.patient_name),
         "00100020": _value("LO", study.patient_id),
+        "00100021": _value("LO", study.patient_issuer),
         "00100030": _value("DA", _date(study.patient_birth_date)),
         "00100040": _value("CS", study.patient_sex),
         "0020000D": _value("UI", study.study_instance_uid),

@@ -30,31 +30,33 @@ class StoreRequest:
     """One STOW-RS request body: fed chunk by chunk with `write`, then `file`d; always `discard`
     the temp files at the end, whatever happened."""
 
-    def __init__(self, ingest: IngestHandlers, body: StoreBody) -> None:
+    def __init__(
+        self, ingest: IngestHandlers, body: StoreBody, only_study: str | None = None
+    ) -> None:
         self._ingest = ingest
+        self._only_study = only_study
         incoming = storage.incoming_dir(ingest.storage_dir)
         self._body = SpooledBody(incoming, body.boundary, _dicom_parts_only)
 
     def write(self, chunk: bytes) -> None:
         self._body.write(chunk)
 
-    def file(self, source: str, address: str, only_study: str | None) -> StoreOutcome:
-        """File every instance, once the body is known whole; audited like an association."""
+    def file(self, source: str, address: str) -> StoreOutcome:
+        """File every instance, once the body is known whole; audited like an association.
+        One of another study than the request names, when it names one, is refused."""
         parts = self._body.parts()
         tally = AssociationTally()
         outcome = StoreOutcome()
         for part in parts:
-            outcome.filings.append(self._file_part(part, source, tally, only_study))
+            outcome.filings.append(self._file_part(part, source, tally))
         self._ingest.ended(Peer(source, address), tally, aborted=False)
         return outcome
 
     def discard(self) -> None:
         self._body.discard()
 
-    def _file_part(
-        self, part: SpooledPart, source: str, tally: AssociationTally, only_study: str | None
-    ) -> Filing:
+    def _file_part(self, part: SpooledPart, source: str, tally: AssociationTally) -> Filing:
         if part.received is None:
             tally.failed += 1
             return Filing(Status(CANNOT_UNDERSTAND, part.refusal or "not a DICOM part"))
-        return self._ingest.file(part.received, source, tally, only_study)
+        return self._ingest.file(part.received, source, tally, self._only_study)

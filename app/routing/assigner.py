@@ -22,6 +22,7 @@ from app.routing.repository import ReaderRow
 from app.routing.schemas import ReaderEligibility, TaskEligibility
 from app.settings import Settings
 from app.studies.models import Study
+from app.studies.patients import identity_of
 from app.tasks import repository as tasks
 from app.tasks.errors import TaskNotFound
 from app.tasks.models import ReadingTask
@@ -131,13 +132,13 @@ class _NeedsSources:
             institution=study.institution_name or "",
             excluded_reader=None if primary is None else self.primary_readers.get(primary),
             named_reader=named_reader,
-            patient_readers=self.patient_readers.of(study.patient_id, study.id),
+            patient_readers=self.patient_readers.of(identity_of(study), study.id),
         )
 
     def note_assignment(self, task: ReadingTask, reader_id: int) -> None:
         """The patient's later tasks in the same pass see this reader, as one by one would."""
         study = self.studies[task.study_id]
-        self.patient_readers.note(study.patient_id, study.id, reader_id)
+        self.patient_readers.note(identity_of(study), study.id, reader_id)
 
 
 def _needs_sources(session: Session, waiting: Sequence[ReadingTask]) -> _NeedsSources:

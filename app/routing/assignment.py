@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.studies.patients import PatientIdentity
 from app.vocabulary import Priority
 
 NEVER = datetime.min.replace(tzinfo=UTC)
@@ -42,29 +43,30 @@ class TaskNeeds:
 class PatientRead:
     """A reader holding an open task on one of a patient's studies."""
 
-    patient_id: str
+    patient: PatientIdentity
     study_id: int
     reader_id: int
 
 
 class PatientReaders:
-    """Who reads each patient's open studies, kept current while one pass assigns more of them."""
+    """Who reads each patient's open studies, kept current while one pass assigns more of them.
+    A patient is an id with its issuer: an outside patient is not the local one of the same id."""
 
     def __init__(self, reads: Iterable[PatientRead]) -> None:
-        self._by_patient: dict[str, list[PatientRead]] = defaultdict(list)
+        self._by_patient: dict[PatientIdentity, list[PatientRead]] = defaultdict(list)
         for read in reads:
-            self._by_patient[read.patient_id].append(read)
+            self._by_patient[read.patient].append(read)
 
-    def of(self, patient_id: str | None, study_id: int) -> frozenset[int]:
+    def of(self, patient: PatientIdentity | None, study_id: int) -> frozenset[int]:
         """The readers of the patient's open studies other than `study_id`."""
-        if not patient_id:
+        if patient is None:
             return frozenset()
-        reads = self._by_patient.get(patient_id, ())
+        reads = self._by_patient.get(patient, ())
         return frozenset(read.reader_id for read in reads if read.study_id != study_id)
 
-    def note(self, patient_id: str | None, study_id: int, reader_id: int) -> None:
-        if patient_id:
-            self._by_patient[patient_id].append(PatientRead(patient_id, study_id, reader_id))
+    def note(self, patient: PatientIdentity | None, study_id: int, reader_id: int) -> None:
+        if patient is not None:
+            self._by_patient[patient].append(PatientRead(patient, study_id, reader_id))
 
 
 @dataclass(frozen=True, slots=True)

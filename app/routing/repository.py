@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
 from app.routing.assignment import PatientRead
 from app.studies.models import Series, Study
+from app.studies.patients import PatientIdentity
 from app.studies.queries import effective_sequence
 from app.tasks.models import ReadingTask
 from app.tasks.repository import (
@@ -48,7 +49,7 @@ _PRIMARY_TASKS = (
     .with_for_update()
 )
 _READERS_OF_PATIENTS = (
-    select(Study.patient_id, Study.id, ReadingTask.assignee_id)
+    select(Study.patient_id, Study.patient_issuer, Study.id, ReadingTask.assignee_id)
     .join(Study, Study.id == ReadingTask.study_id)
     .where(
         Study.patient_id.in_(bindparam("patient_ids", expanding=True)),
@@ -190,13 +191,13 @@ def mark_assigned_at(session: Session, latest: Mapping[int, datetime]) -> None:
 
 
 def readers_of_patients(session: Session, patient_ids: Collection[str]) -> list[PatientRead]:
-    """Who holds an open task on which study of each of these patients."""
+    """Who holds an open task on which study of a patient with one of these ids (any issuer)."""
     if not patient_ids:
         return []
     rows = session.execute(_READERS_OF_PATIENTS, {"patient_ids": list(patient_ids)})
     return [
-        PatientRead(patient_id, study_id, reader)
-        for patient_id, study_id, reader in rows
+        PatientRead(PatientIdentity(patient_id, issuer), study_id, reader)
+        for patient_id, issuer, study_id, reader in rows
         if patient_id is not None and reader is not None  # as the query asks; typed optional
     ]
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -43,6 +44,9 @@ class Study(Timestamps, Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     study_instance_uid: Mapped[str] = mapped_column(UID, unique=True)
     patient_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Who issued an outside study's patient id (Issuer of Patient ID, else the sender's name);
+    # None for local studies, whose ids are the hospital's own.
+    patient_issuer: Mapped[str | None] = mapped_column(String(64))
     patient_name: Mapped[str | None] = mapped_column(Text)
     patient_birth_date: Mapped[date | None] = mapped_column(Date)
     patient_sex: Mapped[str | None] = mapped_column(String(16))
@@ -111,6 +115,22 @@ class Instance(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime]
+
+
+class PatientLink(Base):
+    """Two patient ids an admin said are one patient (an outside id and a local one, say):
+    their studies are each other's priors."""
+
+    __tablename__ = "patient_links"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(64), index=True)
+    patient_issuer: Mapped[str | None] = mapped_column(String(64))
+    linked_patient_id: Mapped[str] = mapped_column(String(64), index=True)
+    linked_patient_issuer: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    linked_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class ListenerStart(Base):

@@ -4,6 +4,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.studies.models import Series, Study
+from app.studies.patients import identity_of, same_patient, studies_of
 
 PRIORS_SHOWN = 20
 
@@ -27,12 +28,14 @@ def series_of(session: Session, study_id: int) -> list[Series]:
 
 
 def priors_of(session: Session, study: Study) -> list[Study]:
-    """Other studies of the same patient, newest first."""
-    if not study.patient_id:
+    """Other studies of the same patient, newest first: the same patient id from the same
+    issuer, or one an admin linked to it."""
+    identity = identity_of(study)
+    if identity is None:
         return []
     query = (
         select(Study)
-        .where(Study.patient_id == study.patient_id, Study.id != study.id)
+        .where(studies_of(same_patient(session, identity)), Study.id != study.id)
         .order_by(Study.study_date.desc().nulls_last(), Study.id.desc())
         .limit(PRIORS_SHOWN)
     )

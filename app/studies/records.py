@@ -9,6 +9,7 @@ from typing import Any
 class StudyFacts:
     study_instance_uid: str
     patient_id: str | None = None
+    issuer_of_patient_id: str | None = None
     patient_name: str | None = None
     patient_birth_date: date | None = None
     patient_sex: str | None = None
@@ -91,3 +92,5 @@ class Receipt:
     size_bytes: int
     source_ae_title: str | None
     received_at: datetime
+    # From outside (DICOMweb, uploads, a sender named as outside): its patient ids are not ours.
+    outside: bool = False

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.session import Executor
 from app.studies.models import Instance, Series, Study
+from app.studies.patients import patient_issuer
 from app.studies.records import (
     InstanceFacts,
     Receipt,
@@ -19,18 +20,19 @@ from app.studies.records import (
     SeriesKey,
 )
 
-# The study and series are created or completed (known values are kept, gaps filled).
+# The study and series are created or completed (known values are kept, gaps filled). The
+# issuer of the patient id is the first arrival's: a study never moves between patients.
 _RECORD_PARENTS = text("""
 WITH study AS (
     INSERT INTO studies AS s (
-        study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex,
-        accession_number, study_date, study_time, study_description, modalities,
+        study_instance_uid, patient_id, patient_issuer, patient_name, patient_birth_date,
+        patient_sex, accession_number, study_date, study_time, study_description, modalities,
         body_part_examined, institution_name, referring_physician, clinical_question,
         question_sources, requested_priority, patient_location, source_ae_title,
         first_received_at, last_received_at)
     VALUES (
-        :study_uid, :patient_id, :patient_name, :patient_birth_date, :patient_sex,
-        :accession_number, :study_date, :study_time, :study_description,
+        :study_uid, :patient_id, :patient_issuer, :patient_name, :patient_birth_date,
+        :patient_sex, :accession_number, :study_date, :study_time, :study_description,
         CAST(:modalities AS varchar(16)[]), :study_body_part, :institution_name,
         :referring_physician, :clinical_question, :question_sources, :requested_priority,
         :patient_location, :source_ae_title, :received_at, :received_at)
@@ -155,6 +157,7 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
     parameters = {
         "study_uid": study.study_instance_uid,
         "patient_id": study.patient_id,
+        "patient_issuer": patient_issuer(study, receipt),
         "patient_name": study.patient_name,
         "patient_birth_date": study.patient_birth_date,
         "patient_sex": study.patient_sex,

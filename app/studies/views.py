@@ -30,6 +30,8 @@ class StudySummary(BaseModel):
 
     study_instance_uid: str
     patient_id: str | None
+    # Who issued an outside study's patient id; None for the hospital's own ids.
+    patient_issuer: str | None = None
     patient_name: str | None
     accession_number: str | None
     study_date: date | None

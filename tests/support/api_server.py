@@ -29,7 +29,8 @@ def running_api(
     processes: int = 1,
     ready_within: float = 30.0,
 ) -> Iterator[RunningApi]:
-    """Start `worklist api` against `database_url` on a free port; stop it after."""
+    """Start `worklist api` against `database_url` on a free port, waiting up to
+    `ready_within` seconds for it to listen; stop it after."""
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": database_url,

@@ -2,19 +2,19 @@
 
 from typing import Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import UserApart
-from app.api.examples import STORE_RESPONSE, STORE_RESPONSE_PARTLY
-from app.api.ingest import ingest_of, source_name, spool_body
-from app.api.problems import problem
+from app.api.examples import STORE_RESPONSE, STORE_RESPONSE_PARTLY, STORE_RESPONSE_XML
+from app.api.ingest import receive
 from app.api.routes.dicomweb_read import base_url
-from app.dicomweb.media import DICOM_JSON, MalformedRequest, UnsupportedMediaType, store_body
+from app.dicomweb.media import DICOM_JSON, DICOM_XML, StoreBody, store_answer_type, store_body
+from app.dicomweb.native_xml import native_xml
 from app.dicomweb.store_response import response_status, store_response
 from app.dicomweb.stow import StoreRequest
 from app.principal import Principal
+from dicom_listener.handlers import IngestHandlers
 
 router = APIRouter(prefix="/dicomweb", tags=["dicomweb"])
 
@@ -22,7 +22,10 @@ router = APIRouter(prefix="/dicomweb", tags=["dicomweb"])
 STORE_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "every instance stored",
-        "content": {DICOM_JSON: {"example": STORE_RESPONSE}},
+        "content": {
+            DICOM_JSON: {"example": STORE_RESPONSE},
+            DICOM_XML: {"example": STORE_RESPONSE_XML},
+        },
     },
     202: {
         "description": "some instances stored, the others listed as failed with why",
@@ -57,26 +60,14 @@ async def store_study_instances(request: Request, user: UserApart, study: str) -
 
 
 async def _store(request: Request, user: Principal, only_study: str | None) -> Response:
-    try:
-        body = store_body(request.headers.get("content-type"))
-    except UnsupportedMediaType as error:
-        return problem(415, str(error))
-    except MalformedRequest as error:
-        return problem(400, str(error))
-    receiving = StoreRequest(ingest_of(request.app), body)
-    address = request.client.host if request.client else ""
-    try:
-        await spool_body(request, receiving)
-        source = source_name(user.name)
-        outcome = await anyio.to_thread.run_sync(receiving.file, source, address, only_study)
-    except MalformedRequest as error:
-        return problem(400, str(error))
-    except OSError:
-        return problem(503, "storage is unavailable: nothing was stored, send again later")
-    finally:
-        await anyio.to_thread.run_sync(receiving.discard)
-    return JSONResponse(
-        store_response(outcome, base_url(request)),
-        status_code=response_status(outcome),
-        media_type=DICOM_JSON,
-    )
+    def receiver(ingest: IngestHandlers, body: StoreBody) -> StoreRequest:
+        return StoreRequest(ingest, body, only_study)
+
+    outcome = await receive(request, user, store_body, receiver)
+    if isinstance(outcome, Response):
+        return outcome
+    answer = store_response(outcome, base_url(request))
+    status = response_status(outcome)
+    if store_answer_type(request.headers.get("accept")) == DICOM_XML:
+        return Response(native_xml(answer), status_code=status, media_type=DICOM_XML)
+    return JSONResponse(answer, status_code=status, media_type=DICOM_JSON)

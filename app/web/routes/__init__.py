@@ -9,6 +9,7 @@ from app.web.routes import (
     case_page,
     dashboard_page,
     eligibility_page,
+    intake_page,
     people_page,
     radiologists_page,
     rules_editor_page,
@@ -31,6 +32,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     eligibility_page.router,
     dashboard_page.router,
     audit_tokens_pages.router,
+    intake_page.router,
 )
 
 

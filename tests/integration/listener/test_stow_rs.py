@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -187,3 +188,38 @@ def test_a_long_token_name_is_recorded_as_the_source_cut_to_an_ae_title(
 
     assert answer.status_code == 200, answer.text
     assert session.scalars(select(Study)).one().source_ae_title == "second-opinion-p"
+
+
+def test_the_store_response_is_native_dicom_xml_when_asked_for(
+    client: TestClient, make_token: Callable[..., str]
+) -> None:
+    (good,) = list(study_datasets(KNEE_MR))[:1]
+    parts = [*dicom_parts([good]), ("application/dicom", b"not a DICOM file at all")]
+    headers = {
+        **_headers(make_token),
+        "Content-Type": STOW_TYPE,
+        "Accept": "application/dicom+xml",
+    }
+
+    answer = client.post("/dicomweb/studies", content=multipart_body(parts), headers=headers)
+
+    assert answer.status_code == 202, answer.text
+    assert answer.headers["content-type"] == "application/dicom+xml"
+    native = "{http://dicom.nema.org/PS3.19/models/NativeDICOM}"
+    root = ElementTree.fromstring(answer.content)
+    assert root.tag == f"{native}NativeDicomModel"
+
+    def values(parent: ElementTree.Element, keyword: str) -> list[str]:
+        found = parent.find(f"{native}DicomAttribute[@keyword='{keyword}']")
+        assert found is not None, keyword
+        return [value.text or "" for value in found.iter(f"{native}Value")]
+
+    stored, failed = (
+        root.find(f"{native}DicomAttribute[@keyword='{keyword}']/{native}Item")
+        for keyword in ("ReferencedSOPSequence", "FailedSOPSequence")
+    )
+    assert stored is not None
+    assert failed is not None
+    assert values(stored, "ReferencedSOPInstanceUID") == [good.SOPInstanceUID]
+    assert values(stored, "RetrieveURL")[0].endswith(f"/instances/{good.SOPInstanceUID}")
+    assert int(values(failed, "FailureReason")[0]) & 0xF000 == 0xC000

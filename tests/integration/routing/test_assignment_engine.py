@@ -103,6 +103,20 @@ def test_same_patient_goes_to_the_reader_of_their_other_open_study(
     assert task.assignee_id == patient_reader.id
 
 
+def test_an_outside_patient_with_a_local_patients_id_is_not_steered_to_their_reader(
+    session: Session, settings: Settings
+) -> None:
+    free_reader = make_radiologist(session)
+    local_reader = make_radiologist(session)
+    local = make_study(session, patient_id="P-1")
+    make_task(session, local, state=TaskState.ASSIGNED.value, assignee_id=local_reader.id)
+    task = make_task(session, make_study(session, patient_id="P-1", patient_issuer="CLINIC-NORD"))
+
+    assign_waiting(session, settings)
+
+    assert task.assignee_id == free_reader.id
+
+
 def test_nobody_on_duty_leaves_tasks_waiting(session: Session, settings: Settings) -> None:
     make_radiologist(session, on_duty=False)
     make_radiologist(session, active=False)
