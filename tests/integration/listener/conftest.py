@@ -21,6 +21,7 @@ from app.db.session import session_scope
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
+from app.storage.store import storage_of
 from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
 from dicom_listener.sender import Destination, send_files
@@ -40,7 +41,7 @@ def listener_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def listener(listener_settings: Settings, database_url: str) -> Iterator[Settings]:
     """A running listener; yields its settings."""
-    reconcile(listener_settings.storage_dir, listener_settings.quarantine_dir, database_url)
+    reconcile(storage_of(listener_settings), database_url)
     server = start_acceptor(listener_settings, database_url)
     yield listener_settings
     server.shutdown()
