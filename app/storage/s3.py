@@ -33,7 +33,7 @@ class S3Connection:
     def __init__(
         self, endpoint: str | None, addressing_style: AddressingStyle, timeout: float
     ) -> None:
-        self._endpoint = endpoint
+        self._endpoint = endpoint or None
         self._config = Config(
             connect_timeout=timeout,
             read_timeout=timeout,

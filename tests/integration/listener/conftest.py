@@ -89,6 +89,10 @@ def listener_process(settings: Settings, database_url: str) -> Iterator[subproce
         "WORKLIST_DICOM_PORT": str(settings.dicom_port),
         "WORKLIST_LISTENER_METRICS_PORT": "0",
         "WORKLIST_LISTENER_PROCESSES": str(settings.listener_processes),
+        "WORKLIST_STORAGE": settings.storage,
+        "WORKLIST_S3_ENDPOINT": settings.s3_endpoint or "",
+        "WORKLIST_S3_ADDRESSING_STYLE": settings.s3_addressing_style,
+        "WORKLIST_S3_TIMEOUT": str(settings.s3_timeout),
     }
     settings.home.mkdir(parents=True, exist_ok=True)
     with (settings.home / "listener.log").open("ab") as log:
