@@ -1,7 +1,12 @@
 """The storage a process uses, chosen by `WORKLIST_STORAGE`: instances, the quarantine, and the
 local spool where datasets are received before they are stored."""
 
+import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +29,18 @@ class Storage:
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         self.instances.prepare()
         self.quarantine.prepare()
+
+    @contextmanager
+    def spooled_copy(self, area: ObjectArea, key: str) -> Iterator[Path]:
+        """A local, fsynced copy of a stored object, as a reception would be; removed after."""
+        with (
+            area.open(key) as content,
+            tempfile.NamedTemporaryFile(dir=self.spool_dir, suffix=".dcm") as copy,
+        ):
+            shutil.copyfileobj(content, copy)
+            copy.flush()
+            os.fsync(copy.fileno())
+            yield Path(copy.name)
 
     def clear_spool(self, idle_for: float) -> int:
         """Delete receptions a crash interrupted (none was acknowledged); how many.
