@@ -13,7 +13,6 @@ from pathlib import Path
 from app.settings import Settings
 from app.storage.files import FolderArea
 from app.storage.objects import ObjectArea
-from app.storage.s3 import BucketArea, S3Connection
 
 INCOMING = ".incoming"
 
@@ -66,6 +65,10 @@ def storage_of(settings: Settings) -> Storage:
     """File storage under `storage_dir` (receptions inside it, so storing them is a same-disk
     link), or a bucket with the spool under the home."""
     if settings.storage.startswith("s3://"):
+        # Imported only here: boto3 takes a second or more to import, which no process using
+        # file storage should pay at start.
+        from app.storage.s3 import BucketArea, S3Connection
+
         bucket, _, prefix = settings.storage.removeprefix("s3://").partition("/")
         connection = S3Connection(
             settings.s3_endpoint, settings.s3_addressing_style, settings.s3_timeout
