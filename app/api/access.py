@@ -96,6 +96,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # studies brought in over HTTP
     # Admins and radiologists bring outside studies in by hand (the intake page), portals by API.
     ("POST", "/api/v1/uploads"): ANY_ROLE,
+    ("GET", "/api/v1/quarantine"): ADMIN,
+    ("POST", "/api/v1/quarantine/{name}/reingest"): ADMIN,
+    ("DELETE", "/api/v1/quarantine/{name}"): ADMIN,
     # DICOMweb
     ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
     ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
@@ -139,6 +142,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("GET", "/admin/dashboard"): ADMIN,
     ("GET", "/intake"): READERS,
+    ("GET", "/admin/quarantine"): ADMIN,
+    ("POST", "/admin/quarantine/{name}/reingest"): ADMIN,
+    ("POST", "/admin/quarantine/{name}/delete"): ADMIN,
     ("GET", "/admin/audit"): ADMIN,
     ("GET", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,

@@ -25,6 +25,7 @@ from app.api.routes import (
     metrics,
     orders,
     patients,
+    quarantine,
     radiologists,
     reports,
     rules,
@@ -91,6 +92,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         dicomweb_retrieve,
         uploads,
         patients,
+        quarantine,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

@@ -98,3 +98,15 @@ def test_a_webhook_url_without_a_secret_is_refused() -> None:
 def test_a_webhook_url_must_be_http() -> None:
     with pytest.raises(ValidationError, match="http"):
         Settings(WORKLIST_WEBHOOK_URL="file:///etc/passwd", WORKLIST_WEBHOOK_SECRET="s")
+
+
+def test_storage_is_a_folder_url_or_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKLIST_HOME", "/srv/worklist")
+    monkeypatch.setenv("WORKLIST_STORAGE", "file:///data/dicom")
+    assert Settings(_env_file=None).storage_dir == Path("/data/dicom")
+    monkeypatch.setenv("WORKLIST_STORAGE", "s3://worklist/site-a/")
+    assert Settings(_env_file=None).storage == "s3://worklist/site-a"
+    for wrong in ("/data/dicom", "file://relative", "s3://", "gs://bucket"):
+        monkeypatch.setenv("WORKLIST_STORAGE", wrong)
+        with pytest.raises(ValidationError, match="WORKLIST_STORAGE"):
+            Settings(_env_file=None)

@@ -11,6 +11,7 @@ from app.web.routes import (
     eligibility_page,
     intake_page,
     people_page,
+    quarantine_page,
     radiologists_page,
     rules_editor_page,
     rules_page,
@@ -31,6 +32,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     radiologists_page.router,
     eligibility_page.router,
     dashboard_page.router,
+    quarantine_page.router,
     audit_tokens_pages.router,
     intake_page.router,
 )
