@@ -46,12 +46,8 @@ def split_in_halves(folder: Path, first: Path, second: Path) -> None:
 
 def stored_objects(cluster: Cluster) -> Counter[str]:
     """How many times each SOP Instance UID is stored, over every listener's home."""
-    return Counter(
-        path.stem
-        for listener in cluster.replicas
-        if listener.kind == "listener"
-        for path in (listener.home / "storage").glob("*/*/*.dcm")
-    )
+    homes = {replica.home for replica in cluster.replicas if replica.kind == "listener"}
+    return Counter(path.stem for home in homes for path in (home / "storage").glob("*/*/*.dcm"))
 
 
 def instance_rows(url: str) -> Counter[str]:

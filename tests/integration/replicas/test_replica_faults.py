@@ -134,7 +134,7 @@ def test_postgres_restarted_under_load(
         "Postgres restarted, the answers", {"api": dict(polled), "c_store": dict(push.statuses)}
     )
     assert set(polled) <= {200, 503}, polled
-    assert set(push.statuses) <= {"Success", "Out of Resources"}, push.statuses
+    assert set(push.statuses) <= {"Success", "Refused: OutOfResources"}, push.statuses
 
 
 def _claim_next(api: Replica, reader: Headers, answers: list[BaseException | int]) -> None:
