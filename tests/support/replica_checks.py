@@ -56,12 +56,14 @@ def instance_rows(url: str) -> Counter[str]:
 
 
 def instance_figures(pushes: list[Push], cluster: Cluster, every_uid: set[str]) -> dict[str, int]:
-    """Sent, acknowledged, stored (rows, objects), acknowledged but lost, duplicates."""
+    """Sent, acknowledged (by the first push, and by all), stored (rows, objects), acknowledged
+    but lost, duplicates, never stored."""
     rows, objects = instance_rows(cluster.database_url), stored_objects(cluster)
     acknowledged = set().union(*(push.acknowledged for push in pushes))
     return {
         "instances": len(every_uid),
         "sent": sum(len(push.sent) for push in pushes),
+        "acknowledged_through_fault": len(pushes[0].acknowledged),
         "acknowledged": len(acknowledged),
         "rows": len(rows),
         "objects": len(objects),
