@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -147,6 +147,15 @@ class Settings(BaseSettings):
         default=timedelta(days=30), validation_alias="WORKLIST_ORDER_EXPIRY"
     )
 
+    # Where received instances and the quarantine live: file:///path, or s3://bucket/prefix
+    # (endpoint, region and credentials as every AWS client reads them).
+    storage: str = Field(default="", validation_alias="WORKLIST_STORAGE")
+    s3_endpoint: str | None = Field(default=None, validation_alias="WORKLIST_S3_ENDPOINT")
+    s3_addressing_style: Literal["auto", "path", "virtual"] = Field(
+        default="auto", validation_alias="WORKLIST_S3_ADDRESSING_STYLE"
+    )
+    s3_timeout: float = Field(default=10.0, gt=0, validation_alias="WORKLIST_S3_TIMEOUT")
+
     log_format: str = Field(default="auto", validation_alias="WORKLIST_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="WORKLIST_LOG_LEVEL")
 
@@ -229,6 +238,19 @@ class Settings(BaseSettings):
             raise ValueError("WORKLIST_READY_DICOM_ADDRESS is host:port, or off")
         return value
 
+    @field_validator("storage")
+    @classmethod
+    def _storage_is_a_folder_or_bucket(cls, value: str) -> str:
+        value = value.strip()
+        folder = value.removeprefix("file://")
+        bucket = value.removeprefix("s3://").partition("/")[0]
+        if value and not (
+            (value.startswith("file://") and folder.startswith("/"))
+            or (value.startswith("s3://") and bucket)
+        ):
+            raise ValueError("WORKLIST_STORAGE is file:///absolute/path or s3://bucket/prefix")
+        return value.rstrip("/") if value.startswith("s3://") else value
+
     @field_validator("log_format")
     @classmethod
     def _known_log_format(cls, value: str) -> str:
@@ -242,6 +264,9 @@ class Settings(BaseSettings):
 
     @property
     def storage_dir(self) -> Path:
+        """The folder of file storage: `WORKLIST_STORAGE`'s path, else `<home>/storage`."""
+        if self.storage.startswith("file://"):
+            return Path(self.storage.removeprefix("file://"))
         return self.home / "storage"
 
     @property

@@ -1,8 +1,8 @@
 """The one place a stored instance's file is removed: only when no row points at it."""
 
 import logging
-from pathlib import Path
 
+from app.storage.objects import ObjectArea
 from app.studies.service import storage_path_of_instance
 from dicom_listener.database import run_single_statement
 
@@ -10,9 +10,9 @@ logger = logging.getLogger(__name__)
 
 
 def remove_unless_recorded(
-    database_url: str, storage_dir: Path, relative: str, sop_instance_uid: str
+    database_url: str, instances: ObjectArea, relative: str, sop_instance_uid: str
 ) -> bool:
-    """Remove the file just linked at `relative` unless a row points at it; True if removed.
+    """Remove the file just stored at `relative` unless a row points at it; True if removed.
 
     A row pointing there is this instance's own: committed by an attempt whose answer the
     connection lost, or recorded before its file went missing. A row pointing elsewhere is the
@@ -29,5 +29,5 @@ def remove_unless_recorded(
             extra={"sop_instance_uid": sop_instance_uid},
         )
         return False
-    (storage_dir / relative).unlink(missing_ok=True)
+    instances.remove(relative)
     return True

@@ -18,13 +18,15 @@ from app.audit.service import record_apart
 from app.db.session import session_scope
 from app.principal import Principal
 from app.settings import Settings
+from app.storage.quarantine import quarantine
+from app.storage.store import Storage, instance_key, storage_of
 from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
 from app.studies.service import (
     complete_series_header,
     file_instance_of_series,
     record_parents,
 )
-from dicom_listener import metrics, storage
+from dicom_listener import metrics
 from dicom_listener.association import Peer
 from dicom_listener.database import run_single_statement
 from dicom_listener.dimse import Status
@@ -69,25 +71,23 @@ class AssociationTally:
 
 
 class IngestHandlers:
-    """What the listener does for its associations, bound to one database and one storage folder."""
+    """What the listener does for its associations, bound to one database and one storage."""
 
-    def __init__(
-        self, database_url: str, storage_dir: Path, quarantine_dir: Path, touch_interval: float
-    ) -> None:
+    def __init__(self, database_url: str, storage: Storage, touch_interval: float) -> None:
         self.database_url = database_url
-        self.storage_dir = storage_dir
-        self.quarantine_dir = quarantine_dir
+        self.storage = storage
         self.known_series = KnownSeries()
         self.touches = TouchSchedule(touch_interval)
 
     @classmethod
     def for_settings(cls, settings: Settings, database_url: str) -> "IngestHandlers":
         """Filing into the configured storage, its folders made ready."""
-        storage.prepare(settings.storage_dir, settings.quarantine_dir)
+        filed_in = storage_of(settings)
+        filed_in.prepare()
         # Often enough that no study looks quiet while it arrives; rarely enough to spare its
         # row lock.
         touch_interval = min(1.0, settings.stable_after / 4)
-        return cls(database_url, settings.storage_dir, settings.quarantine_dir, touch_interval)
+        return cls(database_url, filed_in, touch_interval)
 
     def accepted(self, peer: Peer) -> "AssociationReceiver":
         metrics.ASSOCIATIONS.labels(result="accepted").inc()
@@ -180,19 +180,19 @@ class IngestHandlers:
         """File the instance under its recorded `series`, or record the series from the first
         instance's whole header."""
         uids = _series_uids(identified)
-        relative = storage.relative_path(*uids, identified.instance.sop_instance_uid)
+        relative = instance_key(*uids, identified.instance.sop_instance_uid)
         receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC))
         sop_instance_uid = identified.instance.sop_instance_uid
         linked = False
         try:
-            linked = storage.file_durably(received.path, self.storage_dir, relative)
+            linked = self.storage.instances.put_new(received.path, relative)
             if isinstance(series, SeriesKey):
                 parents, added = series, self._file_in_known_series(series, identified, receipt)
             else:
                 parents, added = self._file_with_parents(series, receipt)
             if linked and not added:
                 added = not remove_unless_recorded(
-                    self.database_url, self.storage_dir, relative, sop_instance_uid
+                    self.database_url, self.storage.instances, relative, sop_instance_uid
                 )
         except DataError as error:
             self.known_series.forget(uids)
@@ -239,8 +239,10 @@ class IngestHandlers:
         sender's fault, so a failure status and quarantine, never a retry or a stray file."""
         if filed is not None:
             try:
-                remove_unless_recorded(self.database_url, self.storage_dir, filed, sop_instance_uid)
-            except SQLAlchemyError as unchecked:
+                remove_unless_recorded(
+                    self.database_url, self.storage.instances, filed, sop_instance_uid
+                )
+            except (OSError, SQLAlchemyError) as unchecked:
                 logger.warning(
                     "refused instance's file kept: its row could not be checked",
                     extra={"sop_instance_uid": sop_instance_uid, "error": kind_of_error(unchecked)},
@@ -250,8 +252,11 @@ class IngestHandlers:
 
     def _quarantine(self, received_file: Path, error: UnusableDataset) -> Status:
         reason = str(error)
-        kept = storage.quarantine(received_file, self.quarantine_dir, reason)
-        logger.warning("dataset quarantined", extra={"reason": reason, "file": kept.name})
+        try:
+            kept = quarantine(self.storage.quarantine, received_file, reason)
+        except OSError as unkept:
+            return _deferred("(refused, not quarantined)", unkept)
+        logger.warning("dataset quarantined", extra={"reason": reason, "file": kept})
         status = (
             CANNOT_UNDERSTAND_IDENTIFIERS
             if isinstance(error, MissingIdentifiers)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydicom import Dataset, dcmread
 from pydicom.errors import InvalidDicomError
@@ -63,8 +63,9 @@ class MissingIdentifiers(UnusableDataset):
     """A Study, Series or SOP Instance UID is absent or not a valid UID."""
 
 
-def read_header(source: Path | bytes) -> Dataset:
-    """Everything before the pixel data, from a file or its bytes: the image is never decoded."""
+def read_header(source: Path | bytes | BinaryIO) -> Dataset:
+    """Everything before the pixel data, from a file, an open file or bytes: the image is never
+    decoded."""
     try:
         return dcmread(
             BytesIO(source) if isinstance(source, bytes) else source, stop_before_pixels=True

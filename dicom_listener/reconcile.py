@@ -1,58 +1,73 @@
-"""At start: index files a crash left in storage without a row, drop unfinished receptions, and
-report rows whose file is missing."""
+"""At start: index stored instances a crash left without a row, clear the spool of unfinished
+receptions, and report rows whose stored instance is missing."""
 
+import itertools
 import logging
-from datetime import UTC, datetime
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.db.session import session_scope
+from app.storage.objects import StoredObject
+from app.storage.quarantine import quarantine
+from app.storage.store import Storage
 from app.studies.records import Receipt
 from app.studies.service import (
     file_instance,
     instance_counts_by_series,
     known_instances_of_series,
 )
-from dicom_listener import metrics, storage
+from dicom_listener import metrics
 from dicom_listener.metadata import UnusableDataset, read_header, received_instance
 
 logger = logging.getLogger(__name__)
 
 
-def reconcile(
-    storage_dir: Path, quarantine_dir: Path, database_url: str, temp_idle_for: float = 0.0
-) -> int:
-    """Return how many stored files were indexed; unreadable ones go to quarantine."""
-    storage.prepare(storage_dir, quarantine_dir)
-    removed = storage.remove_temp_files(storage_dir, temp_idle_for)
+def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -> int:
+    """Return how many stored instances were indexed; unreadable ones go to quarantine."""
+    storage.prepare()
+    removed = storage.clear_spool(temp_idle_for)
     indexed = missing = 0
     seen: set[str] = set()
-    for folder in storage.series_folders(storage_dir):
-        folder_indexed, folder_missing = _index_series_folder(
-            folder, storage_dir, quarantine_dir, database_url
-        )
-        indexed, missing = indexed + folder_indexed, missing + folder_missing
-        seen.add(folder.name)
-    missing += _rows_of_series_without_folder(seen, database_url)
+    for series_uid, stored in _stored_series(storage):
+        series_indexed, series_missing = _index_series(series_uid, stored, storage, database_url)
+        indexed, missing = indexed + series_indexed, missing + series_missing
+        seen.add(series_uid)
+    missing += _rows_of_series_not_stored(seen, database_url)
     if removed or indexed:
         logger.info("storage reconciled", extra={"indexed": indexed, "temp_removed": removed})
     _report_rows_without_file(missing)
     return indexed
 
 
-def _index_series_folder(
-    folder: Path, storage_dir: Path, quarantine_dir: Path, database_url: str
+def _stored_series(storage: Storage) -> Iterator[tuple[str, list[StoredObject]]]:
+    """Stored instances (`<study>/<series>/<sop>.dcm`) by series; a listing names the keys of
+    one series together, folder by folder or in key order."""
+    instances = (
+        stored
+        for stored in storage.instances.objects()
+        if stored.key.count("/") == 2 and stored.key.endswith(".dcm")
+    )
+    for folder, stored in itertools.groupby(instances, key=lambda one: one.key.rpartition("/")[0]):
+        yield folder.rpartition("/")[2], list(stored)
+
+
+def _index_series(
+    series_uid: str, stored: list[StoredObject], storage: Storage, database_url: str
 ) -> tuple[int, int]:
-    """Index the folder's files without a row; how many, and how many rows lack their file."""
+    """Index the series' instances without a row; how many, and how many rows lack theirs."""
     with session_scope(database_url) as session:
-        known = known_instances_of_series(session, folder.name)
-    files = {path.stem: path for path in folder.glob("*.dcm")}
-    unindexed = [path for stem, path in files.items() if stem not in known]
-    for path in unindexed:
-        _index_file(path, storage_dir, quarantine_dir, database_url)
-    return len(unindexed), len(known - files.keys())
+        known = known_instances_of_series(session, series_uid)
+    by_sop = {Path(one.key).stem: one for one in stored}
+    unindexed = [one for sop, one in by_sop.items() if sop not in known]
+    for one in unindexed:
+        _index_instance(one, storage, database_url)
+    return len(unindexed), len(known - by_sop.keys())
 
 
-def _rows_of_series_without_folder(seen: set[str], database_url: str) -> int:
+def _rows_of_series_not_stored(seen: set[str], database_url: str) -> int:
     with session_scope(database_url) as session:
         counts = instance_counts_by_series(session)
     return sum(count for series_uid, count in counts.items() if series_uid not in seen)
@@ -68,15 +83,26 @@ def _report_rows_without_file(missing: int) -> None:
         )
 
 
-def _index_file(path: Path, storage_dir: Path, quarantine_dir: Path, database_url: str) -> None:
+def _index_instance(stored: StoredObject, storage: Storage, database_url: str) -> None:
     try:
-        received = received_instance(read_header(path))
+        with storage.instances.open(stored.key) as content:
+            received = received_instance(read_header(content))
     except UnusableDataset as error:
-        storage.quarantine(path, quarantine_dir, f"found in storage: {error}")
-        path.unlink()
+        _move_to_quarantine(stored, storage, f"found in storage: {error}")
         return
-    relative = path.relative_to(storage_dir).as_posix()
-    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    receipt = Receipt(relative, path.stat().st_size, None, modified)
+    receipt = Receipt(stored.key, stored.size, None, stored.modified)
     with session_scope(database_url) as session:
         file_instance(session, received, receipt)
+
+
+def _move_to_quarantine(stored: StoredObject, storage: Storage, reason: str) -> None:
+    """Through a spooled copy, as every dataset enters the quarantine."""
+    with (
+        storage.instances.open(stored.key) as content,
+        tempfile.NamedTemporaryFile(dir=storage.spool_dir, suffix=".dcm") as copy,
+    ):
+        shutil.copyfileobj(content, copy)
+        copy.flush()
+        os.fsync(copy.fileno())
+        quarantine(storage.quarantine, Path(copy.name), reason)
+    storage.instances.remove(stored.key)

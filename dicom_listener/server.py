@@ -17,8 +17,9 @@ from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
 from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
+from app.storage.store import storage_of
 from app.studies.quiet_period import reconciling
-from dicom_listener import metrics, storage
+from dicom_listener import metrics
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up
 from dicom_listener.handlers import IngestHandlers, kind_of_error
@@ -163,7 +164,7 @@ def door(settings: Settings) -> Door:
         acse_timeout=settings.acse_timeout,
         dimse_timeout=settings.dimse_timeout,
         network_timeout=settings.network_timeout,
-        incoming_dir=storage.incoming_dir(settings.storage_dir),
+        incoming_dir=storage_of(settings).spool_dir,
         sop_classes=SopClassPolicy(frozenset(settings.accepted_sop_classes)),
     )
 
@@ -204,9 +205,7 @@ def serve(settings: Settings, database_url: str) -> None:
     `STOP_GRACE` seconds to finish."""
     block_stop_signals()
     with reconciling(database_url):
-        indexed = reconcile(
-            settings.storage_dir, settings.quarantine_dir, database_url, settings.network_timeout
-        )
+        indexed = reconcile(storage_of(settings), database_url, settings.network_timeout)
     processes = settings.listener_processes
     if processes == 1:
         _serve_metrics(settings, REGISTRY)

@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.api.access import allowed_roles
+from app.api.ingest import ingest_of
 from app.audit import refusals
 from app.auth.errors import AuthenticationError, CsrfRefused
 from app.auth.service import authenticate
@@ -20,6 +21,7 @@ from app.db.session import POOL_CAPACITY, session_scope
 from app.errors import Forbidden
 from app.principal import Principal
 from app.settings import Settings
+from app.storage.store import Storage
 from app.web.cookies import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,6 +81,14 @@ async def _end_transaction(exit_scope: Callable[..., object], *error: object) ->
 # "done" may act on it at once, and a browser following a redirect must find the new session.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_storage(request: Request) -> Storage:
+    """Where instances are kept: one client, shared by every request of the application."""
+    return ingest_of(request.app).storage
+
+
+StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
 async def presented_csrf_token(request: Request) -> str | None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from app.dicomweb.media import DICOM, StoreBody, part_media_type
 from app.dicomweb.spool import SpooledBody, SpooledPart
-from dicom_listener import storage
 from dicom_listener.association import Peer
 from dicom_listener.dimse import Status
 from dicom_listener.handlers import CANNOT_UNDERSTAND, AssociationTally, Filing, IngestHandlers
@@ -32,8 +31,7 @@ class StoreRequest:
 
     def __init__(self, ingest: IngestHandlers, body: StoreBody) -> None:
         self._ingest = ingest
-        incoming = storage.incoming_dir(ingest.storage_dir)
-        self._body = SpooledBody(incoming, body.boundary, _dicom_parts_only)
+        self._body = SpooledBody(ingest.storage.spool_dir, body.boundary, _dicom_parts_only)
 
     def write(self, chunk: bytes) -> None:
         self._body.write(chunk)

@@ -3,13 +3,13 @@ and their headers as DICOM JSON."""
 
 import uuid
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydicom import dcmread
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from app.errors import NotFound
+from app.storage.objects import ObjectArea
 
 CHUNK = 1024 * 1024
 
@@ -18,20 +18,20 @@ def multipart_boundary() -> str:
     return f"worklist-{uuid.uuid4().hex}"
 
 
-def multipart_files(files: Iterable[Path], boundary: str) -> Iterator[bytes]:
-    """Each file as an `application/dicom` part, read in chunks: memory stays flat."""
-    for path in files:
+def multipart_files(area: ObjectArea, keys: Iterable[str], boundary: str) -> Iterator[bytes]:
+    """Each stored file as an `application/dicom` part, read in chunks: memory stays flat."""
+    for key in keys:
         yield f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode()
-        with path.open("rb") as stored:
+        with area.open(key) as stored:
             while chunk := stored.read(CHUNK):
                 yield chunk
         yield b"\r\n"
     yield f"--{boundary}--\r\n".encode()
 
 
-def metadata(path: Path, retrieve_url: str) -> dict[str, Any]:
+def metadata(stored: BinaryIO, retrieve_url: str) -> dict[str, Any]:
     """The file's header without its pixel data, as DICOM JSON; bulk data left out."""
-    dataset = dcmread(path, stop_before_pixels=True)
+    dataset = dcmread(stored, stop_before_pixels=True)
     header: dict[str, Any] = dataset.to_json_dict(bulk_data_threshold=1024 * 1024)
     header["00081190"] = {"vr": "UR", "Value": [retrieve_url]}
     return header
@@ -44,9 +44,9 @@ class FramesUnavailable(Exception):
     """The instance's frames cannot be sent uncompressed as stored (406)."""
 
 
-def frames(path: Path, numbers: list[int]) -> list[bytes]:
+def frames(stored: BinaryIO, numbers: list[int]) -> list[bytes]:
     """Frames `numbers` (from 1) of an uncompressed instance's pixel data, as stored."""
-    dataset = dcmread(path)
+    dataset = dcmread(stored)
     if dataset.file_meta.TransferSyntaxUID not in UNCOMPRESSED or "PixelData" not in dataset:
         raise FramesUnavailable("frames are served for uncompressed instances with pixel data")
     size = dataset.Rows * dataset.Columns * dataset.SamplesPerPixel * dataset.BitsAllocated // 8

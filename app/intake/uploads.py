@@ -8,7 +8,6 @@ from pathlib import PurePosixPath
 
 from app.dicomweb.spool import SpooledBody
 from app.intake.zips import EntryRefused, ZipRefused, zip_entries
-from dicom_listener import storage
 from dicom_listener.association import Peer
 from dicom_listener.handlers import AssociationTally, IngestHandlers
 from dicom_listener.reception import PART10_PREAMBLE, ReceivedFile
@@ -39,7 +38,7 @@ class Upload:
 
     def __init__(self, ingest: IngestHandlers, boundary: bytes) -> None:
         self._ingest = ingest
-        self._incoming = storage.incoming_dir(ingest.storage_dir)
+        self._incoming = ingest.storage.spool_dir
         self._body = SpooledBody(self._incoming, boundary, _file_fields_only)
 
     def write(self, chunk: bytes) -> None:

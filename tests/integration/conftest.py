@@ -15,12 +15,20 @@ from app.db.session import session_scope
 from app.settings import Settings
 from app.vocabulary import Role
 from tests.support.database import database_server, fresh_database, truncate_all
+from tests.support.s3 import S3Server, moto_server
 
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with database_server(tmp_path_factory.mktemp("postgres")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One S3 protocol server (moto) for the run; each test takes buckets of its own."""
+    with moto_server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from app.api.main import create_app
 from app.audit.models import AuditEvent
 from app.db.session import session_scope
 from app.settings import Settings
+from app.storage.store import storage_of
 from dicom_listener.reconcile import reconcile
 from dicom_listener.server import start_acceptor
 from tests.support.network import free_port
@@ -27,7 +28,7 @@ def test_readyz_is_not_ready_until_the_dicom_port_accepts(
         port = listener_settings.dicom_port
         assert f"DICOM listener at 127.0.0.1:{port}" in waiting.json()["detail"]
 
-        reconcile(listener_settings.storage_dir, listener_settings.quarantine_dir, database_url)
+        reconcile(storage_of(listener_settings), database_url)
         server = start_acceptor(listener_settings, database_url)
         try:
             assert client.get("/readyz").json()["status"] == "ready"

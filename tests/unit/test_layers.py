@@ -41,6 +41,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"studies"}),
     frozenset({"audit"}),
     frozenset({"classification"}),
+    frozenset({"storage"}),
     frozenset({"principal", "time_windows", "request_body", "ports"}),
     frozenset({"db"}),
     frozenset(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
-from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, SessionDep, StorageDep
 from app.api.problems import problem
 from app.api.routes.dicomweb_read import METADATA_ANSWERS, RETRIEVE_ANSWERS, base_url
 from app.audit.events import AuditAction
@@ -16,7 +16,7 @@ from app.dicomweb import wado
 from app.dicomweb.media import DICOM, DICOM_JSON
 from app.errors import NotFound
 from app.principal import Principal
-from app.settings import Settings
+from app.storage.store import Storage
 from app.studies.models import Instance
 from app.studies.search import EVERY, search_instances
 
@@ -46,21 +46,20 @@ def _found(
     return found
 
 
-def _retrieve(settings: Settings, found: Found) -> Response:
+def _retrieve(storage: Storage, found: Found) -> Response:
     boundary = wado.multipart_boundary()
-    files = [settings.storage_dir / row.storage_path for row, _, _ in found]
+    keys = [row.storage_path for row, _, _ in found]
     media_type = f'multipart/related; type="{DICOM}"; boundary={boundary}'
-    return StreamingResponse(wado.multipart_files(files, boundary), media_type=media_type)
+    parts = wado.multipart_files(storage.instances, keys, boundary)
+    return StreamingResponse(parts, media_type=media_type)
 
 
-def _metadata(settings: Settings, found: Found, base: str) -> Response:
-    headers = [
-        wado.metadata(
-            settings.storage_dir / row.storage_path,
-            f"{base}/studies/{study}/series/{series}/instances/{row.sop_instance_uid}",
-        )
-        for row, study, series in found
-    ]
+def _metadata(storage: Storage, found: Found, base: str) -> Response:
+    headers = []
+    for row, study, series in found:
+        with storage.instances.open(row.storage_path) as stored:
+            url = f"{base}/studies/{study}/series/{series}/instances/{row.sop_instance_uid}"
+            headers.append(wado.metadata(stored, url))
     return JSONResponse(headers, media_type=DICOM_JSON)
 
 
@@ -68,10 +67,10 @@ def _metadata(settings: Settings, found: Found, base: str) -> Response:
     STUDY, summary="Retrieve a study (WADO-RS)", responses=RETRIEVE_ANSWERS, response_class=Response
 )
 def retrieve_study(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, study: str
+    user: CurrentUser, session: SessionDep, storage: StorageDep, study: str
 ) -> Response:
     """Every instance of the study, as stored (the stored transfer syntax)."""
-    return _retrieve(settings, _found(session, user, study, None, None))
+    return _retrieve(storage, _found(session, user, study, None, None))
 
 
 @router.get(
@@ -81,10 +80,10 @@ def retrieve_study(
     response_class=Response,
 )
 def retrieve_series(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, study: str, series: str
+    user: CurrentUser, session: SessionDep, storage: StorageDep, study: str, series: str
 ) -> Response:
     """Every instance of the series, as stored."""
-    return _retrieve(settings, _found(session, user, study, series, None))
+    return _retrieve(storage, _found(session, user, study, series, None))
 
 
 @router.get(
@@ -96,13 +95,13 @@ def retrieve_series(
 def retrieve_instance(
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    storage: StorageDep,
     study: str,
     series: str,
     instance: str,
 ) -> Response:
     """The instance, as stored."""
-    return _retrieve(settings, _found(session, user, study, series, instance))
+    return _retrieve(storage, _found(session, user, study, series, instance))
 
 
 @router.get(
@@ -112,11 +111,11 @@ def retrieve_instance(
     response_class=Response,
 )
 def study_metadata(
-    request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep, study: str
+    request: Request, user: CurrentUser, session: SessionDep, storage: StorageDep, study: str
 ) -> Response:
     """Every instance's header, without pixel data, as DICOM JSON."""
     found = _found(session, user, study, None, None)
-    return _metadata(settings, found, base_url(request))
+    return _metadata(storage, found, base_url(request))
 
 
 @router.get(
@@ -129,13 +128,13 @@ def series_metadata(
     request: Request,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    storage: StorageDep,
     study: str,
     series: str,
 ) -> Response:
     """Every instance's header in the series, without pixel data."""
     found = _found(session, user, study, series, None)
-    return _metadata(settings, found, base_url(request))
+    return _metadata(storage, found, base_url(request))
 
 
 @router.get(
@@ -148,14 +147,14 @@ def instance_metadata(
     request: Request,
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    storage: StorageDep,
     study: str,
     series: str,
     instance: str,
 ) -> Response:
     """The instance's header, without pixel data."""
     found = _found(session, user, study, series, instance)
-    return _metadata(settings, found, base_url(request))
+    return _metadata(storage, found, base_url(request))
 
 
 @router.get(
@@ -174,7 +173,7 @@ def instance_metadata(
 def retrieve_frames(
     user: CurrentUser,
     session: SessionDep,
-    settings: SettingsDep,
+    storage: StorageDep,
     study: str,
     series: str,
     instance: str,
@@ -186,7 +185,8 @@ def retrieve_frames(
         return problem(400, f"frames {frame_list!r} are not numbers separated by commas")
     ((row, _, _),) = _found(session, user, study, series, instance)
     try:
-        parts = wado.frames(settings.storage_dir / row.storage_path, numbers)
+        with storage.instances.open(row.storage_path) as stored:
+            parts = wado.frames(stored, numbers)
     except wado.FramesUnavailable as error:
         return problem(406, str(error))
     boundary = wado.multipart_boundary()

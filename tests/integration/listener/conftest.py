@@ -21,6 +21,7 @@ from app.db.session import session_scope
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
+from app.storage.store import storage_of
 from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
 from dicom_listener.sender import Destination, send_files
@@ -40,7 +41,7 @@ def listener_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def listener(listener_settings: Settings, database_url: str) -> Iterator[Settings]:
     """A running listener; yields its settings."""
-    reconcile(listener_settings.storage_dir, listener_settings.quarantine_dir, database_url)
+    reconcile(storage_of(listener_settings), database_url)
     server = start_acceptor(listener_settings, database_url)
     yield listener_settings
     server.shutdown()
@@ -88,6 +89,10 @@ def listener_process(settings: Settings, database_url: str) -> Iterator[subproce
         "WORKLIST_DICOM_PORT": str(settings.dicom_port),
         "WORKLIST_LISTENER_METRICS_PORT": "0",
         "WORKLIST_LISTENER_PROCESSES": str(settings.listener_processes),
+        "WORKLIST_STORAGE": settings.storage,
+        "WORKLIST_S3_ENDPOINT": settings.s3_endpoint or "",
+        "WORKLIST_S3_ADDRESSING_STYLE": settings.s3_addressing_style,
+        "WORKLIST_S3_TIMEOUT": str(settings.s3_timeout),
     }
     settings.home.mkdir(parents=True, exist_ok=True)
     with (settings.home / "listener.log").open("ab") as log:

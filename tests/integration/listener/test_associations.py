@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.settings import Settings
+from app.storage.store import storage_of
 from app.studies.models import Instance
-from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from dicom_listener.sender import Destination, send_files
 from dicom_listener.server import start_acceptor
@@ -88,7 +88,7 @@ def test_release_in_the_middle_of_a_data_set_aborts_and_keeps_nothing(
         kind, _ = read_pdu(connection)
     assert kind == ABORT
     assert _serving(listener)  # by then the aborted association has cleaned up
-    assert list(storage.incoming_dir(listener.storage_dir).iterdir()) == []
+    assert list(storage_of(listener).spool_dir.iterdir()) == []
     assert session.scalar(select(func.count()).select_from(Instance)) == 0
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
 from app.db.session import session_scope
 from app.settings import Settings
+from app.storage.store import storage_of
 from app.studies.models import Instance
 from dicom_listener.samples import CERVICAL_SPINE_MR, study_datasets, write_datasets
 from dicom_listener.sender import Destination, send_files
@@ -89,7 +90,6 @@ def test_listener_killed_mid_study_then_a_full_resend_stores_each_instance_once(
 def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     listener_settings: Settings, database_url: str, tmp_path: Path
 ) -> None:
-    from dicom_listener import storage
     from dicom_listener.reconcile import reconcile
 
     files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
@@ -98,12 +98,10 @@ def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
         send_files(files[:5], destination)
     with session_scope(database_url) as session:
         session.execute(text("DELETE FROM instances WHERE id IN (SELECT min(id) FROM instances)"))
-    leftover = storage.incoming_dir(listener_settings.storage_dir) / "tmp-interrupted.dcm"
+    leftover = storage_of(listener_settings).spool_dir / "tmp-interrupted.dcm"
     leftover.write_bytes(b"partial")
 
-    indexed = reconcile(
-        listener_settings.storage_dir, listener_settings.quarantine_dir, database_url
-    )
+    indexed = reconcile(storage_of(listener_settings), database_url)
 
     assert indexed == 1
     assert _instance_count(database_url) == 5
@@ -132,9 +130,7 @@ def test_reconciliation_reports_rows_whose_file_is_missing(
     shutil.rmtree(whole_series)
     next(series_folders[1].glob("*.dcm")).unlink()
 
-    indexed = reconcile(
-        listener_settings.storage_dir, listener_settings.quarantine_dir, database_url
-    )
+    indexed = reconcile(storage_of(listener_settings), database_url)
 
     missing = lost_in_series + 1
     assert indexed == 0

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
+from app.storage.store import instance_key
 from app.studies.models import Instance, Study
 from app.studies.quiet_period import reconciling
-from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from tests.integration.listener.conftest import listener_process
 from tests.support.factories import make_study
@@ -97,7 +97,7 @@ def test_study_left_partial_by_a_crash_waits_the_quiet_period_from_the_listeners
     datasets = list(study_datasets(KNEE_MR))
     storage_dir = settings.storage_dir
     for dataset in datasets:
-        relative = storage.relative_path(
+        relative = instance_key(
             dataset.StudyInstanceUID, dataset.SeriesInstanceUID, dataset.SOPInstanceUID
         )
         [written] = write_datasets(iter([dataset]), (storage_dir / relative).parent)

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.settings import Settings
+from app.storage.store import INCOMING, storage_of
 from app.studies.models import Instance
-from dicom_listener import storage
 from dicom_listener.samples import KNEE_MR, study_datasets
 from dicom_listener.server import start_acceptor
 from tests.support.network import echo_answered, free_port
@@ -139,10 +139,10 @@ def _assert_storage_matches_rows(door: Settings, session: Session) -> None:
     files = {
         path.relative_to(door.storage_dir).as_posix()
         for path in door.storage_dir.rglob("*.dcm")
-        if storage.INCOMING not in path.parts
+        if INCOMING not in path.parts
     }
     assert files == rows
-    assert list(storage.incoming_dir(door.storage_dir).iterdir()) == []
+    assert list(storage_of(door).spool_dir.iterdir()) == []
 
 
 def _exchange(port: int, payload: bytes) -> bytes:

@@ -1,7 +1,4 @@
-from pathlib import Path
-
 from app.studies.records import IdentifiedInstance, InstanceFacts, SeriesHeaderUpdate, SeriesKey
-from dicom_listener import storage
 from dicom_listener.known_series import KnownSeries, TouchSchedule
 
 AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -18,26 +15,6 @@ def make_identified(
         f"1.2.{number}", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1", number
     )
     return IdentifiedInstance("1", "2", instance, orientation, position, image_type)
-
-
-def test_filing_links_the_file_and_never_replaces_an_original(tmp_path: Path) -> None:
-    storage_dir = tmp_path / "storage"
-    first, second = tmp_path / "first.dcm", tmp_path / "second.dcm"
-    first.write_bytes(b"original")
-    second.write_bytes(b"re-sent")
-    relative = storage.relative_path("1.2", "1.2.3", "1.2.3.4")
-
-    assert storage.file_durably(first, storage_dir, relative)
-    assert not storage.file_durably(second, storage_dir, relative)
-    assert (storage_dir / "1.2/1.2.3/1.2.3.4.dcm").read_bytes() == b"original"
-
-
-def test_quarantine_keeps_bytes_and_reason(tmp_path: Path) -> None:
-    received = tmp_path / "received.dcm"
-    received.write_bytes(b"garbage")
-    kept = storage.quarantine(received, tmp_path / "quarantine", "cannot parse dataset")
-    assert kept.read_bytes() == b"garbage"
-    assert kept.with_suffix(".reason.txt").read_text() == "cannot parse dataset\n"
 
 
 def test_known_series_forgets_the_oldest_beyond_capacity() -> None:
