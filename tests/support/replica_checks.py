@@ -8,9 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import boto3
 import httpx
 from sqlalchemy import func, select
 
@@ -45,9 +46,27 @@ def split_in_halves(folder: Path, first: Path, second: Path) -> None:
 
 
 def stored_objects(cluster: Cluster) -> Counter[str]:
-    """How many times each SOP Instance UID is stored, over every listener's home."""
+    """How many times each SOP Instance UID is stored: in the bucket the replicas share, else
+    in every listener's home."""
+    storage = cluster.env.get("WORKLIST_STORAGE", "")
+    if storage.startswith("s3://"):
+        bucket, _, prefix = storage.removeprefix("s3://").partition("/")
+        keys = _bucket_keys(cluster.env, bucket, f"{prefix.strip('/')}/instances/".lstrip("/"))
+        return Counter(PurePosixPath(key).stem for key in keys if key.endswith(".dcm"))
     homes = {replica.home for replica in cluster.replicas if replica.kind == "listener"}
     return Counter(path.stem for home in homes for path in (home / "storage").glob("*/*/*.dcm"))
+
+
+def _bucket_keys(env: Mapping[str, str], bucket: str, prefix: str) -> list[str]:
+    client = boto3.client(
+        "s3",
+        endpoint_url=env["WORKLIST_S3_ENDPOINT"],
+        region_name=env["AWS_DEFAULT_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
 
 def instance_rows(url: str) -> Counter[str]:

@@ -50,11 +50,13 @@ class Replica:
 
 @dataclass
 class Cluster:
-    """Replicas sharing `database_url` and the settings in `env` (storage, intervals, SLAs)."""
+    """Replicas sharing `database_url` and the settings in `env` (storage, intervals, SLAs);
+    the kinds in `urls` reach the database by another way (a connection pooler)."""
 
     database_url: str
     root: Path
     env: Mapping[str, str]
+    urls: Mapping[str, str] = field(default_factory=dict)
     replicas: list[Replica] = field(default_factory=list)
 
     def start(self, kind: str, name: str) -> Replica:
@@ -63,7 +65,7 @@ class Cluster:
         home.mkdir(parents=True, exist_ok=True)
         port = free_port() if kind in ("listener", "api") else 0
         env = {**os.environ, **self.env, **_own_settings(home, kind, port)}
-        env["DATABASE_URL"] = self.database_url
+        env["DATABASE_URL"] = self.urls.get(kind, self.database_url)
         with (home / f"{kind}.log").open("ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "app", kind], env=env, stdout=log, stderr=log
@@ -105,11 +107,15 @@ def _wait_until_serving(replica: Replica) -> None:
 
 @contextmanager
 def running_cluster(
-    database_url: str, root: Path, env: Mapping[str, str], counts: Mapping[str, int]
+    database_url: str,
+    root: Path,
+    env: Mapping[str, str],
+    counts: Mapping[str, int],
+    urls: Mapping[str, str] | None = None,
 ) -> Iterator[Cluster]:
     """`counts` replicas of each kind (e.g. {"listener": 2, "api": 2, "worker": 2}), named
     `listener-a`, `listener-b`, ...; every one still running is stopped at the end."""
-    cluster = Cluster(database_url, root, env)
+    cluster = Cluster(database_url, root, env, urls or {})
     try:
         for kind, count in counts.items():
             for letter in "abcdefgh"[:count]:

@@ -1,5 +1,6 @@
 """Two listeners, two API processes and two workers, each with a home of its own, against one
-Postgres cluster of the test alone; the results receiver the workers deliver reports to."""
+Postgres cluster of the test alone and one S3 server; the results receiver the workers deliver
+reports to."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.support.hl7_peers import ResultsReceiver
 from tests.support.network import free_port
 from tests.support.replica_checks import Headers, split_in_halves
 from tests.support.replicas import Cluster, running_cluster
+from tests.support.s3 import CREDENTIALS, S3Server
 
 REPLICAS = {"listener": 2, "api": 2, "worker": 2}
 STUDIES = 4
@@ -56,9 +58,15 @@ def results() -> Iterator[ResultsReceiver]:
 
 
 @pytest.fixture
-def storage_env() -> dict[str, str]:
-    """Where the listeners store: by default each in its own home (no shared disk)."""
-    return {}
+def storage_env(s3_server: S3Server) -> dict[str, str]:
+    """Every replica stores into one bucket of the S3 server, nothing on its own disk but the
+    spool; {} here would have each listener store in its own home instead."""
+    return CREDENTIALS | {
+        "WORKLIST_STORAGE": f"s3://{s3_server.new_bucket()}/worklist",
+        "WORKLIST_S3_ENDPOINT": s3_server.endpoint,
+        "WORKLIST_S3_ADDRESSING_STYLE": "path",
+        "WORKLIST_S3_TIMEOUT": "2",
+    }
 
 
 @pytest.fixture
@@ -75,7 +83,7 @@ def cluster(
 
 @pytest.fixture
 def admin(cluster_database: str) -> Headers:
-    return _bearer(cluster_database, Role.ADMIN, None)
+    return bearer(cluster_database, Role.ADMIN, None)
 
 
 @pytest.fixture
@@ -91,11 +99,11 @@ def readers(cluster: Cluster, cluster_database: str, admin: Headers) -> list[Hea
             timeout=30,
         )
         assert answer.status_code == 201, answer.text
-        headers.append(_bearer(cluster_database, Role.RADIOLOGIST, answer.json()["id"]))
+        headers.append(bearer(cluster_database, Role.RADIOLOGIST, answer.json()["id"]))
     return headers
 
 
-def _bearer(url: str, role: Role, radiologist_id: int | None) -> Headers:
+def bearer(url: str, role: Role, radiologist_id: int | None) -> Headers:
     with session_scope(url) as session:
         issued = issue_token(session, name=role.value, role=role, radiologist_id=radiologist_id)
     return {"Authorization": f"Bearer {issued.secret}"}

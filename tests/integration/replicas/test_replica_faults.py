@@ -1,7 +1,7 @@
 """Faults among replicas under load: a listener killed mid-association, a worker killed
-mid-sweep, an API process killed mid-claim, Postgres restarted. Each ends with nothing
-acknowledged lost, nothing done twice, and the survivors still serving; the figures are printed
-(`-s`) for the record."""
+mid-sweep, an API process killed mid-claim, Postgres restarted, the object store unanswering
+for 30 s. Each ends with nothing acknowledged lost, nothing done twice, and the survivors still
+serving; the figures are printed (`-s`) for the record."""
 
 import threading
 import time
@@ -26,11 +26,13 @@ from tests.support.replica_checks import (
     wait_until,
 )
 from tests.support.replicas import AE_TITLE, Cluster, Replica
+from tests.support.s3 import S3Server
 from tests.support.storescu import Push, pushing_each
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.dcmtk]
 
 FAULT_AFTER_ROWS = 40
+S3_OUTAGE = 30.0
 
 
 def test_listener_killed_mid_association(
@@ -135,6 +137,31 @@ def test_postgres_restarted_under_load(
     )
     assert set(polled) <= {200, 503}, polled
     assert set(push.statuses) <= {"Success", "Refused: OutOfResources"}, push.statuses
+
+
+def test_object_store_unanswering_for_30_seconds(
+    cluster: Cluster,
+    readers: list[Headers],
+    halves: tuple[Path, Path],
+    tmp_path: Path,
+    s3_server: S3Server,
+) -> None:
+    listener_a, listener_b = cluster.of_kind("listener")
+    targets = [(halves[0], listener_a.port), (halves[1], listener_b.port)]
+    with pushing_each(targets, AE_TITLE, tmp_path / "senders") as push:
+        wait_until(lambda: len(instance_rows(cluster.database_url)) >= FAULT_AFTER_ROWS, 60, "rows")
+        with s3_server.paused():
+            rows_at_pause = len(instance_rows(cluster.database_url))
+            time.sleep(S3_OUTAGE)
+            rows_in_outage = len(instance_rows(cluster.database_url)) - rows_at_pause
+    retry = _retry(cluster, halves, [listener_a, listener_b], tmp_path)
+    _assert_nothing_lost_or_twice(cluster, [push, retry], halves, "S3 unanswering for 30 s")
+    show_figures(
+        "S3 unanswering, the answers",
+        {"c_store": dict(push.statuses), "rows_written_in_outage": rows_in_outage},
+    )
+    assert set(push.statuses) <= {"Success", "Refused: OutOfResources"}, push.statuses
+    assert rows_in_outage <= 2  # one per listener, already past its store when it stopped
 
 
 def _claim_next(api: Replica, reader: Headers, answers: list[BaseException | int]) -> None:
