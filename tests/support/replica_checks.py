@@ -101,13 +101,7 @@ def task_figures(url: str) -> dict[str, int]:
             session.execute(select(TaskEvent.task_id, TaskEvent.action, TaskEvent.details))
         )
     primaries = Counter(task.study_id for task in tasks if task.kind == "PRIMARY")
-    escalations = Counter(
-        (task_id, step)
-        for task_id, action, details in events
-        if action == "escalate"
-        for step in ("priority", "overdue")
-        if step in details
-    )
+    escalations = _escalation_steps(events)
     return {
         "studies": studies,
         "tasks": len(tasks),
@@ -117,6 +111,21 @@ def task_figures(url: str) -> dict[str, int]:
         "escalations": len(escalations),
         "assigned": sum(1 for task in tasks if task.assignee_id is not None),
     }
+
+
+def _escalation_steps(events: list[Any]) -> Counter[tuple[int, str, int]]:
+    """Each escalation step of each task, per routing: routing a task again (images came after
+    it was routed) puts its priority back, and its SLA steps may be taken again."""
+    routings: Counter[int] = Counter()
+    steps: Counter[tuple[int, str, int]] = Counter()
+    for task_id, action, details in events:
+        if action in ("create", "reroute"):
+            routings[task_id] += 1
+        elif action == "escalate":
+            for step in ("priority", "overdue"):
+                if step in details:
+                    steps[(task_id, step, routings[task_id])] += 1
+    return steps
 
 
 def _assigned_twice(events: list[Any]) -> int:

@@ -23,16 +23,16 @@ from tests.support.s3 import CREDENTIALS, S3Server
 REPLICAS = {"listener": 2, "api": 2, "worker": 2}
 STUDIES = 4
 POOLS = ["MSK", "NEURO", "BODY", "CHEST", "GENERAL"]
-# Short enough that every job has work within a test: a study is stable 1.5 s after its last
-# instance, a claim lapses after 3 s, a routine task escalates at 80 % of 11 s and is overdue after.
+# Short enough that every job has work within a test: a study is stable 5 s after its last
+# instance, a claim lapses after 3 s, a routine task escalates at 80 % of 18 s and is overdue after.
 JOB_SETTINGS = {
-    "WORKLIST_STABLE_AFTER": "1.5",
+    "WORKLIST_STABLE_AFTER": "5",
     "WORKLIST_STABILITY_SWEEP_INTERVAL": "0.2",
     "WORKLIST_ASSIGN_INTERVAL": "0.2",
     "WORKLIST_ESCALATE_INTERVAL": "0.2",
     "WORKLIST_LEASE_CHECK_INTERVAL": "0.2",
     "WORKLIST_TASK_LEASE": "3",
-    "WORKLIST_SLA_ROUTINE_HOURS": "0.003",
+    "WORKLIST_SLA_ROUTINE_HOURS": "0.005",
     "WORKLIST_HL7_DELIVERY_INTERVAL": "0.2",
 }
 

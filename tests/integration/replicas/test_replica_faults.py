@@ -56,9 +56,11 @@ def test_worker_killed_mid_sweep(
 ) -> None:
     listener_a, listener_b = cluster.of_kind("listener")
     targets = [(halves[0], listener_a.port), (halves[1], listener_b.port)]
+    with pushing_each(targets, AE_TITLE, tmp_path / "senders") as push:
+        pass
+    # Taken before the studies are stable: the sweep that marks them stable then waits, holding
+    # their rows, to write their tasks. (Taken earlier, it would hold up the listeners too.)
     with writes_wait(cluster.database_url, "reading_tasks"):
-        with pushing_each(targets, AE_TITLE, tmp_path / "senders") as push:
-            pass
         # The sweep has marked its studies stable and waits to write their tasks: kill it there.
         wait_until(
             lambda: bool(waiting_replicas(cluster.database_url, "stability-sweep")),
