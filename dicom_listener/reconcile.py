@@ -3,9 +3,6 @@ receptions, and report rows whose stored instance is missing."""
 
 import itertools
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,12 +94,6 @@ def _index_instance(stored: StoredObject, storage: Storage, database_url: str) -
 
 def _move_to_quarantine(stored: StoredObject, storage: Storage, reason: str) -> None:
     """Through a spooled copy, as every dataset enters the quarantine."""
-    with (
-        storage.instances.open(stored.key) as content,
-        tempfile.NamedTemporaryFile(dir=storage.spool_dir, suffix=".dcm") as copy,
-    ):
-        shutil.copyfileobj(content, copy)
-        copy.flush()
-        os.fsync(copy.fileno())
-        quarantine(storage.quarantine, Path(copy.name), reason)
+    with storage.spooled_copy(storage.instances, stored.key) as copy:
+        quarantine(storage.quarantine, copy, reason)
     storage.instances.remove(stored.key)

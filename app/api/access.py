@@ -89,6 +89,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
     # studies brought in over HTTP
     ("POST", "/api/v1/uploads"): ADMIN_OR_INTEGRATION,
+    ("GET", "/api/v1/quarantine"): ADMIN,
+    ("POST", "/api/v1/quarantine/{name}/reingest"): ADMIN,
+    ("DELETE", "/api/v1/quarantine/{name}"): ADMIN,
     # DICOMweb
     ("POST", "/dicomweb/studies"): ADMIN_OR_INTEGRATION,
     ("POST", "/dicomweb/studies/{study}"): ADMIN_OR_INTEGRATION,
@@ -131,6 +134,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("POST", "/admin/tasks/{task_id}/eligibility"): ADMIN,
     ("GET", "/admin/dashboard"): ADMIN,
+    ("GET", "/admin/quarantine"): ADMIN,
+    ("POST", "/admin/quarantine/{name}/reingest"): ADMIN,
+    ("POST", "/admin/quarantine/{name}/delete"): ADMIN,
     ("GET", "/admin/audit"): ADMIN,
     ("GET", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,

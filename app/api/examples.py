@@ -381,6 +381,22 @@ ANSWERS: dict[str, Any] = {
     "TokenOut": TOKEN,
     "TokenCreated": TOKEN | {"token": "wl_Kx8fQ2mZr9V0bT3yLw7pN1sHcE5uJ4aD"},
     "TokenPage": {"tokens": [TOKEN], "next_cursor": None},
+    "QuarantineList": {
+        "datasets": [
+            {
+                "name": "20261206T081500-3f9a0c1b2d4e.dcm",
+                "reason": "missing or invalid StudyInstanceUID",
+                "size": 528438,
+                "quarantined_at": WHEN,
+            }
+        ]
+    },
+    "ReingestAnswer": {
+        "name": "20261206T081500-3f9a0c1b2d4e.dcm",
+        "status": "0x0000",
+        "detail": "stored",
+        "stored": True,
+    },
     "AuditPage": {"events": [AUDIT_EVENT], "next_cursor": 5511},
     "ConcordanceReport": {
         "since": "2026-11-06T00:00:00Z",

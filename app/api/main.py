@@ -24,6 +24,7 @@ from app.api.routes import (
     me,
     metrics,
     orders,
+    quarantine,
     radiologists,
     reports,
     rules,
@@ -87,6 +88,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         dicomweb_read,
         dicomweb_retrieve,
         uploads,
+        quarantine,
     ):
         app.include_router(module.router)
     for page_router in PAGE_ROUTERS:

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from app.auth.errors import AuthenticationError
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionRequired
+from app.storage.objects import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,11 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     return problem(503, detail, headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
 
 
+async def _storage_unavailable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning("storage unavailable", extra={"path": request.url.path, "error": str(error)})
+    return problem(503, "storage is unavailable: nothing was changed, try again later")
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error", extra={"path": request.url.path})
     return problem(500, "internal error; the request id in the logs tells what happened")
@@ -119,4 +125,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DataError, _unstorable_value)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(StorageUnavailable, _storage_unavailable)
     app.add_exception_handler(Exception, _unexpected)

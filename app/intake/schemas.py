@@ -1,5 +1,7 @@
 """What an upload answers: instances stored per study and series, and every file let go, why."""
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 from app.intake.uploads import UploadOutcome
@@ -39,3 +41,26 @@ class UploadAnswer(BaseModel):
             skipped=[FileLetGo(name=p.name, reason=p.reason) for p in outcome.skipped],
             refused=[FileLetGo(name=p.name, reason=p.reason) for p in outcome.refused],
         )
+
+
+class QuarantinedOut(BaseModel):
+    """A dataset refused at ingest: its name in the quarantine, why, its size and when."""
+
+    name: str
+    reason: str
+    size: int
+    quarantined_at: datetime
+
+
+class QuarantineList(BaseModel):
+    datasets: list[QuarantinedOut]
+
+
+class ReingestAnswer(BaseModel):
+    """`status` is the DICOM status filing answered; `stored` when it left the quarantine
+    stored, else refused again (back under a new name) or deferred (0xA700: kept as it was)."""
+
+    name: str
+    status: str
+    detail: str
+    stored: bool

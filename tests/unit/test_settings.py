@@ -88,3 +88,15 @@ def test_an_accepted_sop_class_that_is_not_a_uid_is_refused_by_name(
 
     with pytest.raises(ValidationError, match="WORKLIST_ACCEPTED_SOP_CLASSES: 'MR' is not a UID"):
         Settings(_env_file=None)
+
+
+def test_storage_is_a_folder_url_or_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKLIST_HOME", "/srv/worklist")
+    monkeypatch.setenv("WORKLIST_STORAGE", "file:///data/dicom")
+    assert Settings(_env_file=None).storage_dir == Path("/data/dicom")
+    monkeypatch.setenv("WORKLIST_STORAGE", "s3://worklist/site-a/")
+    assert Settings(_env_file=None).storage == "s3://worklist/site-a"
+    for wrong in ("/data/dicom", "file://relative", "s3://", "gs://bucket"):
+        monkeypatch.setenv("WORKLIST_STORAGE", wrong)
+        with pytest.raises(ValidationError, match="WORKLIST_STORAGE"):
+            Settings(_env_file=None)

@@ -10,6 +10,7 @@ from app.web.routes import (
     dashboard_page,
     eligibility_page,
     people_page,
+    quarantine_page,
     radiologists_page,
     rules_editor_page,
     rules_page,
@@ -30,6 +31,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     radiologists_page.router,
     eligibility_page.router,
     dashboard_page.router,
+    quarantine_page.router,
     audit_tokens_pages.router,
 )
 

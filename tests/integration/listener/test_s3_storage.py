@@ -125,6 +125,17 @@ def test_hung_store_answers_a700_without_a_row_and_a_resend_completes(
     assert len(keys) == _instance_count(database_url) == 4
 
 
+def test_a_store_refusing_the_write_answers_a700_without_a_row(
+    settings: Settings, send: SendDatasets, listener: Settings, database_url: str
+) -> None:
+    s3_client = S3Connection(listener.s3_endpoint, "path", 5).client
+    bucket = _bucket(listener)
+    s3_client.delete_bucket(Bucket=bucket)
+
+    assert send(list(study_datasets(KNEE_MR))[:2]) == Counter({"0xA700": 2})
+    assert _instance_count(database_url) == 0
+
+
 def test_reconciliation_indexes_stored_objects_without_rows_and_clears_the_spool(
     settings: Settings, database_url: str, tmp_path: Path
 ) -> None:
