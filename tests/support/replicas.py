@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.support.network import echo_answered, free_port, wait_for_port
 
 AE_TITLE = "WORKLIST"
-START_TIMEOUT = 60.0
+START_TIMEOUT = 180.0  # a loaded machine may take long to start a dozen processes
 
 
 @dataclass
