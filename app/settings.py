@@ -128,6 +128,9 @@ class Settings(BaseSettings):
         default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
     )
     task_lease: float = Field(default=1800.0, gt=0, validation_alias="WORKLIST_TASK_LEASE")
+    lease_check_interval: float = Field(
+        default=30.0, gt=0, validation_alias="WORKLIST_LEASE_CHECK_INTERVAL"
+    )
     skip_cooldown: float = Field(default=900.0, ge=0, validation_alias="WORKLIST_SKIP_COOLDOWN")
 
     hl7_host: str = Field(default="127.0.0.1", validation_alias="WORKLIST_HL7_HOST")

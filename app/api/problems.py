@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from app.auth.errors import AuthenticationError
@@ -20,6 +20,7 @@ from app.storage.objects import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+DATABASE_RETRY_AFTER = 2  # seconds: a restarting Postgres is back about this soon
 
 _STATUS_BY_KIND: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -98,6 +99,15 @@ async def _unstorable_value(request: Request, error: Exception) -> JSONResponse:
     return problem(422, "a value in the request cannot be stored or searched as given")
 
 
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    # Postgres restarting, unreachable or out of connections: nothing was done (the transaction
+    # is rolled back), the pool reconnects by itself, and the caller may simply ask again.
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    logger.warning("database unavailable", extra={"path": request.url.path, "sqlstate": code})
+    detail = "the database is unavailable for a moment: nothing was changed, try again shortly"
+    return problem(503, detail, headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
+
+
 async def _storage_unavailable(request: Request, error: Exception) -> JSONResponse:
     logger.warning("storage unavailable", extra={"path": request.url.path, "error": str(error)})
     return problem(503, "storage is unavailable: nothing was changed, try again later")
@@ -114,5 +124,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DataError, _unstorable_value)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(StorageUnavailable, _storage_unavailable)
     app.add_exception_handler(Exception, _unexpected)

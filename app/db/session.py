@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import URL, Connection, Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -25,15 +25,37 @@ POOL_OVERFLOW = 20
 POOL_CAPACITY = POOL_SIZE + POOL_OVERFLOW
 
 
+# `?prepare_threshold=none` in DATABASE_URL: no server-side prepared statements, which a
+# connection pooler in transaction mode (PgBouncer before 1.21) cannot carry between clients.
+PREPARE_THRESHOLD = "prepare_threshold"
+
+
+def driver_url(url: str) -> URL:
+    """The SQLAlchemy URL for psycopg 3, without our own options (none of them is libpq's)."""
+    return make_url(sqlalchemy_url(url)).difference_update_query([PREPARE_THRESHOLD])
+
+
+def prepare_threshold(url: str) -> dict[str, int | None]:
+    """psycopg's `prepare_threshold` as the URL sets it: `none` (never prepare) or a count."""
+    value = make_url(sqlalchemy_url(url)).query.get(PREPARE_THRESHOLD)
+    if value is None:
+        return {}
+    text = value if isinstance(value, str) else value[-1]
+    if text.lower() != "none" and not text.isdigit():
+        raise ValueError(f"DATABASE_URL: prepare_threshold is none or a count, not {text!r}")
+    return {PREPARE_THRESHOLD: None if text.lower() == "none" else int(text)}
+
+
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
     # hide_parameters: error messages and logs never carry the values, which may be patient data.
     return create_engine(
-        sqlalchemy_url(url),
+        driver_url(url),
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_pre_ping=True,
         hide_parameters=True,
+        connect_args=prepare_threshold(url),
     )
 
 

@@ -9,14 +9,12 @@ from app.routing.returns import release_lapsed_leases
 from app.settings import Settings
 from app.workflow.on_stable import mark_settled_studies_stable
 
-LEASE_CHECK_INTERVAL = 30.0
-
 
 def all_jobs(settings: Settings) -> list[Job]:
     return [
         Job("stability-sweep", settings.stability_sweep_interval, mark_settled_studies_stable),
         Job("assign-waiting-tasks", settings.assign_interval, assign_waiting),
         Job("escalate-by-sla", settings.escalate_interval, escalate_due),
-        Job("release-lapsed-leases", LEASE_CHECK_INTERVAL, release_lapsed_leases),
+        Job("release-lapsed-leases", settings.lease_check_interval, release_lapsed_leases),
         Job("deliver-messages", settings.hl7_delivery_interval, deliver_pending),
     ]

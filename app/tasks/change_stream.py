@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from app.db.session import sqlalchemy_url
+from app.db.session import driver_url
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,8 @@ class Subscription:
 
 class ChangeHub:
     def __init__(self, database_url: str) -> None:
-        self._conninfo = sqlalchemy_url(database_url).replace(
-            "postgresql+psycopg://", "postgresql://"
-        )
+        address = driver_url(database_url).set(drivername="postgresql")
+        self._conninfo = address.render_as_string(hide_password=False)
         self._subscribers: set[Subscription] = set()
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from tests.support.dcmtk import dcmtk_tool
 
 _SENDING = "Sending file: "
+_ANSWER = "Received Store Response ("
 _SUCCESS = "Received Store Response (Success)"
 _PUSH_TIMEOUT = 180
 
@@ -22,6 +24,7 @@ class Push:
     sent: list[Path] = field(default_factory=list)
     acknowledged: set[str] = field(default_factory=set)
     senders: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)  # each answer, as storescu names it
 
     def finished(self) -> bool:
         return all(sender.poll() is not None for sender in self.senders)
@@ -46,11 +49,18 @@ def storescu_command(folder: Path, port: int, called_ae: str) -> list[str]:
 @contextmanager
 def pushing(folders: list[Path], port: int, called_ae: str, log_dir: Path) -> Iterator[Push]:
     """One storescu per folder, all at once; on leaving, waits for them and reads their logs."""
+    with pushing_each([(folder, port) for folder in folders], called_ae, log_dir) as push:
+        yield push
+
+
+@contextmanager
+def pushing_each(targets: list[tuple[Path, int]], called_ae: str, log_dir: Path) -> Iterator[Push]:
+    """One storescu per (folder, port), all at once: `pushing` to listeners of their own."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    logs = [log_dir / f"storescu-{n}-{os.getpid()}.log" for n in range(len(folders))]
+    logs = [log_dir / f"storescu-{n}-{os.getpid()}.log" for n in range(len(targets))]
     push = Push()
     senders = push.senders
-    for folder, log in zip(folders, logs, strict=True):
+    for (folder, port), log in zip(targets, logs, strict=True):
         with log.open("w") as output:
             senders.append(
                 subprocess.Popen(
@@ -80,6 +90,8 @@ def _read_answers(output: str, push: Push) -> None:
         if _SENDING in line:
             current = Path(line.split(_SENDING, 1)[1].strip())
             push.sent.append(current)
-        elif _SUCCESS in line and current is not None:
+        if _ANSWER in line:
+            push.statuses[line.split(_ANSWER, 1)[1].rstrip(")")] += 1
+        if _SUCCESS in line and current is not None:
             push.acknowledged.add(current.stem)
             current = None
