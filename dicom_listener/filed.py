@@ -3,8 +3,8 @@
 import logging
 from pathlib import Path
 
+from app.db.single_statement import run_single_statement
 from app.studies.service import storage_path_of_instance
-from dicom_listener.database import run_single_statement
 
 logger = logging.getLogger(__name__)
 
