@@ -9,8 +9,6 @@ end, and a connection idle for `hl7_timeout` seconds is closed; the listener kee
 
 import asyncio
 import logging
-import multiprocessing
-import os
 import signal
 import socket
 from dataclasses import dataclass
@@ -18,7 +16,13 @@ from dataclasses import dataclass
 from app.hl7.acks import reject_unparsable
 from app.hl7.framing import END_BLOCK, START_BLOCK, frame
 from app.settings import Settings
-from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
+from app.stop_signals import (
+    block_stop_signals,
+    start_children,
+    stop_children,
+    stop_with_parent,
+    wait_for_stop,
+)
 from hl7_listener.handler import answer
 
 logger = logging.getLogger(__name__)
@@ -134,23 +138,10 @@ def serve(settings: Settings, database_url: str) -> None:
     block_stop_signals()
     address = (settings.hl7_host, settings.hl7_port)
     with socket.create_server(address, backlog=128) as listening:
-        context = multiprocessing.get_context("spawn")
-        children = [
-            context.Process(
-                target=_child_main, args=(settings, database_url, listening), name=f"hl7-{n}"
-            )
-            for n in range(settings.hl7_processes)
-        ]
-        for child in children:
-            child.start()
-        # multiprocessing's resource tracker unblocks the stop signals when it starts.
-        block_stop_signals()
+        arguments = (settings, database_url, listening)
+        children = start_children(_child_main, arguments, settings.hl7_processes, "hl7")
         wait_for_stop()
-        for child in children:
-            if child.pid is not None and child.is_alive():
-                os.kill(child.pid, signal.SIGTERM)
-        for child in children:
-            child.join()
+        stop_children(children)
 
 
 def _child_main(settings: Settings, database_url: str, listening: socket.socket) -> None:

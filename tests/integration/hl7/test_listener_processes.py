@@ -44,18 +44,18 @@ def test_hl7_processes_share_the_port_and_stop_together(
             [sys.executable, "-m", "app", "hl7"], env=env, stdout=log, stderr=log
         )
     try:
-        wait_for_port(port, timeout=60)
+        wait_for_port(port, timeout=60)  # the parent's socket; its children start meanwhile
         codes: list[str] = []
 
         def send(sender: int) -> None:
-            acks = send_with_hl7_client(port, _orders_of(sender))
+            acks = send_with_hl7_client(port, _orders_of(sender), timeout=120)
             codes.extend(str(ack.segment("MSA")[1]) for ack in acks)
 
         senders = [threading.Thread(target=send, args=(n,)) for n in range(SENDERS)]
         for sender in senders:
             sender.start()
         for sender in senders:
-            sender.join(60)
+            sender.join(300)
         listener.terminate()
         assert listener.wait(30) == 0
     finally:
