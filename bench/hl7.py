@@ -1,10 +1,12 @@
 """HL7 v2 over MLLP: orders in against a bare MLLP echo server, and reports out.
 
-    .venv/bin/python -m bench.hl7 [--senders 10] [--orders 300] [--reports 1000] [--studies 200]
+    .venv/bin/python -m bench.hl7 [--senders 10] [--orders 300] [--processes N] [--reports 1000]
+                                  [--studies 200]
 
 `--orders` is per sender, each waiting for its ACK before sending the next (the issue's figure
-is `--orders 10000`). The listener runs as `worklist hl7` does, in a process of its own, and
-commits each order before its ACK; the echo server, also a process of its own, answers every
+is `--orders 10000`). The listener runs as `worklist hl7` does, with `--processes` processes
+(WORKLIST_HL7_PROCESSES; one per core by default) sharing its port, and commits each order
+before its ACK; the echo server, also a process of its own, answers every
 frame with a fixed ACK and stores nothing: the floor under any MLLP listener on this machine.
 Then: an order waiting for its study, the study made stable and routed (p99 per study); and
 the worker's outbox delivering `--reports` ORU^R01 messages to a local receiver.
@@ -174,8 +176,9 @@ def deliver_reports(url: str, settings: Settings, reports: int, receiver_port: i
     return reports / elapsed
 
 
-def run(url: str, senders: int, orders: int, reports: int, studies: int) -> None:
+def run(url: str, senders: int, orders: int, processes: int, reports: int, studies: int) -> None:
     env = {**os.environ, "DATABASE_URL": url, "WORKLIST_LOG_LEVEL": "WARNING"}
+    env["WORKLIST_HL7_PROCESSES"] = str(processes)
     listener_port, echo_port = _free_port(), _free_port()
     env["WORKLIST_HL7_PORT"] = str(listener_port)
     listener = _start(["app", "hl7"], env, listener_port)
@@ -195,7 +198,7 @@ def run(url: str, senders: int, orders: int, reports: int, studies: int) -> None
     total = senders * orders
     print(f"{senders} senders x {orders} orders, each waiting for its ACK")
     print(f"  bare MLLP echo      {echo_rate:8.0f} msg/s   ACK p99 {echo_p99:6.1f} ms")
-    print(f"  worklist hl7        {rate:8.0f} orders/s ACK p99 {p99:6.1f} ms"
+    print(f"  worklist hl7 ({processes} pr.) {rate:7.0f} orders/s ACK p99 {p99:6.1f} ms"
           f"   ({rate / echo_rate:.2f}x echo; target >= 0.5x)")  # fmt: skip
     print(f"  orders committed    {stored} of {total}")
     print(f"order waiting, study stable -> matched and routed: p99 {route_p99:.1f} ms "
@@ -207,6 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--orders", type=int, default=300, help="orders per sender")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="HL7 listener processes"
+    )
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--studies", type=int, default=200)
     parser.add_argument("--echo-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -217,7 +223,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-hl7-") as folder:
         with bench_database(Path(folder)) as url:
             upgrade_to_head(url)
-            run(url, arguments.senders, arguments.orders, arguments.reports, arguments.studies)
+            run(
+                url,
+                arguments.senders,
+                arguments.orders,
+                arguments.processes,
+                arguments.reports,
+                arguments.studies,
+            )
 
 
 if __name__ == "__main__":

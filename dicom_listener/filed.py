@@ -2,9 +2,9 @@
 
 import logging
 
+from app.db.single_statement import run_single_statement
 from app.storage.objects import ObjectArea
 from app.studies.service import storage_path_of_instance
-from dicom_listener.database import run_single_statement
 
 logger = logging.getLogger(__name__)
 

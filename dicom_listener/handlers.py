@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record_apart
 from app.db.session import session_scope
+from app.db.single_statement import run_single_statement
 from app.principal import Principal
 from app.settings import Settings
 from app.storage.quarantine import quarantine
@@ -28,7 +29,6 @@ from app.studies.service import (
 )
 from dicom_listener import metrics
 from dicom_listener.association import Peer
-from dicom_listener.database import run_single_statement
 from dicom_listener.dimse import Status
 from dicom_listener.filed import remove_unless_recorded
 from dicom_listener.known_series import KnownSeries, TouchSchedule

@@ -2,9 +2,6 @@
 
 import errno
 import logging
-import multiprocessing
-import os
-import signal
 import socket
 import socketserver
 import ssl
@@ -16,7 +13,13 @@ from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
 
 from app.process_metrics import all_processes_registry, shared_metrics_folder
 from app.settings import Settings
-from app.stop_signals import block_stop_signals, stop_with_parent, wait_for_stop
+from app.stop_signals import (
+    block_stop_signals,
+    start_children,
+    stop_children,
+    stop_with_parent,
+    wait_for_stop,
+)
 from app.storage.store import storage_of
 from app.studies.quiet_period import reconciling
 from dicom_listener import metrics
@@ -216,7 +219,8 @@ def serve(settings: Settings, database_url: str) -> None:
         shared_metrics_folder(prefix="listener-metrics-"),
         socket.create_server(address, backlog=128) as listening,
     ):
-        children = _start_children(settings, database_url, processes, listening)
+        arguments = (settings, database_url, listening)  # the socket reaches each child duplicated
+        children = start_children(_child_main, arguments, processes, "listener")
         registry = all_processes_registry()
         registry.register(metrics.RECONCILIATION)
         _serve_metrics(settings, registry)
@@ -224,11 +228,7 @@ def serve(settings: Settings, database_url: str) -> None:
             "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
         )
         wait_for_stop()
-        for child in children:
-            if child.pid is not None and child.is_alive():
-                os.kill(child.pid, signal.SIGTERM)
-        for child in children:
-            child.join()
+        stop_children(children)
     logger.info("DICOM listener stopped")
 
 
@@ -236,22 +236,6 @@ def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
     if settings.listener_metrics_port:
         port, host = settings.listener_metrics_port, settings.dicom_host
         start_http_server(port, addr=host, registry=registry)
-
-
-def _start_children(
-    settings: Settings, database_url: str, count: int, listening: socket.socket
-) -> list[multiprocessing.process.BaseProcess]:
-    context = multiprocessing.get_context("spawn")
-    arguments = (settings, database_url, listening)  # the socket reaches each child duplicated
-    children: list[multiprocessing.process.BaseProcess] = [
-        context.Process(target=_child_main, args=arguments, name=f"listener-{n}")
-        for n in range(count)
-    ]
-    for child in children:
-        child.start()
-    # multiprocessing's resource tracker unblocks SIGINT and SIGTERM when it starts: block again.
-    block_stop_signals()
-    return children
 
 
 def _child_main(settings: Settings, database_url: str, listening: socket.socket) -> None:

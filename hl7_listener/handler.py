@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 import hl7
 
 from app.db.session import session_scope
+from app.db.single_statement import run_single_statement
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import UnknownCharset, decode_message
 from app.hl7.errors import MessageNotAccepted, MessageRejected
 from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
 from app.orders import repository
+from app.orders.first_orders import store_first_order
 from app.orders.models import ReceivedMessage
 from app.principal import Principal
 from app.settings import Settings
@@ -53,7 +55,19 @@ def _store(
     database_url: str,
     peer: str | None,
 ) -> str:
-    """Store the message's orders with its answer, once per control id; the code to answer."""
+    """Store the message's orders with its answer, once per control id; the code to answer.
+
+    A lone new order whose study has not arrived (most of them) takes one statement; any other
+    message a session, where its orders meet their studies.
+    """
+    orders = read_orders(message, settings.hl7_accession_fields)
+    if len(orders) == 1 and run_single_statement(
+        database_url,
+        lambda connection: store_first_order(
+            connection, header.sender, header.control_id, header.message_type, orders[0]
+        ),
+    ):
+        return "AA"
     principal = Principal(name=f"hl7:{header.sender}", role=None, source_address=peer)
     with session_scope(database_url) as session:
         answered = ReceivedMessage(
@@ -68,7 +82,7 @@ def _store(
         if not repository.remember_answer(session, answered):
             logger.info("HL7 message sent again", extra={"control_id": header.control_id})
             return "AA"
-        for received in read_orders(message, settings.hl7_accession_fields):
+        for received in orders:
             receive_order(session, principal, settings, received)
     return "AA"
 

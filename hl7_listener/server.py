@@ -2,6 +2,7 @@
 
 Each connection is read frame by frame; a frame's message is stored on a worker thread (the
 database is synchronous) and acknowledged before the next frame of that connection is read.
+With `hl7_processes` above one, that many processes accept on the one listening socket.
 Bytes outside a frame are skipped, an oversized frame is refused with an AR and skipped to its
 end, and a connection idle for `hl7_timeout` seconds is closed; the listener keeps serving.
 """
@@ -9,11 +10,19 @@ end, and a connection idle for `hl7_timeout` seconds is closed; the listener kee
 import asyncio
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 
 from app.hl7.acks import reject_unparsable
 from app.hl7.framing import END_BLOCK, START_BLOCK, frame
 from app.settings import Settings
+from app.stop_signals import (
+    block_stop_signals,
+    start_children,
+    stop_children,
+    stop_with_parent,
+    wait_for_stop,
+)
 from hl7_listener.handler import answer
 
 logger = logging.getLogger(__name__)
@@ -30,9 +39,13 @@ class MllpListener:
     settings: Settings
     database_url: str
 
-    async def start(self) -> asyncio.Server:
+    async def start(self, shared: socket.socket | None = None) -> asyncio.Server:
+        """Listen on the configured port, or accept on a socket sibling processes share."""
         host, port = self.settings.hl7_host, self.settings.hl7_port
-        server = await asyncio.start_server(self._connection, host, port, limit=READ_CHUNK)
+        if shared is None:
+            server = await asyncio.start_server(self._connection, host, port, limit=READ_CHUNK)
+        else:
+            server = await asyncio.start_server(self._connection, sock=shared, limit=READ_CHUNK)
         logger.info("HL7 listener ready", extra={"host": host, "port": port})
         return server
 
@@ -104,17 +117,42 @@ async def _skip_to_end(reader: asyncio.StreamReader, seen: bytes) -> None:
         seen = seen[-1:] + chunk
 
 
-async def _serve_until_stopped(settings: Settings, database_url: str) -> None:
+async def _serve_until_stopped(
+    settings: Settings, database_url: str, shared: socket.socket | None = None
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    server = await MllpListener(settings, database_url).start()
+    server = await MllpListener(settings, database_url).start(shared)
     async with server:
         await stop.wait()
     logger.info("HL7 listener stopped")
 
 
 def serve(settings: Settings, database_url: str) -> None:
+    """Listen until SIGINT or SIGTERM, in this process or in `hl7_processes` children."""
+    if settings.hl7_processes == 1:
+        _serve_here(settings, database_url)
+        return
+    block_stop_signals()
+    address = (settings.hl7_host, settings.hl7_port)
+    with socket.create_server(address, backlog=128) as listening:
+        arguments = (settings, database_url, listening)
+        children = start_children(_child_main, arguments, settings.hl7_processes, "hl7")
+        wait_for_stop()
+        stop_children(children)
+
+
+def _child_main(settings: Settings, database_url: str, listening: socket.socket) -> None:
+    """One listener process on the parent's socket; it dies with its parent, never outlives it."""
+    from app.logging_config import configure_logging
+
+    stop_with_parent()
+    configure_logging(settings.log_level, settings.log_format)
+    _serve_here(settings, database_url, listening)
+
+
+def _serve_here(settings: Settings, database_url: str, shared: socket.socket | None = None) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    asyncio.run(_serve_until_stopped(settings, database_url))
+    asyncio.run(_serve_until_stopped(settings, database_url, shared))

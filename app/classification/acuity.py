@@ -83,6 +83,16 @@ def setting_of(location: str) -> Term | None:
     return first_match(PATIENT_SETTINGS, f" {location.lower()} ") if location else None
 
 
+# Patient class (HL7 table 0004, PV1-2; a FHIR encounter class is stored as its code): the
+# classes whose setting asks for more than a routine read.
+PATIENT_CLASS_SETTINGS = {"E": "the emergency department", "I": "an inpatient ward"}
+
+
+def setting_of_class(patient_class: str) -> str | None:
+    """The setting a patient class names (E emergency, I inpatient), else None."""
+    return PATIENT_CLASS_SETTINGS.get(patient_class.strip().upper())
+
+
 @dataclass(frozen=True, slots=True)
 class AcuityShift:
     """How far the text moves the category acuity (-1, 0 or +1), and the cue that decided."""

@@ -20,6 +20,11 @@ from app.startup import freeze_startup_objects
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[[Session, Settings], int]
+# Seconds until a job's next piece of work falls due, when the job can tell; None when nothing is
+# in sight.
+DueIn = Callable[[Session, Settings], float | None]
+# The shortest wait before a job that can tell when its work falls due runs again.
+SHORTEST_WAIT = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,7 @@ class Job:
     name: str
     interval: float
     run: JobFunction  # returns how many items it handled
+    due_in: DueIn | None = None
 
 
 def run_once(job: Job, database_url: str, settings: Settings) -> int | None:
@@ -51,7 +57,8 @@ def run_forever(
 
     A job that found work runs again on the next pass instead of after its interval: the
     stability sweep, for one, takes a small batch per transaction and would otherwise leave
-    the rest of a busy minute's studies waiting.
+    the rest of a busy minute's studies waiting. One that can tell when its next work falls due
+    runs then, if that is sooner than its interval: a study is routed as it becomes stable.
     """
     freeze_startup_objects()
     for job in jobs:  # every job's series shows from the start, at zero
@@ -62,7 +69,8 @@ def run_forever(
         for job in jobs:
             if time.monotonic() >= next_run[job.name]:
                 found_work = _run_logged(job, database_url, settings)
-                next_run[job.name] = time.monotonic() + (0.0 if found_work else job.interval)
+                wait = 0.0 if found_work else _wait(job, database_url, settings)
+                next_run[job.name] = time.monotonic() + wait
         wait = max(0.0, min(next_run.values(), default=1.0) - time.monotonic())
         if should_stop(min(wait, 1.0)):
             return
@@ -79,3 +87,16 @@ def _run_logged(job: Job, database_url: str, settings: Settings) -> bool:
     if handled:
         logger.info("background job ran", extra={"job": job.name, "handled": handled})
     return bool(handled)
+
+
+def _wait(job: Job, database_url: str, settings: Settings) -> float:
+    """The job's interval, or less when its next work falls due sooner."""
+    if job.due_in is None:
+        return job.interval
+    try:
+        with session_scope(database_url) as session:
+            due = job.due_in(session, settings)
+    except Exception:
+        logger.exception("background job's next run unknown", extra={"job": job.name})
+        return job.interval
+    return job.interval if due is None else min(job.interval, max(SHORTEST_WAIT, due))

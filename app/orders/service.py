@@ -95,3 +95,7 @@ def put_order_on_study(study: Study, order: Order) -> None:
         study.question_sources = {**study.question_sources, "clinical_question": ORDER_SOURCE}
     if order.priority:
         study.requested_priority = order.priority
+    if order.patient_class:
+        study.patient_class = order.patient_class
+    if order.patient_location:
+        study.patient_location = order.patient_location[:64]  # the width of the study's column

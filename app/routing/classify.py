@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.classification.acuity import setting_of
+from app.classification.acuity import setting_of, setting_of_class
 from app.classification.question import classify_question
 from app.classification.region import classify_region
 from app.classification.sequence import classify_series
@@ -47,9 +47,7 @@ def _study_classification(study: Study, series: list[Series], now: datetime) -> 
         question=study.clinical_question or "",
     )
     question = classify_question(study.clinical_question or "")
-    urgency, urgency_reason = _urgency(
-        question.urgency, study.requested_priority, study.patient_location
-    )
+    urgency, urgency_reason = _urgency(question.urgency, study)
     return {
         "id": study.id,
         "region": region.region,
@@ -86,15 +84,19 @@ def _series_classification(series: Series, study: Study) -> dict[str, Any]:
     }
 
 
-def _urgency(
-    from_question: Urgency, requested: str | None, location: str | None
-) -> tuple[Urgency, list[str]]:
-    """The most urgent of the order's requested priority, the patient's setting and the
-    question's explicit cues; order facts are named first when they decide (DESIGN.md)."""
+def _urgency(from_question: Urgency, study: Study) -> tuple[Urgency, list[str]]:
+    """The most urgent of the order's requested priority, the patient's setting (the order's
+    patient class, then location) and the question's explicit cues; order facts are named
+    first when they decide (DESIGN.md)."""
     candidates: list[tuple[Urgency, str]] = []
+    requested, location = study.requested_priority, study.patient_location
     asked = REQUESTED_URGENCY.get((requested or "").strip().upper())
     if asked is not None:
         candidates.append((asked, f"the order's requested priority {requested} makes it {asked}"))
+    class_setting = setting_of_class(study.patient_class or "")
+    if class_setting is not None:
+        reason = f"the order's patient class {study.patient_class} puts the patient in"
+        candidates.append(("URGENT", f"{reason} {class_setting}, which makes it URGENT"))
     setting = setting_of(location or "")
     if setting is not None:
         candidates.append(

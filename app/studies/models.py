@@ -62,6 +62,7 @@ class Study(Timestamps, Base):
     question_sources: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     requested_priority: Mapped[str | None] = mapped_column(String(16))
     patient_location: Mapped[str | None] = mapped_column(String(64))
+    patient_class: Mapped[str | None] = mapped_column(String(16))
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
     instance_count: Mapped[int] = mapped_column(server_default="0")
     first_received_at: Mapped[datetime | None]

@@ -275,6 +275,15 @@ def claim_settled_studies(
     return [SettledStudy(*row) for row in session.execute(query)]
 
 
+def next_to_settle(session: Session, settled_before: datetime) -> datetime | None:
+    """When the study awaiting stability that last received an image at or after
+    `settled_before` and earliest did so last received one; None when there is none."""
+    query = select(func.min(Study.last_received_at)).where(
+        _UNSETTLED, Study.last_received_at >= settled_before
+    )
+    return session.scalar(query)
+
+
 def count_awaiting_stability(session: Session) -> int:
     return session.scalar(select(func.count()).where(_UNSETTLED)) or 0
 

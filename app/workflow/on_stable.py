@@ -70,6 +70,27 @@ def route_again_unless_claimed(session: Session, study: Study, settings: Setting
     return True
 
 
+# Past a study's quiet period by this much before the sweep looks at it, so it is found quiet.
+SETTLE_MARGIN = timedelta(milliseconds=10)
+# How far a study's `last_received_at` may trail its newest instance (the listener updates it at
+# most every second): such a study is looked at again shortly, not after the sweep's interval.
+RECEIVED_AT_LAG = timedelta(seconds=1)
+
+
+def seconds_until_next_settles(session: Session, settings: Settings) -> float | None:
+    """Seconds until the next study still receiving images has been quiet for `stable_after`.
+
+    Studies long past it are held back (a listener starting or reconciling) and looked at
+    again on the sweep's interval.
+    """
+    quiet_for = timedelta(seconds=settings.stable_after)
+    now = datetime.now(UTC)
+    received = studies.next_to_settle(session, now - quiet_for - RECEIVED_AT_LAG)
+    if received is None:
+        return None
+    return (received + quiet_for + SETTLE_MARGIN - now).total_seconds()
+
+
 def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
     """Declare stable the studies quiet for `stable_after`, each with what its stability sets off;
     settle again, the same way, those that received images after they were stable.

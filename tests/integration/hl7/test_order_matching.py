@@ -111,3 +111,32 @@ def test_cancelled_order_cancels_the_open_task_audited(
     ).all()
     assert audit[-1].details["to"] == "CANCELLED"
     assert audit[-1].details["reason"] == "order cancelled (CA)"
+
+
+def test_emergency_patient_class_makes_a_routine_question_urgent_with_its_reason(
+    session: Session, settings: Settings
+) -> None:
+    routine = _order(reason="chronic headache, follow up", priority=None, patient_class="E")
+    receive_order(session, RIS, settings, routine)
+    study = _settled_study(session)
+    mark_settled_studies_stable(session, settings)
+    session.refresh(study)
+    assert (study.patient_class, study.urgency) == ("E", "URGENT")
+    reason = "the order's patient class E puts the patient in the emergency department"
+    assert any(line.startswith(reason) for line in study.classification_reasons)
+    assert _task(session, study).priority == "URGENT"
+
+
+def test_inpatient_location_of_a_late_order_routes_the_study_again_as_urgent(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session, clinical_question="follow up")
+    mark_settled_studies_stable(session, settings)
+    assert _task(session, study).priority == "ROUTINE"
+    session.expire_all()  # the order comes in a unit of work of its own, which reads it stable
+    late = _order(reason="known lesion, follow up", priority=None, patient_location="ICU BED 4")
+    receive_order(session, RIS, settings, late)
+    session.refresh(study)
+    assert (study.patient_location, study.urgency) == ("ICU BED 4", "URGENT")
+    assert any("(ICU BED 4)" in line for line in study.classification_reasons)
+    assert _task(session, study).priority == "URGENT"

@@ -1,14 +1,15 @@
 import pytest
 
 from app.db.session import get_engine
-from dicom_listener.database import WARM_CONNECTIONS, _autocommit_engine, warm_up
+from app.db.single_statement import autocommit_engine
+from dicom_listener.database import WARM_CONNECTIONS, warm_up
 from tests.support.network import free_port
 
 
 def test_a_started_listener_has_its_connections_open(database_url: str) -> None:
     warm_up(database_url)
 
-    for engine in (_autocommit_engine(database_url), get_engine(database_url)):
+    for engine in (autocommit_engine(database_url), get_engine(database_url)):
         assert engine.pool.checkedin() >= WARM_CONNECTIONS  # type: ignore[attr-defined]
 
 
