@@ -59,7 +59,7 @@ def propose(rules_json: str, form: RuleForm | None, position: int | None) -> Pro
     try:
         proposal.rule_set = RuleSet.model_validate(proposal.document)
     except ValidationError as invalid:
-        proposal.errors = [_placed_error(e, form_index) for e in invalid.errors()]
+        proposal.errors = [_placed_error(e, form, form_index) for e in invalid.errors()]
     return proposal
 
 
@@ -83,11 +83,11 @@ def _placed(
     return [*others[:index], rule, *others[index:]], index
 
 
-def _placed_error(error: Any, form_index: int | None) -> PlacedError:
+def _placed_error(error: Any, form: RuleForm | None, form_index: int | None) -> PlacedError:
     location = tuple(error["loc"])
-    of_form = len(location) > 1 and location[:2] == ("rules", form_index)
+    of_form = form is not None and location[:2] == ("rules", form_index)
     return PlacedError(
         location=".".join(str(part) for part in location),
         message=error["msg"],
-        form_field=field_of_error(location[2:]) if of_form else "",
+        form_field=field_of_error(location[2:], form) if form is not None and of_form else "",
     )

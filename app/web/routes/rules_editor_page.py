@@ -15,6 +15,7 @@ from app.routing.dry_run import dry_run
 from app.routing.rule_changes import save_rules
 from app.rules import service
 from app.rules.schemas import DryRunRequest, DryRunResult
+from app.web.condition_tree import EDITS, TREE_FACTS, edited
 from app.web.rendering import page
 from app.web.routes.rules_page import answer_save
 from app.web.rule_editor import PlacedError, Proposal, propose
@@ -23,6 +24,8 @@ from app.web.rule_form import FACT_LABELS, PICKED, TYPED, RuleForm, form_from_fi
 router = APIRouter(include_in_schema=False)
 
 NEW_RULE = RuleForm(id="", subspecialty="")
+# Try the form or the JSON, save, or change the form's groups (`add-any:1`, `remove:0.2`).
+ACTIONS = rf"^(form|json|save|({'|'.join(EDITS)}):[0-9.]{{0,64}})$"
 
 
 @router.get("/admin/rules/edit")
@@ -52,13 +55,18 @@ def edit_rules(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     base_version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     rules_json: Annotated[str, Form(max_length=1_000_000)],
-    action: Annotated[str, Form(pattern="^(form|json|save)$")], fields: PostedFields,
+    action: Annotated[str, Form(pattern=ACTIONS)], fields: PostedFields,
     position: Annotated[int | None, Form(ge=1, le=10_000)] = None,
     last: Annotated[int, Form(ge=1, le=100_000)] = 1000,
     comment: Annotated[str, Form(max_length=2000)] = "",
     tried: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:  # fmt: skip
-    """Apply the form or the JSON and dry-run the result; or save what was dry-run."""
+    """Apply the form or the JSON and dry-run the result; or save what was dry-run; or change the
+    form's groups and show it again."""
+    if ":" in action:
+        changed = form_from_fields(fields)
+        changed.groups = edited(changed.groups, action)
+        return _editor(request, session, base_version, propose(rules_json, None, None), changed)
     form = form_from_fields(fields) if action == "form" else None
     proposal = propose(rules_json, form, position)
     shown_form = form or NEW_RULE
@@ -93,6 +101,6 @@ def _editor(
     by_field = {error.form_field: error.message for error in proposal.errors if error.form_field}
     return page(
         request, "rules_edit.html", status_code, base_version=base_version, proposal=proposal,
-        form=form or NEW_RULE, shape_note=form is None, pools=pools, picked=PICKED,
-        typed=TYPED, labels=FACT_LABELS, field_errors=by_field, trial=trial, **context,
+        form=form or NEW_RULE, pools=pools, picked=PICKED, typed=TYPED, labels=FACT_LABELS,
+        tree_facts=TREE_FACTS, field_errors=by_field, trial=trial, **context,
     )  # fmt: skip
