@@ -63,6 +63,20 @@ def propose(rules_json: str, form: RuleForm | None, position: int | None) -> Pro
     return proposal
 
 
+def reordered(rules_json: str, move: str) -> Proposal:
+    """The JSON view's rules with one moved a place (`move-up:3`, `move-down:0`); the fallback
+    stays last. Unreadable JSON comes back as it was, with its error."""
+    proposal = propose(rules_json, None, None)
+    verb, _, where = move.partition(":")
+    index = int(where)
+    other = index - 1 if verb == "move-up" else index + 1
+    rules = list(proposal.rules)
+    if not (0 <= min(index, other) and max(index, other) < len(rules) - 1):
+        return proposal
+    rules[index], rules[other] = rules[other], rules[index]
+    return propose(json.dumps(proposal.document | {"rules": rules}), None, None)
+
+
 def _rules_in(document: Any) -> list[dict[str, Any]]:
     rules = document.get("rules") if isinstance(document, dict) else None
     if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):

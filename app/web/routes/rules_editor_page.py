@@ -18,14 +18,15 @@ from app.rules.schemas import DryRunRequest, DryRunResult
 from app.web.condition_tree import EDITS, TREE_FACTS, edited
 from app.web.rendering import page
 from app.web.routes.rules_page import answer_save
-from app.web.rule_editor import PlacedError, Proposal, propose
+from app.web.rule_editor import PlacedError, Proposal, propose, reordered
 from app.web.rule_form import FACT_LABELS, PICKED, TYPED, RuleForm, form_from_fields, form_of
 
 router = APIRouter(include_in_schema=False)
 
 NEW_RULE = RuleForm(id="", subspecialty="")
-# Try the form or the JSON, save, or change the form's groups (`add-any:1`, `remove:0.2`).
-ACTIONS = rf"^(form|json|save|({'|'.join(EDITS)}):[0-9.]{{0,64}})$"
+# Try the form or the JSON, save, change the form's groups (`add-any:1`, `remove:0.2`), or move
+# a rule a place (`move-up:3`).
+ACTIONS = rf"^(form|json|save|({'|'.join(EDITS)}):[0-9.]{{0,64}}|move-(up|down):[0-9]{{1,5}})$"
 
 
 @router.get("/admin/rules/edit")
@@ -63,6 +64,9 @@ def edit_rules(
 ) -> HTMLResponse:  # fmt: skip
     """Apply the form or the JSON and dry-run the result; or save what was dry-run; or change the
     form's groups and show it again."""
+    if action.startswith("move-"):
+        moved = reordered(rules_json, action)
+        return _editor(request, session, base_version, moved, form_from_fields(fields))
     if ":" in action:
         changed = form_from_fields(fields)
         changed.groups = edited(changed.groups, action)

@@ -129,3 +129,23 @@ def test_an_existing_rule_opens_in_the_form_with_its_exclusions(
     assert 'value="msk-spine-bone-joint-question"' in page
     assert 'name="when.categories_any.not" value="MYELOPATHY" checked' in page
     assert 'name="when.region" value="CSPINE" checked' in page
+
+
+def _json_view(html: str) -> dict[str, Any]:
+    text = html.split('name="rules_json"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+    document: dict[str, Any] = json.loads(_unescaped(text))
+    return document
+
+
+def test_a_rule_moves_a_place_without_a_script_and_the_fallback_stays_last(
+    client: TestClient, database_url: str
+) -> None:
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    sign_in(client, "ms-admin")
+    form = _editor_form(client)
+    ids = [rule["id"] for rule in json.loads(form["rules_json"])["rules"]]
+    moved = _posted(client, form | {"action": "move-up:1"})
+    assert moved.status_code == 200
+    assert [rule["id"] for rule in _json_view(moved.text)["rules"]] == [ids[1], ids[0], *ids[2:]]
+    last = _posted(client, form | {"action": f"move-down:{len(ids) - 2}"})
+    assert [rule["id"] for rule in _json_view(last.text)["rules"]] == ids
