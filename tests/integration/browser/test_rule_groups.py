@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.vocabulary import Role
-from tests.support.browser import NewPage, screenshot, serious_accessibility_violations, sign_in
+from tests.support.browser import (
+    SCREENSHOTS,
+    NewPage,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.support.web import make_account
 
 pytestmark = pytest.mark.browser
@@ -58,7 +64,9 @@ def test_an_admin_builds_a_nested_rule_and_a_time_window_rule(
     expect(values).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#error-tree-0-1-0")).to_contain_text("pattern")
     values.fill("US")
-    screenshot(page, "admin-rule-groups")
+    screenshot(page, "admin-rule-editor")
+    groups = page.get_by_role("group", name="And all of these groups")
+    groups.screenshot(path=SCREENSHOTS / "admin-rule-groups.png")
     assert serious_accessibility_violations(page) == []
     _save(page, "abdomen and pelvis unless ultrasound")
     assert _rule_in_json_view(page, "body-not-us")["when"] == {
