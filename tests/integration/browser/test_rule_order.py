@@ -43,7 +43,7 @@ def test_an_admin_reorders_rules_by_keys_buttons_and_drag_then_saves_after_the_d
     page.keyboard.press("Alt+ArrowUp")
     expected = [ids[1], ids[0], *ids[2:]]
     assert _listed(order) == expected
-    expect(page.get_by_role("status")).to_contain_text(f"{ids[1]} is now rule 1 of")
+    expect(page.locator("#order-news")).to_contain_text(f"{ids[1]} is now rule 1 of")
     expect(_item(order, ids[1])).to_be_focused()
 
     page.get_by_role("button", name=f"Move down: {ids[2]}").click()
