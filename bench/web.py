@@ -1,12 +1,15 @@
 """The reading room's pages under load, beside the JSON list they mirror, on a real `worklist api`.
 
     .venv/bin/python -m bench.web [--duration 60] [--tasks 100000] [--api-processes N]
+        [--finished 100000] [--admin-repeats 10]
 
 Seeds 100,000 tasks as `bench.api` does, signs 50 radiologists in, then for a bounded time: each
 of them loads their worklist page (`GET /?tab=mine`) every 2 s while their API token asks for the
 same list as JSON (`GET /api/v1/tasks`, no ETag, so both are rendered in full); 20 more do next
 case → open the case page → finalize, through the pages as a browser would (session cookie, CSRF
 token, forms); and `/healthz` is probed as the in-run baseline. Prints p50/p95/p99 of each.
+Then, on the same server, an admin times the dry run over the last 10,000 stable studies and the
+dashboard over 90 days of 100,000 finished tasks, each page beside its JSON (`bench.web_admin`).
 """
 
 import argparse
@@ -29,6 +32,7 @@ from bench.api import (
 )
 from bench.api_seed import seed
 from bench.http1 import Form
+from bench.web_admin import run_admin_pages, seed_history, sign_admin_in
 from bench.web_seed import SignedIn, sign_everyone_in
 from tests.support.api_server import running_api
 
@@ -121,19 +125,24 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--pause", type=float, default=0.5, help="reader's seconds per step")
     parser.add_argument("--api-processes", type=int, default=1)
+    parser.add_argument("--finished", type=int, default=100_000, help="finished tasks, 90 days")
+    parser.add_argument("--admin-repeats", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, bench_database(Path(folder)) as database_url:
         upgrade_to_head(database_url)
         started = time.perf_counter()
         tokens = seed(database_url, args.tasks, args.sessions, args.readers)
         people = sign_everyone_in(database_url, tokens.pollers + tokens.workers)
-        print(f"seeded {args.tasks} tasks and {len(people)} sessions "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        history = seed_history(database_url, args.finished)
+        admin = sign_admin_in(database_url)
+        print(f"seeded {args.tasks} tasks, {history} more finished over 90 days and "
+              f"{len(people)} sessions in {time.perf_counter() - started:.1f} s")  # fmt: skip
         home = Path(folder) / "home"
         with running_api(database_url, home, processes=args.api_processes) as api:
             load = asyncio.run(run_load(api.port, api.pid, people[: args.sessions],
                                         people[args.sessions :], args.warmup, args.duration,
                                         args.pause))  # fmt: skip
+            run_admin_pages(api.port, admin, args.admin_repeats)
         print(f"{args.sessions} signed-in worklist pages and as many JSON lists every "
               f"{POLL_INTERVAL:.0f} s, {args.readers} readers through pages, {HEALTH_PROBERS} "
               f"/healthz probers; {args.duration:.0f} s after {args.warmup:.0f} s warm-up; "

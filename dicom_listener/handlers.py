@@ -5,7 +5,7 @@ No exception leaves `store`: every failure becomes a named DICOM status.
 
 import errno
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,8 @@ class AssociationTally:
     duplicates: int = 0
     failed: int = 0
     bytes: int = 0
+    # Failed instances by the status answered ("0xA700": 2), summed on the ingest dashboard.
+    failures: dict[str, int] = field(default_factory=dict)
 
 
 class IngestHandlers:
@@ -309,6 +311,7 @@ class IngestHandlers:
             "duplicates": tally.duplicates,
             "failed": tally.failed,
             "bytes": tally.bytes,
+            "failures": tally.failures,
             "ended": "aborted" if aborted else "released",
         }
         self._write_audit(_principal(peer), action, outcome, details)
@@ -348,8 +351,10 @@ def _deferred(sop_instance_uid: str, error: OSError | SQLAlchemyError) -> Status
 
 def _counted_failure(status: Status, tally: AssociationTally) -> Status:
     if status.code != SUCCESS:
+        label = f"0x{status.code:04X}"
         tally.failed += 1
-        metrics.FAILURES.labels(status=f"0x{status.code:04X}").inc()
+        tally.failures[label] = tally.failures.get(label, 0) + 1
+        metrics.FAILURES.labels(status=label).inc()
     return status
 
 

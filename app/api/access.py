@@ -86,6 +86,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/changes"): ANY_ROLE,
     ("GET", "/api/v1/events"): ANY_ROLE,
     ("GET", "/api/v1/metrics/concordance"): ADMIN,
+    ("GET", "/api/v1/metrics/ingest"): ADMIN,
     ("GET", "/api/v1/metrics/turnaround"): ADMIN,
     # audit and tokens
     ("GET", "/api/v1/audit"): ADMIN,

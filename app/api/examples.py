@@ -469,6 +469,17 @@ ANSWERS: dict[str, Any] = {
         "by_reader": [TURNAROUND | {"group": "3", "reader": {"id": 3, "name": "Dr Lee"}}],
         "overdue_open_by_priority": {"STAT": 0, "URGENT": 2, "ROUTINE": 5},
     },
+    "IngestReport": {
+        "since": "2026-12-05T08:30:00Z",
+        "instances": 1240,
+        "per_minute": [
+            {"minute": "2026-12-05T09:14:00Z", "instances": 640},
+            {"minute": "2026-12-05T09:15:00Z", "instances": 600},
+        ],
+        "per_hour": [{"hour": "2026-12-05T09:00:00Z", "instances": 1240, "busiest_minute": 640}],
+        "failures_by_status": {"0xA700": 3, "0xC000": 1},
+        "waiting_for_stability": 2,
+    },
 }
 
 # Answers that are not JSON documents.

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, cast, func, select, true
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -59,3 +59,17 @@ def oldest_first(session: Session, wanted: AuditFilter) -> Iterator[AuditEvent]:
     """Every matching event, read in batches so an export never holds the trail in memory."""
     query = _filtered(wanted).order_by(AuditEvent.id).execution_options(yield_per=_EXPORT_BATCH)
     yield from session.scalars(query)
+
+
+def association_failures_by_status(session: Session, since: datetime) -> dict[str, int]:
+    """Instances refused by status ("0xC000": 3), summed from the listener's association rows."""
+    failures = func.jsonb_each_text(AuditEvent.details["failures"]).table_valued("key", "value")
+    query = (
+        select(failures.c.key, func.sum(cast(failures.c.value, Integer)))
+        .select_from(AuditEvent)
+        .join(failures, true())
+        .where(AuditEvent.object_type == "association", AuditEvent.occurred_at >= since)
+        .group_by(failures.c.key)
+        .order_by(failures.c.key)
+    )
+    return {status: int(count) for status, count in session.execute(query)}

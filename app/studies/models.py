@@ -115,7 +115,7 @@ class Instance(Base):
     storage_path: Mapped[str] = mapped_column(Text)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
-    received_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class PatientLink(Base):

@@ -288,6 +288,18 @@ def count_awaiting_stability(session: Session) -> int:
     return session.scalar(select(func.count()).where(_UNSETTLED)) or 0
 
 
+def instances_per_minute(session: Session, since: datetime) -> list[tuple[datetime, int]]:
+    """(minute, instances received in it) for every minute since `since` that received any."""
+    minute = func.date_trunc("minute", Instance.received_at)
+    query = (
+        select(minute, func.count())
+        .where(Instance.received_at >= since)
+        .group_by(minute)
+        .order_by(minute)
+    )
+    return [(at, count) for at, count in session.execute(query)]
+
+
 def mark_stable(session: Session, study_ids: Sequence[int], at: datetime) -> None:
     """Mark the studies stable, with their instance counts recounted from the rows."""
     session.execute(_MARK_STABLE, {"study_ids": list(study_ids), "at": at})

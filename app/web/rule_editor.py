@@ -59,8 +59,22 @@ def propose(rules_json: str, form: RuleForm | None, position: int | None) -> Pro
     try:
         proposal.rule_set = RuleSet.model_validate(proposal.document)
     except ValidationError as invalid:
-        proposal.errors = [_placed_error(e, form_index) for e in invalid.errors()]
+        proposal.errors = [_placed_error(e, form, form_index) for e in invalid.errors()]
     return proposal
+
+
+def reordered(rules_json: str, move: str) -> Proposal:
+    """The JSON view's rules with one moved a place (`move-up:3`, `move-down:0`); the fallback
+    stays last. Unreadable JSON comes back as it was, with its error."""
+    proposal = propose(rules_json, None, None)
+    verb, _, where = move.partition(":")
+    index = int(where)
+    other = index - 1 if verb == "move-up" else index + 1
+    rules = list(proposal.rules)
+    if not (0 <= min(index, other) and max(index, other) < len(rules) - 1):
+        return proposal
+    rules[index], rules[other] = rules[other], rules[index]
+    return propose(json.dumps(proposal.document | {"rules": rules}), None, None)
 
 
 def _rules_in(document: Any) -> list[dict[str, Any]]:
@@ -83,11 +97,11 @@ def _placed(
     return [*others[:index], rule, *others[index:]], index
 
 
-def _placed_error(error: Any, form_index: int | None) -> PlacedError:
+def _placed_error(error: Any, form: RuleForm | None, form_index: int | None) -> PlacedError:
     location = tuple(error["loc"])
-    of_form = len(location) > 1 and location[:2] == ("rules", form_index)
+    of_form = form is not None and location[:2] == ("rules", form_index)
     return PlacedError(
         location=".".join(str(part) for part in location),
         message=error["msg"],
-        form_field=field_of_error(location[2:]) if of_form else "",
+        form_field=field_of_error(location[2:], form) if form is not None and of_form else "",
     )

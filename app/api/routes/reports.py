@@ -1,4 +1,4 @@
-"""Reading metrics for department leads: RADPEER concordance and turnaround."""
+"""Figures for department leads: RADPEER concordance, turnaround and ingest."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import CurrentUser, SessionDep
+from app.studies.ingest_metrics import IngestReport, ingest_report
 from app.tasks.metrics import ConcordanceReport, TurnaroundReport, concordance, turnaround
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
@@ -33,3 +34,13 @@ def read_turnaround(
     Over the last `days`, plus the open tasks overdue now. Changes nothing.
     """
     return turnaround(session, datetime.now(UTC) - timedelta(days=days))
+
+
+@router.get("/ingest", summary="Instances received and refused over the last day")
+def read_ingest(user: CurrentUser, session: SessionDep) -> IngestReport:
+    """Instances received per minute and per hour over the last 24 hours, instances the DICOM
+    listener refused by the status it answered, and studies still waiting for their quiet period.
+
+    Changes nothing.
+    """
+    return ingest_report(session, datetime.now(UTC))

@@ -1,5 +1,6 @@
-"""`/admin/dashboard`: turnaround and concordance over a chosen period, from the same functions
-as `/api/v1/metrics/*`, with charts drawn on the server (admins only)."""
+"""`/admin/dashboard`: turnaround and concordance over a chosen period and ingest over the last
+day, from the same functions as `/api/v1/metrics/*`, with charts drawn on the server (admins
+only)."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -8,8 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import CurrentUser, SessionDep
+from app.studies.ingest_metrics import PERIOD, IngestReport, ingest_report
 from app.tasks.metrics import Turnaround, cases_needing_review, concordance, turnaround
-from app.web.charts import Chart, turnaround_chart
+from app.web.charts import Chart, Timeline, timeline_chart, turnaround_chart
 from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
@@ -20,8 +22,10 @@ def dashboard_page(
     request: Request, user: CurrentUser, session: SessionDep,
     days: Annotated[int, Query(ge=1, le=3650)] = 30,
 ) -> HTMLResponse:  # fmt: skip
-    since = datetime.now(UTC) - timedelta(days=days)
+    now = datetime.now(UTC)
+    since = now - timedelta(days=days)
     speed = turnaround(session, since)
+    ingest = ingest_report(session, now)
     tables: dict[str, list[tuple[str, Turnaround]]] = {
         "priority": [(row.group, row) for row in speed.by_priority],
         "pool": [(row.group, row) for row in speed.by_subspecialty],
@@ -31,8 +35,15 @@ def dashboard_page(
         request, "dashboard.html", days=days, since=since, speed=speed,
         turnaround=[(by, rows, _chart(rows)) for by, rows in tables.items()],
         quality=concordance(session, since), review=cases_needing_review(session, since),
+        ingest=ingest, ingest_chart=_per_minute_chart(ingest),
     )  # fmt: skip
 
 
 def _chart(rows: list[tuple[str, Turnaround]]) -> Chart:
     return turnaround_chart([(label, row.median_minutes, row.p90_minutes) for label, row in rows])
+
+
+def _per_minute_chart(ingest: IngestReport) -> Timeline:
+    minutes = [(row.minute, row.instances) for row in ingest.per_minute]
+    slots = PERIOD // timedelta(minutes=1)
+    return timeline_chart(minutes, ingest.since, timedelta(minutes=1), slots)

@@ -15,14 +15,21 @@ from app.routing.dry_run import dry_run
 from app.routing.rule_changes import save_rules
 from app.rules import service
 from app.rules.schemas import DryRunRequest, DryRunResult
+from app.web.condition_tree import EDITS, TREE_FACTS, edited
 from app.web.rendering import page
 from app.web.routes.rules_page import answer_save
-from app.web.rule_editor import PlacedError, Proposal, propose
+from app.web.rule_editor import PlacedError, Proposal, propose, reordered
 from app.web.rule_form import FACT_LABELS, PICKED, TYPED, RuleForm, form_from_fields, form_of
 
 router = APIRouter(include_in_schema=False)
 
 NEW_RULE = RuleForm(id="", subspecialty="")
+# Try the form or the JSON, save, change the form's groups (`add-any:1`, `remove:0.2`), or move
+# a rule a place (`move-up:3`), or list the next studies of the dry run (`page:100:<cursor>`).
+ACTIONS = (
+    rf"^(form|json|save|({'|'.join(EDITS)}):[0-9.]{{0,64}}|move-(up|down):[0-9]{{1,5}}"
+    r"|page:[0-9]{1,6}:[A-Za-z0-9_=-]{1,200})$"
+)
 
 
 @router.get("/admin/rules/edit")
@@ -52,13 +59,17 @@ def edit_rules(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     base_version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     rules_json: Annotated[str, Form(max_length=1_000_000)],
-    action: Annotated[str, Form(pattern="^(form|json|save)$")], fields: PostedFields,
+    action: Annotated[str, Form(pattern=ACTIONS)], fields: PostedFields,
     position: Annotated[int | None, Form(ge=1, le=10_000)] = None,
     last: Annotated[int, Form(ge=1, le=100_000)] = 1000,
     comment: Annotated[str, Form(max_length=2000)] = "",
     tried: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:  # fmt: skip
-    """Apply the form or the JSON and dry-run the result; or save what was dry-run."""
+    """Apply the form or the JSON and dry-run the result (a page of the studies that move); or
+    save what was dry-run; or rearrange the form's groups or the rules' order and show them."""
+    if action.startswith(("move-", *EDITS)):
+        return _rearranged(request, session, base_version, rules_json, action, fields)
+    listed_before, cursor = _page_asked(action)
     form = form_from_fields(fields) if action == "form" else None
     proposal = propose(rules_json, form, position)
     shown_form = form or NEW_RULE
@@ -71,7 +82,8 @@ def edit_rules(
             lambda: save_rules(session, user, settings, rule_set, comment.strip(), base_version),
         )  # fmt: skip
     try:
-        trial = dry_run(session, DryRunRequest.model_validate(proposal.document | {"last": last}))
+        asked = proposal.document | {"last": last, "cursor": cursor}
+        trial = dry_run(session, DryRunRequest.model_validate(asked))
     except DomainError as error:
         session.rollback()
         invalid = replace(proposal, rule_set=None, errors=[PlacedError("rules", str(error))])
@@ -80,8 +92,29 @@ def edit_rules(
     return _editor(
         request, session, base_version, proposal, shown_form, trial=trial, last=last,
         comment=comment, needs_comment=asked_to_save and not comment.strip(),
+        listed_before=listed_before if cursor else 0,
         status_code=422 if asked_to_save else 200,
     )  # fmt: skip
+
+
+def _rearranged(
+    request: Request, session: Session, base_version: int, rules_json: str, action: str,
+    fields: dict[str, list[str]],
+) -> HTMLResponse:  # fmt: skip
+    """The editor again with a rule moved a place, or a group of the form added or removed."""
+    form = form_from_fields(fields)
+    if action.startswith("move-"):
+        return _editor(request, session, base_version, reordered(rules_json, action), form)
+    form.groups = edited(form.groups, action)
+    return _editor(request, session, base_version, propose(rules_json, None, None), form)
+
+
+def _page_asked(action: str) -> tuple[int, str | None]:
+    """(studies listed before this page, the dry run's cursor) for `page:100:<cursor>`."""
+    if not action.startswith("page:"):
+        return 0, None
+    _, listed_before, cursor = action.split(":", 2)
+    return int(listed_before), cursor
 
 
 def _editor(
@@ -93,6 +126,6 @@ def _editor(
     by_field = {error.form_field: error.message for error in proposal.errors if error.form_field}
     return page(
         request, "rules_edit.html", status_code, base_version=base_version, proposal=proposal,
-        form=form or NEW_RULE, shape_note=form is None, pools=pools, picked=PICKED,
-        typed=TYPED, labels=FACT_LABELS, field_errors=by_field, trial=trial, **context,
+        form=form or NEW_RULE, pools=pools, picked=PICKED, typed=TYPED, labels=FACT_LABELS,
+        tree_facts=TREE_FACTS, field_errors=by_field, trial=trial, **context,
     )  # fmt: skip

@@ -6,8 +6,18 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from app.vocabulary import Role
-from tests.integration.web.test_dashboard_page import _finished
-from tests.support.browser import NewPage, screenshot, serious_accessibility_violations, sign_in
+from tests.integration.web.test_dashboard_page import (
+    _association_refused,
+    _finished,
+    _instances_received,
+)
+from tests.support.browser import (
+    SCREENSHOTS,
+    NewPage,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.support.factories import make_radiologist
 from tests.support.web import make_account
 
@@ -21,6 +31,8 @@ def test_dashboard_figures_equal_the_json_for_the_same_period(
     reader = make_radiologist(session, ("MSK",), name="Dr Steady")
     for minutes, priority in ((20, "STAT"), (45, "STAT"), (300, "ROUTINE"), (900, "ROUTINE")):
         _finished(session, reader.id, priority, minutes)
+    _instances_received(session, [3, 3, 4, 4, 4, 65, 130, 130, 131, 400])
+    _association_refused(session, {"0xA700": 2, "0xC000": 1})
     session.commit()
     make_account(database_url, "ms-admin", Role.ADMIN)
     page = new_page()
@@ -38,5 +50,17 @@ def test_dashboard_figures_equal_the_json_for_the_same_period(
         )  # fmt: skip
     chart = page.get_by_role("img", name="Turnaround by priority")
     expect(chart.locator("title").first).to_contain_text("median")
+    ingest = client.get("/api/v1/metrics/ingest", headers=admin_headers).json()
+    refused = page.get_by_role("table", name="Instances refused by status")
+    for status, count in ingest["failures_by_status"].items():
+        cells = refused.get_by_role("row").filter(has_text=status).get_by_role("cell")
+        expect(cells).to_have_text([status, str(count)])
+    hours = page.get_by_role("table", name="Instances received by hour")
+    expect(hours.locator("tbody tr")).to_have_count(len(ingest["per_hour"]))
+    per_minute = page.get_by_role("img", name="Instances per minute over the last 24 hours")
+    expect(per_minute.locator("rect title")).to_have_count(len(ingest["per_minute"]))
     screenshot(page, "admin-dashboard")
+    page.get_by_role("region", name="Ingest over the last day").screenshot(
+        path=SCREENSHOTS / "admin-dashboard-ingest.png"
+    )
     assert serious_accessibility_violations(page) == []

@@ -121,6 +121,21 @@ def test_each_association_leaves_one_audit_row_with_its_counts(
     assert event.actor == "ae:MODALITY"
 
 
+@pytest.mark.filterwarnings("ignore:Invalid value for VR UI")
+def test_refused_instances_are_counted_by_status_in_the_association_audit(
+    send: SendDatasets, database_url: str
+) -> None:
+    broken, good = list(study_datasets(KNEE_MR))[:2]
+    broken.SOPInstanceUID = "not-a-uid"
+    statuses = send([broken, good])
+
+    refused = {status: count for status, count in statuses.items() if status != "0x0000"}
+    assert sum(refused.values()) == 1
+    rows = audit_rows(database_url, "DICOMInstancesTransferred")
+    (event,) = [row for row in rows if row.details["failed"] == 1]
+    assert event.details["failures"] == refused
+
+
 def test_character_sets_are_decoded(send: SendDatasets, session: Session) -> None:
     latin, utf8 = list(study_datasets(KNEE_MR))[0], list(study_datasets(KNEE_MR))[0]
     latin.SpecificCharacterSet = "ISO_IR 100"

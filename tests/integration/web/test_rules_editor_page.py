@@ -129,3 +129,45 @@ def test_an_existing_rule_opens_in_the_form_with_its_exclusions(
     assert 'value="msk-spine-bone-joint-question"' in page
     assert 'name="when.categories_any.not" value="MYELOPATHY" checked' in page
     assert 'name="when.region" value="CSPINE" checked' in page
+
+
+def _json_view(html: str) -> dict[str, Any]:
+    text = html.split('name="rules_json"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+    document: dict[str, Any] = json.loads(_unescaped(text))
+    return document
+
+
+def test_a_rule_moves_a_place_without_a_script_and_the_fallback_stays_last(
+    client: TestClient, database_url: str
+) -> None:
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    sign_in(client, "ms-admin")
+    form = _editor_form(client)
+    ids = [rule["id"] for rule in json.loads(form["rules_json"])["rules"]]
+    moved = _posted(client, form | {"action": "move-up:1"})
+    assert moved.status_code == 200
+    assert [rule["id"] for rule in _json_view(moved.text)["rules"]] == [ids[1], ids[0], *ids[2:]]
+    last = _posted(client, form | {"action": f"move-down:{len(ids) - 2}"})
+    assert [rule["id"] for rule in _json_view(last.text)["rules"]] == ids
+
+
+def test_the_dry_run_pages_through_every_study_that_would_move(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    uids = {make_study(session, stable_at=datetime.now(UTC)).study_instance_uid for _ in range(130)}
+    session.commit()
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    sign_in(client, "ms-admin")
+    everything_to_breast = {"rules": [{"id": "default", "then": {"subspecialty": "BREAST"}}]}
+    form = _editor_form(client) | {"rules_json": json.dumps(everything_to_breast)}
+    first = _posted(client, form | {"action": "json"})
+    assert "Studies 1 to 100 of the 130 that would move" in first.text
+    next_page = first.text.split('name="action" value="page:', 1)[1].split('"', 1)[0]
+    second = _posted(client, form | {"action": f"page:{next_page}"})
+    assert second.status_code == 200, second.text
+    assert "Studies 101 to 130 of the 130 that would move" in second.text
+    assert 'value="page:' not in second.text
+    on_first, on_second = ({uid for uid in uids if f"<code>{uid}</code>" in page.text}
+                           for page in (first, second))  # fmt: skip
+    assert on_first | on_second == uids
+    assert (len(on_first), len(on_second)) == (100, 30)

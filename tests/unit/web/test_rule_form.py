@@ -1,6 +1,7 @@
 """The rule editor's form and the rule's JSON make each other, and errors land on their field."""
 
 from app.rules.dsl import load_default_rules
+from app.web.condition_tree import edited
 from app.web.rule_editor import propose
 from app.web.rule_form import form_from_fields, form_of, rule_of
 
@@ -28,20 +29,56 @@ def test_the_form_makes_an_all_of_rule_with_negations() -> None:
 
 def test_every_rule_the_form_can_hold_comes_back_the_same() -> None:
     rule = rule_of(form_from_fields(CSPINE_FACET))
-    form = form_of(rule)
-    assert form is not None
-    assert rule_of(form) == rule
+    assert rule_of(form_of(rule)) == rule
 
 
-def test_shipped_rules_of_a_flat_shape_round_trip_and_nested_ones_go_to_json() -> None:
-    shapes = {}
+def test_every_shipped_rule_round_trips_flat_ones_in_the_pickers_nested_ones_in_groups() -> None:
+    in_groups = {}
     for rule in load_default_rules().to_json()["rules"]:
         form = form_of(rule)
-        shapes[rule["id"]] = form is not None
-        if form is not None:
-            assert rule_of(form).get("when") == rule.get("when")
-    assert shapes["msk-spine-bone-joint-question"] is True
-    assert shapes["msk-pelvis-hip-sports"] is False
+        assert rule_of(form).get("when") == rule.get("when")
+        in_groups[rule["id"]] = bool(form.groups)
+    assert in_groups["msk-spine-bone-joint-question"] is False
+    assert in_groups["msk-pelvis-hip-sports"] is True
+
+
+NESTED = {
+    "rule.id": ["night-trauma"], "then.subspecialty": ["BODY"], "when.weekday": ["SAT", "SUN"],
+    "tree.0.kind": ["any"],
+    "tree.0.0.kind": ["fact"], "tree.0.0.fact": ["region"], "tree.0.0.values": ["ABDOMEN, PELVIS"],
+    "tree.0.1.kind": ["not"],
+    "tree.0.1.0.kind": ["fact"], "tree.0.1.0.fact": ["modality"], "tree.0.1.0.values": ["US"],
+    "tree.1.kind": ["window"], "tree.1.start": ["18:00"], "tree.1.end": ["07:00"],
+}  # fmt: skip
+
+
+def test_the_form_builds_nested_groups_and_time_windows_and_gets_them_back() -> None:
+    rule = rule_of(form_from_fields(NESTED))
+    assert rule["when"] == {"all": [
+        {"weekday": ["SAT", "SUN"]},
+        {"any": [{"region": ["ABDOMEN", "PELVIS"]}, {"not": {"modality": ["US"]}}]},
+        {"time_between": {"start": "18:00:00", "end": "07:00:00"}},
+    ]}  # fmt: skip
+    assert rule_of(form_of(rule)) == rule
+
+
+def test_an_error_inside_a_group_lands_on_that_condition() -> None:
+    bad = NESTED | {"tree.0.1.0.values": ["ultrasound"], "tree.1.end": ["25:00"]}
+    proposal = propose(FALLBACK, form_from_fields(bad), None)
+    places = {error.location: error.form_field for error in proposal.errors}
+    assert places["rules.0.when.all.1.any.1.not.modality.0"] == "tree.0.1.0"
+    assert places["rules.0.when.all.2.time_between.end"] == "tree.1"
+
+
+def test_groups_are_added_and_removed_where_asked() -> None:
+    form = form_from_fields(NESTED)
+    groups = edited(form.groups, "add-all:0.1")
+    groups = edited(groups, "add-window:0.1.1")
+    groups = edited(groups, "remove:0.0")
+    (first, _) = groups
+    assert [node.kind for node in first.children] == ["not"]
+    assert [node.kind for node in first.children[0].children] == ["fact", "all"]
+    assert first.children[0].children[1].children[0].kind == "window"
 
 
 def test_the_form_rule_goes_before_the_fallback_and_replaces_its_namesake() -> None:

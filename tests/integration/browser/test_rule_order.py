@@ -1,0 +1,67 @@
+"""Rules reordered in a real browser by keys, by their buttons and by dragging; the new order
+goes through the dry run and the save like any change."""
+
+import json
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from app.vocabulary import Role
+from tests.support.browser import NewPage, screenshot, serious_accessibility_violations, sign_in
+from tests.support.web import make_account
+
+pytestmark = pytest.mark.browser
+
+
+def _listed(order: Locator) -> list[str]:
+    ids: list[str] = order.get_by_role("listitem").evaluate_all(
+        "items => items.map(item => item.dataset.id)"
+    )
+    return ids
+
+
+def _in_json_view(page: Page) -> list[str]:
+    document = json.loads(page.get_by_label("Rule set (JSON)").input_value())
+    return [rule["id"] for rule in document["rules"]]
+
+
+def _item(order: Locator, rule_id: str) -> Locator:
+    return order.get_by_role("listitem").filter(has=order.page.get_by_text(rule_id, exact=True))
+
+
+def test_an_admin_reorders_rules_by_keys_buttons_and_drag_then_saves_after_the_dry_run(
+    new_page: NewPage, database_url: str
+) -> None:
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    page = new_page()
+    sign_in(page, "ms-admin")
+    page.goto("/admin/rules/edit")
+    order = page.get_by_role("list", name="Order of the rules")
+    ids = _listed(order)
+
+    _item(order, ids[1]).focus()
+    page.keyboard.press("Alt+ArrowUp")
+    expected = [ids[1], ids[0], *ids[2:]]
+    assert _listed(order) == expected
+    expect(page.locator("#order-news")).to_contain_text(f"{ids[1]} is now rule 1 of")
+    expect(_item(order, ids[1])).to_be_focused()
+
+    page.get_by_role("button", name=f"Move down: {ids[2]}").click()
+    expected[2], expected[3] = expected[3], expected[2]
+    assert _listed(order) == expected
+
+    _item(order, ids[4]).drag_to(_item(order, expected[0]))
+    expected = [ids[4], *(rule for rule in expected if rule != ids[4])]
+    assert _listed(order) == expected
+    assert _in_json_view(page) == expected
+    assert expected[-1] == ids[-1]
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "admin-rule-order")
+
+    page.get_by_role("button", name="Dry-run this order").click()
+    expect(page.get_by_role("heading", name="Dry run over the last")).to_be_visible()
+    page.get_by_label("Comment").fill("check the extremities first")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_role("heading", name="Version 2 saved")).to_be_visible()
+    page.goto("/admin/rules/edit")
+    assert _in_json_view(page) == expected
