@@ -29,7 +29,7 @@ LOWERING_TIME_WORDS = terms(
         (
             "LOWER",
             r"\bchronic\b|follow ?up|\bknown\b|\bstable\b|long ?standing|surveillance"
-            r"|\bunchanged\b|\b\d+ ?(months?|mos|years?|yrs?)\b|\bannual\b|\broutine\b"
+            r"|\bunchanged\b|\b\d+ ?(months?|mos|years?|yrs?)\b(?! ?old)|\bannual\b|\broutine\b"
             r"|insufficiency|osteopor\w*|osteopen\w*|stress fracture|fragility",
             "a time word of a known or lasting problem",
         )
