@@ -127,7 +127,8 @@ def test_spell_out_expands_abbreviations_only_as_whole_words() -> None:
 def test_a_patients_age_is_not_a_lasting_problem() -> None:
     shift = classify_question("new headache in 72 year old on apixaban").acuity
 
-    assert shift.steps == 1 and "new" in shift.cue
+    assert shift.steps == 1
+    assert "new" in shift.cue
     assert classify_question("back pain for 3 years").acuity.steps == -1
 
 
