@@ -89,6 +89,7 @@ class AcuityShift:
 
     steps: int = 0
     cue: str = ""
+    mixed: bool = False  # raising and lowering words both: the usual acuity, less surely
 
 
 def acuity_shift(clauses: Sequence[str], is_negated: Callable[[str, int], bool]) -> AcuityShift:
@@ -103,7 +104,7 @@ def acuity_shift(clauses: Sequence[str], is_negated: Callable[[str, int], bool])
         return AcuityShift(1, raising)
     if lowering and not raising:
         return AcuityShift(-1, lowering)
-    return AcuityShift()  # both, or neither: the category's usual acuity
+    return AcuityShift(mixed=bool(raising))  # both, or neither: the category's usual acuity
 
 
 def _found(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from app.classification.acuity import AcuityShift, acuity_shift
+from app.classification.confidence import Confidence, categories_confidence
 from app.classification.icd10 import ICD10_CATEGORIES, ICD10_STAT_PREFIXES
 from app.classification.question_cues import (
     DEFICIT_TERMS,
@@ -51,6 +52,7 @@ class QuestionClassification:
     urgency: Urgency
     reasons: tuple[str, ...]
     acuity: AcuityShift = AcuityShift()
+    categories_confidence: Confidence = "high"
 
 
 def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassification:
@@ -74,7 +76,8 @@ def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassific
     reasons = [found[category] for category in categories] + reasons
     if not categories:
         reasons.insert(0, "no routing category recognised in the question")
-    return QuestionClassification(categories, urgency, tuple(reasons), shift)
+    confidence = categories_confidence(text, categories)
+    return QuestionClassification(categories, urgency, tuple(reasons), shift, confidence)
 
 
 def spell_out(text: str) -> str:

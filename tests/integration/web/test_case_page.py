@@ -96,3 +96,24 @@ def test_a_prior_links_to_its_read_and_says_whether_it_was_reported(
     page = client.get(f"/tasks/{task.id}").text
     assert f'<a href="/tasks/{prior_read.id}">MRI CSPINE 2024</a>' in page
     assert "reported" in page
+
+
+def test_low_confidence_series_and_questions_are_marked_for_a_person_to_check(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    study = make_study(session, clinical_question="see notes", confidence={"categories": "low"})
+    unsure = {"sequence": "low", "plane": "high", "fat_sat": None}
+    make_series(session, study, series_number=1, sequence="T2", confidence=unsure)
+    make_series(session, study, series_number=2, sequence="T1", confidence={"sequence": "high"})
+    corrected = {"sequence": "FLAIR", "reason": "named T2 by the scanner"}
+    make_series(session, study, series_number=3, confidence=unsure, correction=corrected)
+    task = make_task(session, study)
+    session.commit()
+    _reader(session, database_url, client, "dr-lee")
+
+    page = client.get(f"/tasks/{task.id}").text
+
+    assert "Check: no routing category was recognised in this question." in page
+    assert page.count('<tr class="unsure">') == 1
+    assert page.count('<mark class="unsure">check</mark>') == 1
+    assert "Check: the urgency" not in page
