@@ -1,4 +1,4 @@
-"""How sure each classification is: `high`, `medium` or `low` (DESIGN.md).
+"""How sure each classification is: `high`, `medium` or `low`.
 
 One rule for every answer: `high` when two independent cues agree (the header's physics and
 the series description, BodyPartExamined and the study description, a recognised category and

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
+from pydicom import Dataset
 from pydicom.uid import UID
 
 from app.classification.sequence import classify_series
 from app.classification.series_files import read_series_headers
 from app.classification.series_geometry import InstanceGeometry, partition_step
-from app.classification.series_header import with_instances
+from app.classification.series_header import header_from_dataset, with_instances
 from tests.unit.classification.factories import (
     AXIAL,
     MR_IMAGE_STORAGE,
@@ -179,3 +180,18 @@ def test_a_private_object_numbered_first_does_not_speak_for_its_series(tmp_path:
 
     assert (skipped, header.sop_class_uid) == ([], MR_IMAGE_STORAGE)
     assert (classify_series(header).sequence, classify_series(header).plane) == ("DWI", "AX")
+
+
+def test_an_enhanced_ct_perfusion_map_is_perfusion_with_its_coded_agent() -> None:
+    agent = Dataset()
+    agent.CodeValue, agent.CodingSchemeDesignator, agent.CodeMeaning = "C-B0322", "SRT", "Iohexol"
+    dataset = make_dataset(
+        Modality="CT",
+        ImageType=["DERIVED", "PRIMARY", "PERFUSION", "RCBF"],
+        ContrastBolusAgentSequence=[agent],
+        ImageOrientationPatient=list(AXIAL),
+    )
+
+    result = classify_series(header_from_dataset(dataset))
+
+    assert (result.sequence, result.contrast, result.plane) == ("PERFUSION", True, "AX")
