@@ -5,7 +5,7 @@ No exception leaves `store`: every failure becomes a named DICOM status.
 
 import errno
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,13 @@ from app.principal import Principal
 from app.settings import Settings
 from app.storage.quarantine import quarantine
 from app.storage.store import Storage, instance_key, storage_of
-from app.studies.records import IdentifiedInstance, Receipt, ReceivedInstance, SeriesKey
+from app.studies.records import (
+    IdentifiedInstance,
+    Receipt,
+    ReceivedInstance,
+    SeriesHeaderUpdate,
+    SeriesKey,
+)
 from app.studies.service import (
     complete_series_header,
     file_instance_of_series,
@@ -38,6 +44,7 @@ from dicom_listener.metadata import (
     identify,
     read_header,
     received_instance,
+    series_header,
 )
 from dicom_listener.raw_identifiers import identify_raw
 from dicom_listener.reception import ReceivedFile
@@ -216,7 +223,8 @@ class IngestHandlers:
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             return _deferred(identified.instance.sop_instance_uid, error)
-        self.known_series.remember(uids, parents, identified)
+        recorded = None if isinstance(series, SeriesKey) else series.series.header
+        self.known_series.remember(uids, parents, identified, recorded)
         self._count(tally, added, received.size)
         return Status(SUCCESS)
 
@@ -241,11 +249,27 @@ class IngestHandlers:
         )
         update = self.known_series.note_instance(_series_uids(identified), identified)
         if added and update:
+            if update.first_image:
+                update = self._with_image_header(identified, update, receipt)
+            complete = update
             run_single_statement(
                 self.database_url,
-                lambda db: complete_series_header(db, parents.series_id, update),
+                lambda db: complete_series_header(db, parents.series_id, complete),
             )
         return added
+
+    def _with_image_header(
+        self, identified: IdentifiedInstance, update: SeriesHeaderUpdate, receipt: Receipt
+    ) -> SeriesHeaderUpdate:
+        """The series was recorded from an object without images; this first image's header
+        speaks for it from now on (the classifier leaves objects without images out)."""
+        try:
+            with self.storage.instances.open(receipt.storage_path) as stored:
+                header = series_header(stored)
+        except (UnusableDataset, OSError):
+            return update  # filed as it came; its series keeps the header it has
+        self.known_series.header_replaced(_series_uids(identified), header)
+        return replace(update, header=header)
 
     def _refuse_value(
         self, received_file: Path, filed: str | None, sop_instance_uid: str, error: DataError

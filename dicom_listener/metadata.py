@@ -96,6 +96,15 @@ def identify(ds: Dataset) -> IdentifiedInstance:
         raise UnreadableDataset(f"cannot decode header: {type(error).__name__}") from error
 
 
+def series_header(source: Path | BinaryIO) -> dict[str, Any]:
+    """The classification header one stored instance gives its series; raises UnusableDataset."""
+    ds = read_header(source)
+    try:
+        return header_from_dataset(ds).to_json()
+    except Exception as error:  # a malformed value anywhere is the sender's fault
+        raise UnreadableDataset(f"cannot decode header: {type(error).__name__}") from error
+
+
 def received_instance(ds: Dataset) -> ReceivedInstance:
     """The study, series and instance facts of one header; raises UnusableDataset."""
     try:

@@ -58,6 +58,7 @@ SERIES = {
         "TE 102 ms and TR 3500 ms: T2-weighted",
         "slice normal along x: SAG",
     ],
+    "confidence": {"sequence": "high", "plane": "high", "fat_sat": "medium"},
 }
 STUDY_SUMMARY: dict[str, Any] = {
     "study_instance_uid": STUDY_UID,
@@ -84,6 +85,7 @@ STUDY_VIEW = STUDY_SUMMARY | {
     "question_categories": ["RADICULOPATHY"],
     "urgency": "URGENT",
     "classification_reasons": ["body part CSPINE: SPINE"],
+    "confidence": {"region": "high", "categories": "high", "urgency": "medium"},
     "series": [SERIES],
 }
 REPORT = {
@@ -366,6 +368,7 @@ ANSWERS: dict[str, Any] = {
     "SeriesView": SERIES
     | {
         "sequence": "STIR",
+        "confidence": {"sequence": "high", "plane": "high", "fat_sat": "medium"},
         "correction": {
             "sequence": "STIR",
             "reason": "fat-suppressed T2 named as T2",

@@ -29,7 +29,7 @@ LOWERING_TIME_WORDS = terms(
         (
             "LOWER",
             r"\bchronic\b|follow ?up|\bknown\b|\bstable\b|long ?standing|surveillance"
-            r"|\bunchanged\b|\b\d+ ?(months?|mos|years?|yrs?)\b|\bannual\b|\broutine\b"
+            r"|\bunchanged\b|\b\d+ ?(months?|mos|years?|yrs?)\b(?! ?old)|\bannual\b|\broutine\b"
             r"|insufficiency|osteopor\w*|osteopen\w*|stress fracture|fragility",
             "a time word of a known or lasting problem",
         )
@@ -99,6 +99,7 @@ class AcuityShift:
 
     steps: int = 0
     cue: str = ""
+    mixed: bool = False  # raising and lowering words both: the usual acuity, less surely
 
 
 def acuity_shift(clauses: Sequence[str], is_negated: Callable[[str, int], bool]) -> AcuityShift:
@@ -113,7 +114,7 @@ def acuity_shift(clauses: Sequence[str], is_negated: Callable[[str, int], bool])
         return AcuityShift(1, raising)
     if lowering and not raising:
         return AcuityShift(-1, lowering)
-    return AcuityShift()  # both, or neither: the category's usual acuity
+    return AcuityShift(mixed=bool(raising))  # both, or neither: the category's usual acuity
 
 
 def _found(

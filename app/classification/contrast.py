@@ -6,6 +6,10 @@ from app.classification.text import first_match, normalise
 
 EMPTY_AGENT_VALUES = frozenset({"", "NONE", "NO", "N/A", "NA", "0", "-"})
 SUBTRACTION_TOKENS = frozenset({"SUB", "SUBTRACTION", "SUBTRACT"})
+# ImageType (or FrameType) values of perfusion maps, CT and MR alike.
+PERFUSION_MAP_TOKENS = frozenset(
+    {"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "RCBF", "RCBV", "TTP", "CBF", "CBV"}
+)
 
 
 def contrast_agent_given(header: SeriesHeader) -> bool:

@@ -1,7 +1,7 @@
 """CT series: localizer, angiographic timing, organ-phase contrast or non-contrast."""
 
 from app.classification.captures import capture_reason
-from app.classification.contrast import contrast_agent_given
+from app.classification.contrast import PERFUSION_MAP_TOKENS, contrast_agent_given
 from app.classification.series_header import SeriesHeader
 from app.classification.text import first_match, normalise, terms
 
@@ -49,6 +49,8 @@ def classify_ct(header: SeriesHeader) -> tuple[str, list[str]]:
     capture = capture_reason(header)
     if capture is not None:
         return "OTHER", [capture]
+    if set(header.image_type) & PERFUSION_MAP_TOKENS:
+        return "PERFUSION", ["ImageType marks a perfusion map"]
     kind = first_match(CT_KIND_TERMS, series_text)
     if kind is not None:
         return kind.label, [f"series description names {kind.words}"]

@@ -1,7 +1,7 @@
 """MR sequence type: vendor names and ImageType first, then physics, then the description."""
 
 from app.classification.captures import capture_reason
-from app.classification.contrast import contrast_agent_given
+from app.classification.contrast import PERFUSION_MAP_TOKENS, contrast_agent_given
 from app.classification.mr_names import (
     DESCRIPTION_KIND_TERMS,
     DESCRIPTION_WEIGHTING_TERMS,
@@ -26,11 +26,7 @@ IMAGE_TYPE_KINDS: tuple[tuple[frozenset[str], str, str], ...] = (
     ),
     (frozenset({"ADC"}), "ADC", "ImageType says ADC"),
     (frozenset({"TRACEW", "TRACE"}), "DWI", "ImageType says TRACEW (diffusion trace)"),
-    (
-        frozenset({"PERFUSION", "RELCBF", "RELCBV", "RELMTT", "TTP", "CBF", "CBV"}),
-        "PERFUSION",
-        "ImageType marks a perfusion map",
-    ),
+    (PERFUSION_MAP_TOKENS, "PERFUSION", "ImageType marks a perfusion map"),
     (frozenset({"FAT", "FAT_ONLY", "F"}), "OTHER", "ImageType marks a Dixon fat-only image"),
     (frozenset({"SWI", "MNIP", "MINIP"}), "SWI", "ImageType marks susceptibility-weighted images"),
 )

@@ -65,6 +65,14 @@ def _localizer_plane(header: SeriesHeader, reformat: bool) -> tuple[Plane, str]:
     return "unknown", "a localizer: no single plane"
 
 
+def positions_can_decide_partition(header: SeriesHeader) -> bool:
+    """Whether the step between instance positions can decide this series' plane: a 3D
+    acquisition whose header gives neither SliceThickness nor SpacingBetweenSlices. Only then
+    need the positions of its instances be gathered."""
+    given = (header.slice_thickness, header.spacing_between_slices)
+    return header.mr_acquisition_type == "3D" and not any(v is not None and v > 0 for v in given)
+
+
 def _partition(header: SeriesHeader) -> tuple[float | None, str]:
     for value, source in (
         (header.slice_thickness, "SliceThickness"),

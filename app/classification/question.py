@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from app.classification.acuity import AcuityShift, acuity_shift
+from app.classification.confidence import Confidence, categories_confidence
 from app.classification.icd10 import ICD10_CATEGORIES, ICD10_STAT_PREFIXES
 from app.classification.question_cues import (
     DEFICIT_TERMS,
@@ -51,6 +52,7 @@ class QuestionClassification:
     urgency: Urgency
     reasons: tuple[str, ...]
     acuity: AcuityShift = AcuityShift()
+    categories_confidence: Confidence = "high"
 
 
 def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassification:
@@ -67,12 +69,15 @@ def classify_question(text: str, codes: Iterable[str] = ()) -> QuestionClassific
     for code in [*codes, *_ICD10.findall(text.upper())]:
         urgency = _apply_code(code.upper(), found, urgency, reasons)
     _add_trauma_deficit(clauses, found)
+    shift = acuity_shift(clauses, negated)
+    if shift.steps >= 0:
+        urgency = _infection_with_deficit(clauses, found, urgency, reasons)
     categories = tuple(CATEGORY_BY_NAME[name] for name in sorted(found))
     reasons = [found[category] for category in categories] + reasons
     if not categories:
         reasons.insert(0, "no routing category recognised in the question")
-    shift = acuity_shift(clauses, negated)
-    return QuestionClassification(categories, urgency, tuple(reasons), shift)
+    confidence = categories_confidence(text, categories)
+    return QuestionClassification(categories, urgency, tuple(reasons), shift, confidence)
 
 
 def spell_out(text: str) -> str:
@@ -142,3 +147,18 @@ def _add_trauma_deficit(clauses: list[str], found: dict[str, str]) -> None:
         return
     if any(_live_cue(DEFICIT_TERMS, clause) for clause in clauses):
         found["TRAUMA_NEURO_DEFICIT"] = "trauma with a neurological deficit: TRAUMA_NEURO_DEFICIT"
+
+
+def _infection_with_deficit(
+    clauses: list[str], found: dict[str, str], urgency: Urgency, reasons: list[str]
+) -> Urgency:
+    """Infection with a live neurological deficit not said to be lasting: an abscess may be
+    compressing the cord or the cauda equina, a surgical emergency whatever the infection's
+    usual acuity."""
+    if "INFECTION" not in found or urgency == "STAT":
+        return urgency
+    deficit = next((cue for clause in clauses if (cue := _live_cue(DEFICIT_TERMS, clause))), None)
+    if deficit is None:
+        return urgency
+    reasons.append(f"STAT: an infection with {deficit.words} (an abscess compressing the cord?)")
+    return "STAT"

@@ -147,7 +147,8 @@ CATEGORY_TERMS = terms(
         (
             "INFECTION",
             r"infect|abscess|osteomyelitis|discitis|septic|meningitis|encephalitis|cellulitis"
-            r"|bacter(a)?emia|mrsa|fistula|prob(e|ing) to bone",
+            r"|bacter(a)?emia|mrsa|fistula|prob(e|ing) to bone"
+            r"|\b(iv|intravenous) drug (use|user|abuse)\b|\bivdu\b|\bpwid\b",
             "infection",
         ),
         (

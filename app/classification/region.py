@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.classification.confidence import Confidence
 from app.classification.text import all_matches, first_match, normalise, terms
 from app.classification.vocabulary import SPINE_REGIONS, Region
 
@@ -128,6 +129,7 @@ class RegionClassification:
 
     region: Region
     reasons: tuple[str, ...]
+    confidence: Confidence = "medium"
 
 
 def classify_region(
@@ -151,8 +153,10 @@ def classify_region(
         return RegionClassification(tagged, (f"BodyPartExamined is {body_part.strip()}",))
     hinted = _region_in(question)
     if hinted is not None:
-        return RegionClassification(hinted[0], (f"the clinical question names {hinted[1]}",))
-    return RegionClassification("OTHER", ("no anatomy in the descriptions or BodyPartExamined",))
+        reason = f"the clinical question names {hinted[1]}"
+        return RegionClassification(hinted[0], (reason,), "low")
+    reason = "no anatomy in the descriptions or BodyPartExamined"
+    return RegionClassification("OTHER", (reason,), "low")
 
 
 def _body_part_key(body_part: str) -> str:
@@ -175,5 +179,5 @@ def _with_body_part(
     region = found[0]
     if tagged is not None and tagged != region:
         overruled = f"BodyPartExamined says {tagged}, overruled by the description"
-        return RegionClassification(region, (reason, overruled))
-    return RegionClassification(region, (reason,))
+        return RegionClassification(region, (reason, overruled), "low")
+    return RegionClassification(region, (reason,), "high" if tagged == region else "medium")

@@ -1,9 +1,15 @@
 """Series → sequence type, plane, fat suppression and contrast, from the header alone."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.classification.captures import capture_reason
+from app.classification.confidence import (
+    Confidence,
+    fat_sat_confidence,
+    plane_confidence,
+    sequence_confidence,
+)
 from app.classification.contrast import contrast_agent_given, mr_contrast
 from app.classification.ct import classify_ct
 from app.classification.mr_names import FAT_SAT_WORDS
@@ -34,6 +40,7 @@ class SeriesClassification:
     fat_sat: bool | None
     contrast: bool
     reasons: tuple[str, ...]
+    confidence: dict[str, Confidence | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict with the keys of the `classify-series` output."""
@@ -42,6 +49,7 @@ class SeriesClassification:
             "plane": self.plane,
             "fat_sat": self.fat_sat,
             "contrast": self.contrast,
+            "confidence": self.confidence,
             "reasons": list(self.reasons),
         }
 
@@ -50,13 +58,17 @@ def classify_series(header: SeriesHeader) -> SeriesClassification:
     """Classify one MR or CT series from its header."""
     if header.sop_class_uid and not is_image_storage(header.sop_class_uid):
         reason = f"SOP class {header.sop_class_uid} holds no images: left out of classification"
-        return SeriesClassification(SEQUENCE_BY_NAME["OTHER"], "unknown", None, False, (reason,))
+        certain: dict[str, Confidence | None] = {"sequence": "high", "plane": "high"}
+        return SeriesClassification(
+            SEQUENCE_BY_NAME["OTHER"], "unknown", None, False, (reason,), certain
+        )
     if header.modality == "CT":
         label, reasons = classify_ct(header)
         contrast = label in CT_CONTRAST_LABELS or (
             label == "PERFUSION" and contrast_agent_given(header)
         )
         fat_sat: bool | None = None
+        fat_reason = ""
     elif header.modality == "MR":
         label, reasons = classify_mr(header)
         contrast, contrast_reason = mr_contrast(header)
@@ -67,12 +79,17 @@ def classify_series(header: SeriesHeader) -> SeriesClassification:
         if fat_reason:
             reasons.append(fat_reason)
     else:
-        label, contrast, fat_sat = "OTHER", False, None
+        label, contrast, fat_sat, fat_reason = "OTHER", False, None, ""
         reasons = [f"modality {header.modality or 'missing'} is neither MR nor CT"]
+    confidence = {
+        "sequence": sequence_confidence(header, label, reasons),
+        "fat_sat": fat_sat_confidence(fat_sat, fat_reason),
+    }
     plane, plane_reason = classify_plane(header, _plane_kind(header, label))
     reasons.append(plane_reason)
+    confidence["plane"] = plane_confidence(plane, plane_reason)
     sequence = SEQUENCE_BY_NAME[label]
-    return SeriesClassification(sequence, plane, fat_sat, contrast, tuple(reasons))
+    return SeriesClassification(sequence, plane, fat_sat, contrast, tuple(reasons), confidence)
 
 
 def _plane_kind(header: SeriesHeader, label: str) -> SeriesKind:

@@ -14,18 +14,26 @@ from app.classification.series_header import (
     instance_geometry,
     with_instances,
 )
+from app.classification.sop_classes import is_image_storage
 
 
 @dataclasses.dataclass
 class _SeriesSeen:
     header: SeriesHeader
-    instance_number: int
+    rank: tuple[bool, int]
     instances: list[InstanceGeometry]
 
 
+def _rank(header: SeriesHeader, number: int) -> tuple[bool, int]:
+    """Which instance speaks for its series: an image before an object without images (a
+    Philips private object comes first in number), then the lowest instance number."""
+    holds_images = not header.sop_class_uid or is_image_storage(header.sop_class_uid)
+    return (not holds_images, number)
+
+
 def read_series_headers(paths: Iterable[Path]) -> tuple[list[SeriesHeader], list[str]]:
-    """One header per series (its lowest-numbered instance, completed from all of them) and the
-    files skipped, why."""
+    """One header per series (its lowest-numbered image, completed from all of its instances)
+    and the files skipped, why."""
     seen: dict[str, _SeriesSeen] = {}
     skipped: list[str] = []
     for path in _files(paths):
@@ -52,11 +60,11 @@ def _files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _remember(seen: dict[str, _SeriesSeen], header: SeriesHeader, one: InstanceGeometry) -> None:
-    number = one.number or 0
+    rank = _rank(header, one.number or 0)
     entry = seen.get(header.series_instance_uid)
     if entry is None:
-        seen[header.series_instance_uid] = _SeriesSeen(header, number, [one])
+        seen[header.series_instance_uid] = _SeriesSeen(header, rank, [one])
         return
     entry.instances.append(one)
-    if number < entry.instance_number:
-        entry.header, entry.instance_number = header, number
+    if rank < entry.rank:
+        entry.header, entry.rank = header, rank

@@ -178,7 +178,7 @@ def _instance_header(ds: Dataset) -> SeriesHeader:
         image_type=_tokens(ds, "ImageType"),
         diffusion_b_value=_b_value(ds),
         temporal_positions=_integer(_value(ds, "NumberOfTemporalPositions")),
-        contrast_bolus_agent=_text(ds, "ContrastBolusAgent"),
+        contrast_bolus_agent=_text(ds, "ContrastBolusAgent") or _coded_agent(ds),
         contrast_bolus_route=_text(ds, "ContrastBolusRoute"),
         image_orientation_patient=_orientation(_value(ds, "ImageOrientationPatient")),
         slice_thickness=_number(_value(ds, "SliceThickness")),
@@ -187,6 +187,12 @@ def _instance_header(ds: Dataset) -> SeriesHeader:
         magnetic_field_strength=_number(_value(ds, "MagneticFieldStrength")),
         convolution_kernel=_tokens(ds, "ConvolutionKernel"),
     )
+
+
+def _coded_agent(ds: Dataset) -> str:
+    """Enhanced objects may name the agent only as a code (Contrast/Bolus Agent Sequence)."""
+    agents = ds.get("ContrastBolusAgentSequence") or []
+    return _text(agents[0], "CodeMeaning") if agents else ""
 
 
 def _value(ds: Dataset, key: str | BaseTag) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.classification.acuity import setting_of, setting_of_class
+from app.classification.confidence import urgency_confidence
 from app.classification.question import classify_question
 from app.classification.region import classify_region
 from app.classification.sequence import classify_series
@@ -48,6 +49,8 @@ def _study_classification(study: Study, series: list[Series], now: datetime) -> 
     )
     question = classify_question(study.clinical_question or "")
     urgency, urgency_reason = _urgency(question.urgency, study)
+    decided = bool(urgency_reason) or question.urgency != "ROUTINE"
+    shift = question.acuity
     return {
         "id": study.id,
         "region": region.region,
@@ -56,6 +59,11 @@ def _study_classification(study: Study, series: list[Series], now: datetime) -> 
         "acuity_steps": question.acuity.steps,
         "acuity_cue": question.acuity.cue or None,
         "classification_reasons": [*region.reasons, *question.reasons, *urgency_reason],
+        "confidence": {
+            "region": region.confidence,
+            "categories": question.categories_confidence,
+            "urgency": urgency_confidence(decided, question.categories, shift.steps, shift.mixed),
+        },
         "classified_at": now,
     }
 
@@ -81,6 +89,7 @@ def _series_classification(series: Series, study: Study) -> dict[str, Any]:
         "fat_sat": result.fat_sat,
         "contrast": result.contrast,
         "classification_reasons": list(result.reasons),
+        "confidence": result.confidence,
     }
 
 

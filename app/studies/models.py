@@ -76,6 +76,8 @@ class Study(Timestamps, Base):
     acuity_cue: Mapped[str | None] = mapped_column(Text)
     # A person's correction of region, categories or urgency, beside the machine's answer.
     correction: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # How sure the machine is of its region, categories and urgency: high, medium or low.
+    confidence: Mapped[dict[str, str | None]] = mapped_column(JSONB, server_default="{}")
     classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
     classified_at: Mapped[datetime | None]
 
@@ -100,6 +102,8 @@ class Series(Timestamps, Base):
     classification_reasons: Mapped[list[str]] = mapped_column(JSONB, server_default="[]")
     # A person's correction of sequence, plane or fat suppression, beside the machine's answer.
     correction: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # How sure the machine is of its sequence, plane and fat suppression: high, medium or low.
+    confidence: Mapped[dict[str, str | None]] = mapped_column(JSONB, server_default="{}")
 
 
 class Instance(Base):

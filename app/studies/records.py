@@ -65,6 +65,10 @@ class SeriesHeaderUpdate:
     orientation: tuple[float, ...] | None = None
     image_type: tuple[str, ...] = ()
     partition_step: float | None = None
+    # The first image of a series recorded from an object without images: its header is to
+    # replace the series' (`header`, read by whoever files the instance).
+    first_image: bool = False
+    header: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,9 +111,10 @@ SELECT count(*) AS added FROM added
 """)
 
 # What a later instance adds to its series' header: a higher count of planes, an orientation
-# when the header has none, image types not yet listed, a smaller partition step.
+# when the header has none, image types not yet listed, a smaller partition step; and, from the
+# first image of a series recorded from an object without images, the whole header.
 _COMPLETE_SERIES_HEADER = text("""
-UPDATE series SET header = COALESCE(header, '{}'::jsonb)
+UPDATE series SET header = COALESCE(CAST(:header AS jsonb), header, '{}'::jsonb)
     || jsonb_build_object('distinct_orientations', GREATEST(
         COALESCE((header->>'distinct_orientations')::int, 1), COALESCE(CAST(:planes AS int), 1)))
     || CASE WHEN CAST(:orientation AS jsonb) IS NOT NULL
@@ -215,6 +216,7 @@ def complete_series_header(session: Executor, series_id: int, update: SeriesHead
         "orientation": json.dumps(orientation) if orientation else None,
         "image_type": json.dumps(list(update.image_type)),
         "step": update.partition_step,
+        "header": json.dumps(update.header) if update.header is not None else None,
     }
     session.execute(_COMPLETE_SERIES_HEADER, parameters)
 

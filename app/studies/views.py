@@ -3,12 +3,29 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.studies.models import Series, Study
 
+# What a person's correction answers is as sure as an answer gets.
+CORRECTED = "high"
 
-class SeriesView(BaseModel):
+
+class Classified(BaseModel):
+    """How sure each answer is (`high`, `medium`, `low`), a corrected one as sure as its
+    correction; and the correction itself, kept beside the machine's answer."""
+
+    confidence: dict[str, str | None] = {}
+    correction: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _corrections_are_sure(self) -> "Classified":
+        corrected = (self.correction or {}).keys() & self.confidence.keys()
+        self.confidence = self.confidence | dict.fromkeys(corrected, CORRECTED)
+        return self
+
+
+class SeriesView(Classified):
     model_config = ConfigDict(from_attributes=True)
 
     series_instance_uid: str
@@ -22,7 +39,6 @@ class SeriesView(BaseModel):
     fat_sat: bool | None
     contrast: bool | None
     classification_reasons: list[str]
-    correction: dict[str, Any] | None = None
 
 
 class StudySummary(BaseModel):
@@ -41,7 +57,7 @@ class StudySummary(BaseModel):
     stable_at: datetime | None
 
 
-class StudyView(StudySummary):
+class StudyView(StudySummary, Classified):
     patient_birth_date: date | None
     patient_sex: str | None
     body_part_examined: str | None
@@ -54,7 +70,6 @@ class StudyView(StudySummary):
     question_categories: list[str]
     urgency: str | None
     classification_reasons: list[str]
-    correction: dict[str, Any] | None = None
     series: list[SeriesView]
 
     @classmethod

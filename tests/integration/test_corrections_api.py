@@ -136,3 +136,25 @@ def test_export_labels_writes_corrections_that_the_benchmark_scores(
     ).stdout  # fmt: skip
     assert f"=== series, {labelled} (1 series) ===" in scored
     assert f"=== questions, {labelled} (1 referrals" in scored
+
+
+def test_each_answer_carries_its_confidence_and_a_correction_makes_it_sure(
+    client: TestClient, session: Session, settings: Settings, admin_headers: Headers
+) -> None:
+    study = routed_study(session, settings, "see the letter")  # no category to recognise
+    series = session.scalars(select(Series).where(Series.study_id == study.id)).one()
+    task = session.scalars(select(ReadingTask).where(ReadingTask.study_id == study.id)).one()
+
+    shown = client.get(f"/api/v1/tasks/{task.id}", headers=admin_headers).json()["study"]
+    corrected = client.patch(
+        f"/api/v1/series/{series.series_instance_uid}/classification",
+        json={"sequence": "T2", "reason": "read the images: T2"},
+        headers=admin_headers,
+    ).json()
+
+    assert shown["confidence"] == {"region": "high", "categories": "low", "urgency": "low"}
+    # The series has no header: its description alone decided sequence and plane.
+    assert shown["series"][0]["confidence"]["sequence"] == "low"
+    assert shown["series"][0]["confidence"]["plane"] == "low"
+    assert corrected["confidence"]["sequence"] == "high"
+    assert corrected["confidence"]["plane"] == "low"

@@ -1,5 +1,6 @@
 """A vendor's private storage SOP class is stored like any other, and left out of classification."""
 
+import itertools
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ TransferSyntax1 = LittleEndianExplicit
 [[PresentationContexts]]
 [PrivateClasses]
 PresentationContext1 = {sop_class}\\Explicit
+PresentationContext2 = 1.2.840.10008.5.1.4.1.1.4\\Explicit
 
 [[Profiles]]
 [Private]
@@ -44,16 +46,7 @@ def test_storescu_sending_a_private_sop_class_has_it_stored_and_not_classified(
     private.SOPClassUID = private.file_meta.MediaStorageSOPClassUID = PHILIPS_PRIVATE_MR
     (sent,) = write_datasets(iter([private]), tmp_path / "private")
 
-    profile = tmp_path / "storescu.cfg"
-    profile.write_text(STORESCU_PROFILE.format(sop_class=PHILIPS_PRIVATE_MR))
-
-    result = subprocess.run(
-        [dcmtk("storescu"), "-v", "-xf", str(profile), "Private", "-aet", "MODALITY"]
-        + ["-aec", listener.ae_title, "127.0.0.1", str(listener.dicom_port), str(sent)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _send_with_private_class(dcmtk, listener, tmp_path, [sent])
 
     assert result.returncode == 0, result.stderr
     assert "Received Store Response (Success)" in result.stdout + result.stderr
@@ -68,3 +61,43 @@ def test_storescu_sending_a_private_sop_class_has_it_stored_and_not_classified(
     assert series.classification_reasons == [
         f"SOP class {PHILIPS_PRIVATE_MR} holds no images: left out of classification"
     ]
+
+
+@pytest.mark.dcmtk
+def test_a_series_sent_from_its_private_object_first_is_classified_from_its_images(
+    dcmtk: Callable[[str], str],
+    listener: Settings,
+    database_url: str,
+    tmp_path: Path,
+    session: Session,
+) -> None:
+    private, *images = itertools.islice(study_datasets(KNEE_MR), 3)
+    private.SOPClassUID = private.file_meta.MediaStorageSOPClassUID = PHILIPS_PRIVATE_MR
+    del private.ImageOrientationPatient, private.ImageType
+    sent = write_datasets(iter([private, *images]), tmp_path / "series")
+
+    result = _send_with_private_class(dcmtk, listener, tmp_path, sent)
+
+    assert result.returncode == 0, result.stderr
+    assert settle(listener, database_url) == 1
+    session.expire_all()
+    series = session.scalars(select(Series)).one()
+    assert series.header["sop_class_uid"] == images[0].SOPClassUID
+    assert series.header["image_orientation_patient"] == list(images[0].ImageOrientationPatient)
+    assert not any("holds no images" in reason for reason in series.classification_reasons)
+
+
+def _send_with_private_class(
+    dcmtk: Callable[[str], str], listener: Settings, tmp_path: Path, files: list[Path]
+) -> subprocess.CompletedProcess[str]:
+    """storescu sends `files` in their order on one association."""
+    profile = tmp_path / "storescu.cfg"
+    profile.write_text(STORESCU_PROFILE.format(sop_class=PHILIPS_PRIVATE_MR))
+    return subprocess.run(
+        [dcmtk("storescu"), "-v", "-xf", str(profile), "Private", "-aet", "MODALITY"]
+        + ["-aec", listener.ae_title, "127.0.0.1", str(listener.dicom_port)]
+        + [str(path) for path in files],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

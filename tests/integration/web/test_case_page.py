@@ -127,3 +127,24 @@ def test_a_second_opinion_request_is_shown_and_finalized_with_its_concordance(
     assert done.status_code == 303
     session.refresh(request)
     assert (request.status, request.concordance) == ("final", "minor discrepancy")
+
+
+def test_low_confidence_series_and_questions_are_marked_for_a_person_to_check(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    study = make_study(session, clinical_question="see notes", confidence={"categories": "low"})
+    unsure = {"sequence": "low", "plane": "high", "fat_sat": None}
+    make_series(session, study, series_number=1, sequence="T2", confidence=unsure)
+    make_series(session, study, series_number=2, sequence="T1", confidence={"sequence": "high"})
+    corrected = {"sequence": "FLAIR", "reason": "named T2 by the scanner"}
+    make_series(session, study, series_number=3, confidence=unsure, correction=corrected)
+    task = make_task(session, study)
+    session.commit()
+    _reader(session, database_url, client, "dr-lee")
+
+    page = client.get(f"/tasks/{task.id}").text
+
+    assert "Check: no routing category was recognised in this question." in page
+    assert page.count('<tr class="unsure">') == 1
+    assert page.count('<mark class="unsure">check</mark>') == 1
+    assert "Check: the urgency" not in page

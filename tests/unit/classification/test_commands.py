@@ -60,6 +60,7 @@ def test_classify_series_prints_one_line_per_series_from_files_and_folders(tmp_p
         "plane",
         "fat_sat",
         "contrast",
+        "confidence",
         "reasons",
     }
     assert (lines[0]["sequence"], lines[0]["plane"]) == ("T2", "SAG")

@@ -122,3 +122,19 @@ def test_empty_question_is_routine_with_a_reason() -> None:
 def test_spell_out_expands_abbreviations_only_as_whole_words() -> None:
     assert spell_out("r/o HNP, s/p fusion") == "rule out herniated disc, status post fusion"
     assert spell_out("caudal") == "caudal"
+
+
+def test_a_patients_age_is_not_a_lasting_problem() -> None:
+    shift = classify_question("new headache in 72 year old on apixaban").acuity
+
+    assert shift.steps == 1
+    assert "new" in shift.cue
+    assert classify_question("back pain for 3 years").acuity.steps == -1
+
+
+def test_an_infection_with_a_new_deficit_is_stat_and_a_lasting_one_is_not() -> None:
+    abscess = classify_question("IV drug user with fever and new leg weakness")
+    known = classify_question("discitis follow-up, known leg weakness")
+
+    assert (abscess.categories, abscess.urgency) == (("INFECTION",), "STAT")
+    assert (known.categories, known.urgency) == (("INFECTION",), "ROUTINE")

@@ -1,10 +1,23 @@
 """The causes of the misses on real scanner headers, each on a header built to show it."""
 
-from app.classification.sequence import classify_series
-from app.classification.series_geometry import InstanceGeometry, partition_step
-from app.classification.series_header import with_instances
-from tests.unit.classification.factories import AXIAL, SAGITTAL, make_header
+from pathlib import Path
 
+from pydicom import Dataset
+from pydicom.uid import UID
+
+from app.classification.sequence import classify_series
+from app.classification.series_files import read_series_headers
+from app.classification.series_geometry import InstanceGeometry, partition_step
+from app.classification.series_header import header_from_dataset, with_instances
+from tests.unit.classification.factories import (
+    AXIAL,
+    MR_IMAGE_STORAGE,
+    SAGITTAL,
+    make_dataset,
+    make_header,
+)
+
+PHILIPS_PRIVATE_MR = UID("1.3.46.670589.11.0.0.12.2")
 EPI_SE = {"scanning_sequence": ("EP",), "repetition_time": 6100.0, "echo_time": 60.0}
 
 
@@ -148,3 +161,37 @@ def test_low_dose_ct_is_not_a_dose_report() -> None:
     header = make_header(modality="CT", series_description="LOW DOSE CHEST 1.25")
 
     assert classify_series(header).sequence == "CT_NONCONTRAST"
+
+
+def test_a_private_object_numbered_first_does_not_speak_for_its_series(tmp_path: Path) -> None:
+    private = make_dataset(SeriesDescription="DTI_Biobank_2mm_MB3S2_EPI")
+    private.SOPClassUID = private.file_meta.MediaStorageSOPClassUID = PHILIPS_PRIVATE_MR
+    image = make_dataset(
+        SeriesDescription="DTI_Biobank_2mm_MB3S2_EPI",
+        InstanceNumber=21,
+        ScanningSequence="SE",
+        DiffusionBValue=1000.0,
+        ImageOrientationPatient=list(AXIAL),
+    )
+    for name, dataset in (("01.dcm", private), ("02.dcm", image)):
+        dataset.save_as(tmp_path / name, enforce_file_format=True)
+
+    (header,), skipped = read_series_headers([tmp_path])
+
+    assert (skipped, header.sop_class_uid) == ([], MR_IMAGE_STORAGE)
+    assert (classify_series(header).sequence, classify_series(header).plane) == ("DWI", "AX")
+
+
+def test_an_enhanced_ct_perfusion_map_is_perfusion_with_its_coded_agent() -> None:
+    agent = Dataset()
+    agent.CodeValue, agent.CodingSchemeDesignator, agent.CodeMeaning = "C-B0322", "SRT", "Iohexol"
+    dataset = make_dataset(
+        Modality="CT",
+        ImageType=["DERIVED", "PRIMARY", "PERFUSION", "RCBF"],
+        ContrastBolusAgentSequence=[agent],
+        ImageOrientationPatient=list(AXIAL),
+    )
+
+    result = classify_series(header_from_dataset(dataset))
+
+    assert (result.sequence, result.contrast, result.plane) == ("PERFUSION", True, "AX")
