@@ -12,10 +12,13 @@ import argparse
 import os
 import statistics
 import tempfile
-from contextlib import AbstractContextManager
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import psycopg
 from pydicom import dcmread
 
@@ -35,6 +38,8 @@ from tests.support.api_server import RunningApi, running_api
 
 # A shared machine under load may take long to start a server.
 START_SECONDS = 180.0
+# Seconds for the API's other processes to finish starting once the first one answers.
+PROCESSES_SETTLE = 3.0
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,20 @@ def _ingest_rates(bench: Bench, runs: int) -> None:
               f"| {ours / c_store:.2f}x | {ours / orthanc:.2f}x |")  # fmt: skip
 
 
-def _api(bench: Bench, home: Path) -> AbstractContextManager[RunningApi]:
-    return running_api(
+@contextmanager
+def _api(bench: Bench, home: Path) -> Iterator[RunningApi]:
+    """The API once it answers, as Orthanc is used once it answers: its processes' start
+    (imports, first connections) is not part of any figure."""
+    with running_api(
         bench.database_url, home, processes=bench.processes, ready_within=START_SECONDS
-    )
+    ) as api:
+        deadline = time.monotonic() + START_SECONDS
+        while httpx.get(f"{api.url}/healthz").status_code != 200:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the API never answered")
+            time.sleep(0.1)
+        time.sleep(PROCESSES_SETTLE)  # the port opens before every process has imported the app
+        yield api
 
 
 def _token(database_url: str) -> str:
