@@ -3,10 +3,11 @@
 No exception leaves `store`: every failure becomes a named DICOM status.
 """
 
-import errno
 import logging
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,14 @@ from app.studies.records import (
 from app.studies.service import (
     complete_series_header,
     file_instance_of_series,
+    file_instances_of_series,
     record_parents,
 )
 from dicom_listener import metrics
 from dicom_listener.association import Peer
 from dicom_listener.dimse import Status
 from dicom_listener.filed import remove_unless_recorded
-from dicom_listener.known_series import KnownSeries, TouchSchedule
+from dicom_listener.known_series import KnownSeries, SeriesUids, TouchSchedule
 from dicom_listener.metadata import (
     MissingIdentifiers,
     UnusableDataset,
@@ -46,37 +48,33 @@ from dicom_listener.metadata import (
     received_instance,
     series_header,
 )
+from dicom_listener.outcomes import (
+    CANNOT_UNDERSTAND,
+    CANNOT_UNDERSTAND_IDENTIFIERS,
+    OTHER_STUDY,
+    SUCCESS,
+    AssociationTally,
+    Filing,
+    counted_failure,
+    deferred,
+    guarded,
+    kind_of_error,
+    statuses_of,
+)
 from dicom_listener.raw_identifiers import identify_raw
 from dicom_listener.reception import ReceivedFile
 
 logger = logging.getLogger(__name__)
 
-SUCCESS = 0x0000
-OUT_OF_RESOURCES = 0xA700
-CANNOT_UNDERSTAND = 0xC000
-CANNOT_UNDERSTAND_IDENTIFIERS = 0xC001
-
 
 @dataclass(frozen=True)
-class Filing:
-    """An instance's outcome: its status, and what it is when it could be identified."""
+class Arrival:
+    """An identified instance of a request, at its place (`index`) among the request's."""
 
-    status: Status
-    identified: IdentifiedInstance | None = None
-
-
-# An instance whose study is not the one its request names (STOW-RS to one study).
-OTHER_STUDY = 0x0110
-
-
-@dataclass
-class AssociationTally:
-    stored: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    bytes: int = 0
-    # Failed instances by the status answered ("0xA700": 2), summed on the ingest dashboard.
-    failures: dict[str, int] = field(default_factory=dict)
+    index: int
+    received: ReceivedFile
+    identified: IdentifiedInstance
+    header: Dataset | None
 
 
 class IngestHandlers:
@@ -126,60 +124,97 @@ class IngestHandlers:
     ) -> Filing:
         """File one received instance from `source` (an AE title, or a web client's name);
         one of another study than `only_study`, when given, is refused."""
-        try:
-            filing = self._store(received, source, tally, only_study)
-        except Exception:
-            logger.exception("storing an instance failed unexpectedly")
-            filing = Filing(Status(OUT_OF_RESOURCES, "internal error"))
-        _counted_failure(filing.status, tally)
-        return filing
+        return self.file_together([received], source, tally, only_study)[0]
 
-    def unreceived(self, error: OSError, tally: AssociationTally) -> Status:
-        """The data set could not even be written to a temp file."""
-        return _counted_failure(_deferred("(not received)", error), tally)
-
-    def _store(
+    def file_together(
         self,
-        received: ReceivedFile,
-        calling_ae: str,
+        receptions: Sequence[ReceivedFile],
+        source: str,
         tally: AssociationTally,
-        only_study: str | None,
-    ) -> Filing:
+        only_study: str | None = None,
+    ) -> list[Filing]:
+        """File instances that came together (a request answered once all are filed), each
+        under the contract of `file`: those of a series already recorded share one transaction
+        and one fsync of their folder. The first instance of a new series records it alone."""
+        filings: dict[int, Filing] = {}
+        together: dict[SeriesUids, list[Arrival]] = {}
+        for index, received in enumerate(receptions):
+            arrival = guarded(partial(self._identified, index, received, only_study))
+            if isinstance(arrival, Filing):
+                filings[index] = arrival
+            elif self._files_together(arrival, together):
+                together.setdefault(_series_uids(arrival.identified), []).append(arrival)
+            else:
+                filings[index] = guarded(partial(self._file_alone, arrival, source, tally))
+        for uids, arrivals in together.items():
+            filed = guarded(partial(self._file_series_together, uids, arrivals, source, tally))
+            for waited, status in zip(arrivals, statuses_of(filed, len(arrivals)), strict=True):
+                filings[waited.index] = Filing(status, waited.identified)
+        for filing in filings.values():
+            counted_failure(filing.status, tally)
+        return [filings[index] for index in range(len(receptions))]
+
+    def _identified(
+        self, index: int, received: ReceivedFile, only_study: str | None
+    ) -> Arrival | Filing:
+        """The instance's identifiers, or its refusal: unusable (quarantined), or of another
+        study than the request's."""
         try:
             identified, header = self._identify(received)
         except UnusableDataset as error:
             return Filing(self._quarantine(received.path, error))
         if only_study is not None and identified.study_instance_uid != only_study:
             return Filing(Status(OTHER_STUDY, "instance of another study"), identified)
-        return Filing(
-            self._store_identified(received, identified, header, calling_ae, tally), identified
+        return Arrival(index, received, identified, header)
+
+    def _files_together(self, arrival: Arrival, together: dict[SeriesUids, list[Arrival]]) -> bool:
+        """Whether the instance waits to be filed with others of its series: the series is
+        recorded, and no instance of the same SOP Instance UID waits (a copy sent twice in one
+        request is filed on its own: one of the two is then found known)."""
+        uids = _series_uids(arrival.identified)
+        if uids not in together and self.known_series.get(uids) is None:
+            return False
+        waiting = together.get(uids, [])
+        sop_instance_uid = arrival.identified.instance.sop_instance_uid
+        return all(
+            other.identified.instance.sop_instance_uid != sop_instance_uid for other in waiting
         )
+
+    def _file_alone(self, arrival: Arrival, source: str, tally: AssociationTally) -> Filing:
+        status = self._store_identified(
+            arrival.received, arrival.identified, arrival.header, source, tally
+        )
+        return Filing(status, arrival.identified)
+
+    def unreceived(self, error: OSError, tally: AssociationTally) -> Status:
+        """The data set could not even be written to a temp file."""
+        return counted_failure(deferred("(not received)", error), tally)
 
     def _store_identified(
         self,
         received: ReceivedFile,
         identified: IdentifiedInstance,
         header: Dataset | None,
-        calling_ae: str,
+        source: str,
         tally: AssociationTally,
     ) -> Status:
+        """File one instance: with its recorded series, or recording the series from it."""
         uids = _series_uids(identified)
-        parents = self.known_series.get(uids)
-        if parents is not None:
-            return self._file(received, identified, parents, calling_ae, tally)
+        alone = [Arrival(0, received, identified, header)]
+        if self.known_series.get(uids) is not None:
+            return self._file_series_together(uids, alone, source, tally)[0]
         # Associations bringing the same new series wait for the first to record it, then take
         # the short path: one slow path per series, not one per association.
         with self.known_series.first_instance_lock(uids):
-            parents = self.known_series.get(uids)
-            if parents is not None:
-                return self._file(received, identified, parents, calling_ae, tally)
+            if self.known_series.get(uids) is not None:
+                return self._file_series_together(uids, alone, source, tally)[0]
             try:
                 if header is None:
                     header = read_header(received.content or received.path)
                 first = received_instance(header)
             except UnusableDataset as error:
                 return self._quarantine(received.path, error)
-            return self._file(received, identified, first, calling_ae, tally)
+            return self._file_first(received, identified, first, source, tally)
 
     def _identify(self, received: ReceivedFile) -> tuple[IdentifiedInstance, Dataset | None]:
         """The instance's identifiers, from its bytes when they walk cleanly, else with pydicom
@@ -190,73 +225,128 @@ class IngestHandlers:
         header = read_header(received.content or received.path)
         return identify(header), header
 
-    def _file(
+    def _file_first(
         self,
         received: ReceivedFile,
         identified: IdentifiedInstance,
-        series: SeriesKey | ReceivedInstance,
-        calling_ae: str,
+        first: ReceivedInstance,
+        source: str,
         tally: AssociationTally,
     ) -> Status:
-        """File the instance under its recorded `series`, or record the series from the first
-        instance's whole header."""
+        """The first instance of a series here: study, series and instance in one transaction,
+        the series recorded from its whole header."""
         uids = _series_uids(identified)
-        relative = instance_key(*uids, identified.instance.sop_instance_uid)
-        outside = self.outside_sources is None or calling_ae in self.outside_sources
-        receipt = Receipt(relative, received.size, calling_ae, datetime.now(UTC), outside)
-        sop_instance_uid = identified.instance.sop_instance_uid
+        receipt = self._receipt(received, identified, source)
         linked = False
         try:
-            linked = self.storage.instances.put_new(received.path, relative)
-            if isinstance(series, SeriesKey):
-                parents, added = series, self._file_in_known_series(series, identified, receipt)
-            else:
-                parents, added = self._file_with_parents(series, receipt)
-            if linked and not added:
-                added = not remove_unless_recorded(
-                    self.database_url, self.storage.instances, relative, sop_instance_uid
-                )
+            linked = self.storage.instances.put_new(received.path, receipt.storage_path)
+            with session_scope(self.database_url) as session:
+                parents = record_parents(session, first, receipt)
+                touch = self.touches.due(parents.study_id)
+                added = file_instance_of_series(session, parents, first.instance, receipt, touch)
+            added = self._kept_unless_duplicate(linked, added, receipt, identified)
         except DataError as error:
             self.known_series.forget(uids)
-            filed = relative if linked else None
-            return self._refuse_value(received.path, filed, sop_instance_uid, error)
+            filed = receipt.storage_path if linked else None
+            return self._refuse_value(received.path, filed, _sop_uid(identified), error)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
-            return _deferred(identified.instance.sop_instance_uid, error)
-        recorded = None if isinstance(series, SeriesKey) else series.series.header
-        self.known_series.remember(uids, parents, identified, recorded)
+            return deferred(_sop_uid(identified), error)
+        self.known_series.remember(uids, parents, identified, first.series.header)
         self._count(tally, added, received.size)
         return Status(SUCCESS)
 
-    def _file_with_parents(
-        self, received: ReceivedInstance, receipt: Receipt
-    ) -> tuple[SeriesKey, bool]:
-        """The first instance of a series here: study, series and instance in one transaction."""
-        with session_scope(self.database_url) as session:
-            parents = record_parents(session, received, receipt)
+    def _file_series_together(
+        self, uids: SeriesUids, arrivals: list[Arrival], source: str, tally: AssociationTally
+    ) -> list[Status]:
+        """Instances of a recorded series: stored, then their rows in one statement."""
+        parents = self.known_series.get(uids)
+        if parents is None:  # forgotten since, on a database error: the first records it again
+            return [self._file_alone(arrival, source, tally).status for arrival in arrivals]
+        receipts = [self._receipt(a.received, a.identified, source) for a in arrivals]
+        instances = [(a.identified.instance, r) for a, r in zip(arrivals, receipts, strict=True)]
+        linked: list[bool] = []
+        try:
+            files = [
+                (a.received.path, r.storage_path) for a, r in zip(arrivals, receipts, strict=True)
+            ]
+            linked = self.storage.instances.put_all_new(files)
             touch = self.touches.due(parents.study_id)
-            added = file_instance_of_series(session, parents, received.instance, receipt, touch)
-        return parents, added
-
-    def _file_in_known_series(
-        self, parents: SeriesKey, identified: IdentifiedInstance, receipt: Receipt
-    ) -> bool:
-        touch = self.touches.due(parents.study_id)
-        instance = identified.instance
-        added = run_single_statement(
-            self.database_url,
-            lambda db: file_instance_of_series(db, parents, instance, receipt, touch),
-        )
-        update = self.known_series.note_instance(_series_uids(identified), identified)
-        if added and update:
-            if update.first_image:
-                update = self._with_image_header(identified, update, receipt)
-            complete = update
-            run_single_statement(
+            new = run_single_statement(
                 self.database_url,
-                lambda db: complete_series_header(db, parents.series_id, complete),
+                lambda db: file_instances_of_series(db, parents, instances, touch),
             )
-        return added
+            added = [
+                self._kept_unless_duplicate(link, _sop_uid(a.identified) in new, r, a.identified)
+                for link, a, r in zip(linked, arrivals, receipts, strict=True)
+            ]
+            for arrival, receipt, was_added in zip(arrivals, receipts, added, strict=True):
+                if was_added:
+                    self._complete_series_header(parents, arrival.identified, receipt)
+        except DataError as error:
+            self.known_series.forget(uids)
+            if len(arrivals) == 1:
+                filed = receipts[0].storage_path if linked and linked[0] else None
+                return [
+                    self._refuse_value(
+                        arrivals[0].received.path, filed, _sop_uid(arrivals[0].identified), error
+                    )
+                ]
+            # A value the database refuses in one of them: each alone, so only its own is refused.
+            self._remove_unrecorded(linked, receipts, arrivals)
+            return [self._file_alone(arrival, source, tally).status for arrival in arrivals]
+        except (OSError, SQLAlchemyError) as error:
+            self.known_series.forget(uids)
+            return [deferred(_sop_uid(arrival.identified), error) for arrival in arrivals]
+        for arrival, was_added in zip(arrivals, added, strict=True):
+            self._count(tally, was_added, arrival.received.size)
+        return [Status(SUCCESS) for _ in arrivals]
+
+    def _receipt(
+        self, received: ReceivedFile, identified: IdentifiedInstance, source: str
+    ) -> Receipt:
+        key = instance_key(*_series_uids(identified), _sop_uid(identified))
+        outside = self.outside_sources is None or source in self.outside_sources
+        return Receipt(key, received.size, source, datetime.now(UTC), outside)
+
+    def _kept_unless_duplicate(
+        self, linked: bool, added: bool, receipt: Receipt, identified: IdentifiedInstance
+    ) -> bool:
+        """Whether the instance counts as added: its row is new, or its file was new and is
+        kept because its row was committed before (an answer the connection lost)."""
+        if not linked or added:
+            return added
+        return not remove_unless_recorded(
+            self.database_url, self.storage.instances, receipt.storage_path, _sop_uid(identified)
+        )
+
+    def _remove_unrecorded(
+        self, linked: list[bool], receipts: list[Receipt], arrivals: list[Arrival]
+    ) -> None:
+        """Take back the files a failed transaction left without rows."""
+        for link, receipt, arrival in zip(linked, receipts, arrivals, strict=True):
+            if link:
+                remove_unless_recorded(
+                    self.database_url,
+                    self.storage.instances,
+                    receipt.storage_path,
+                    _sop_uid(arrival.identified),
+                )
+
+    def _complete_series_header(
+        self, parents: SeriesKey, identified: IdentifiedInstance, receipt: Receipt
+    ) -> None:
+        """What a new instance adds to its series' header (DESIGN.md: a series is classified
+        from all its instances), recorded."""
+        update = self.known_series.note_instance(_series_uids(identified), identified)
+        if update is None:
+            return
+        if update.first_image:
+            update = self._with_image_header(identified, update, receipt)
+        complete = update
+        run_single_statement(
+            self.database_url, lambda db: complete_series_header(db, parents.series_id, complete)
+        )
 
     def _with_image_header(
         self, identified: IdentifiedInstance, update: SeriesHeaderUpdate, receipt: Receipt
@@ -294,7 +384,7 @@ class IngestHandlers:
         try:
             kept = quarantine(self.storage.quarantine, received_file, reason)
         except OSError as unkept:
-            return _deferred("(refused, not quarantined)", unkept)
+            return deferred("(refused, not quarantined)", unkept)
         logger.warning("dataset quarantined", extra={"reason": reason, "file": kept})
         status = (
             CANNOT_UNDERSTAND_IDENTIFIERS
@@ -357,33 +447,12 @@ class IngestHandlers:
             logger.exception("association audit not written", extra={"action": action.value})
 
 
-def kind_of_error(error: OSError | SQLAlchemyError) -> str:
-    """What went wrong, without the message: a database error's detail can quote a header value."""
-    if isinstance(error, OSError):
-        return f"{type(error).__name__} {errno.errorcode.get(error.errno or 0, error.errno)}"
-    cause = getattr(error, "orig", None)
-    return type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
-
-
-def _deferred(sop_instance_uid: str, error: OSError | SQLAlchemyError) -> Status:
-    logger.warning(
-        "C-STORE deferred: storage or database unavailable",
-        extra={"sop_instance_uid": sop_instance_uid, "error": kind_of_error(error)},
-    )
-    return Status(OUT_OF_RESOURCES, "storage or database unavailable, retry later")
-
-
-def _counted_failure(status: Status, tally: AssociationTally) -> Status:
-    if status.code != SUCCESS:
-        label = f"0x{status.code:04X}"
-        tally.failed += 1
-        tally.failures[label] = tally.failures.get(label, 0) + 1
-        metrics.FAILURES.labels(status=label).inc()
-    return status
-
-
-def _series_uids(identified: IdentifiedInstance) -> tuple[str, str]:
+def _series_uids(identified: IdentifiedInstance) -> SeriesUids:
     return identified.study_instance_uid, identified.series_instance_uid
+
+
+def _sop_uid(identified: IdentifiedInstance) -> str:
+    return identified.instance.sop_instance_uid
 
 
 def _principal(peer: Peer) -> Principal:

@@ -25,8 +25,9 @@ from app.studies.quiet_period import reconciling
 from dicom_listener import metrics
 from dicom_listener.association import Association, Door
 from dicom_listener.database import warm_up
-from dicom_listener.handlers import IngestHandlers, kind_of_error
+from dicom_listener.handlers import IngestHandlers
 from dicom_listener.negotiation import SopClassPolicy
+from dicom_listener.outcomes import kind_of_error
 from dicom_listener.reconcile import reconcile
 
 logger = logging.getLogger(__name__)

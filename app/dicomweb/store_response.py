@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.dicomweb.stow import StoreOutcome
-from dicom_listener.handlers import Filing
+from dicom_listener.outcomes import Filing
 
 SUCCESS = 0x0000
 

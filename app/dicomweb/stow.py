@@ -8,7 +8,8 @@ from app.dicomweb.media import DICOM, StoreBody, part_media_type
 from app.dicomweb.spool import SpooledBody, SpooledPart
 from dicom_listener.association import Peer
 from dicom_listener.dimse import Status
-from dicom_listener.handlers import CANNOT_UNDERSTAND, AssociationTally, Filing, IngestHandlers
+from dicom_listener.handlers import IngestHandlers
+from dicom_listener.outcomes import CANNOT_UNDERSTAND, AssociationTally, Filing
 
 
 @dataclass
@@ -41,20 +42,23 @@ class StoreRequest:
 
     def file(self, source: str, address: str) -> StoreOutcome:
         """File every instance, once the body is known whole; audited like an association.
-        One of another study than the request names, when it names one, is refused."""
+        One of another study than the request names, when it names one, is refused; those of
+        one series are filed together."""
         parts = self._body.parts()
         tally = AssociationTally()
-        outcome = StoreOutcome()
-        for part in parts:
-            outcome.filings.append(self._file_part(part, source, tally))
+        received = [part.received for part in parts if part.received is not None]
+        filed = iter(self._ingest.file_together(received, source, tally, self._only_study))
+        outcome = StoreOutcome(
+            [next(filed) if part.received else _refused(part, tally) for part in parts]
+        )
         self._ingest.ended(Peer(source, address), tally, aborted=False)
         return outcome
 
     def discard(self) -> None:
         self._body.discard()
 
-    def _file_part(self, part: SpooledPart, source: str, tally: AssociationTally) -> Filing:
-        if part.received is None:
-            tally.failed += 1
-            return Filing(Status(CANNOT_UNDERSTAND, part.refusal or "not a DICOM part"))
-        return self._ingest.file(part.received, source, tally, self._only_study)
+
+def _refused(part: SpooledPart, tally: AssociationTally) -> Filing:
+    """A part refused on sight (not `application/dicom`, or empty)."""
+    tally.failed += 1
+    return Filing(Status(CANNOT_UNDERSTAND, part.refusal or "not a DICOM part"))

@@ -9,12 +9,8 @@ from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
 from app.principal import Principal
 from app.storage.quarantine import Quarantined, checked_name, quarantined, release
-from dicom_listener.handlers import (
-    OUT_OF_RESOURCES,
-    SUCCESS,
-    AssociationTally,
-    IngestHandlers,
-)
+from dicom_listener.handlers import IngestHandlers
+from dicom_listener.outcomes import OUT_OF_RESOURCES, SUCCESS, AssociationTally
 from dicom_listener.reception import ReceivedFile
 
 # Where a re-ingested instance is recorded as coming from (an AE title's 16 characters).

@@ -9,7 +9,8 @@ from pathlib import PurePosixPath
 from app.dicomweb.spool import SpooledBody
 from app.intake.zips import EntryRefused, ZipRefused, zip_entries
 from dicom_listener.association import Peer
-from dicom_listener.handlers import AssociationTally, IngestHandlers
+from dicom_listener.handlers import IngestHandlers
+from dicom_listener.outcomes import AssociationTally
 from dicom_listener.reception import PART10_PREAMBLE, ReceivedFile
 
 ZIP_SIGNATURE = b"PK\x03\x04"

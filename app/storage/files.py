@@ -5,7 +5,7 @@ import errno
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -24,14 +24,25 @@ class FolderArea(ObjectArea):
         self.root.mkdir(parents=True, exist_ok=True)
 
     def put_new(self, source: Path, key: str) -> bool:
-        target = self.root / key
-        make_dirs_durably(target.parent)
-        try:
-            _link_or_copy(source, target)
-        except FileExistsError:
-            return False
-        fsync_dir(target.parent)
-        return True
+        return self.put_all_new([(source, key)])[0]
+
+    def put_all_new(self, files: Sequence[tuple[Path, str]]) -> list[bool]:
+        """Link each file at its key, then fsync each folder that gained an entry, once."""
+        linked: list[bool] = []
+        gained: set[Path] = set()
+        for source, key in files:
+            target = self.root / key
+            make_dirs_durably(target.parent)
+            try:
+                _link_or_copy(source, target)
+            except FileExistsError:
+                linked.append(False)
+                continue
+            linked.append(True)
+            gained.add(target.parent)
+        for folder in gained:
+            fsync_dir(folder)
+        return linked
 
     def put_text(self, key: str, text: str) -> None:
         target = self.root / key

@@ -2,7 +2,7 @@
 locally, and reads, listings and removals by key."""
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,11 @@ class ObjectArea(Protocol):
         """Store the (fsynced) file `source` at `key` durably; False when something is there
         already, which is kept: a write never replaces."""
         ...
+
+    def put_all_new(self, files: Sequence[tuple[Path, str]]) -> list[bool]:
+        """`put_new` for each (file, key), in order; a backend that can make a batch durable
+        at once (a folder's entry synced once for all its new files) does so."""
+        return [self.put_new(source, key) for source, key in files]
 
     def put_text(self, key: str, text: str) -> None:
         """Store a small text at `key`, replacing what is there."""

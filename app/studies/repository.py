@@ -67,21 +67,24 @@ ON CONFLICT (series_instance_uid) DO UPDATE
 RETURNING study_id, id AS series_id
 """).bindparams(bindparam("question_sources", type_=JSONB), bindparam("header", type_=JSONB))
 
-# The instance row unless its SOP Instance UID is known, in one statement (one round trip, its
-# own transaction under autocommit). With :touch, the study's and series' counts, counting the
-# new row, and the study's reception time are brought up to date in the same statement. Without,
+# Instance rows unless their SOP Instance UIDs are known, in one statement (one round trip, its
+# own transaction under autocommit): one row for a C-STORE, every instance of a series a
+# request brought together. With :touch, the study's and series' counts, counting the new
+# rows, and the study's reception time are brought up to date in the same statement. Without,
 # the first new row of a stable study still marks it changed (then unchanged rows skip it
 # without a lock), so the sweep settles it again whichever instance of a late burst is touched.
-_ADD_INSTANCE = text("""
+_ADD_INSTANCES = text("""
 WITH added AS (
     INSERT INTO instances (
         study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
         instance_number, storage_path, size_bytes, source_ae_title, received_at)
-    VALUES (
-        :study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
-        :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
+    SELECT :study_id, :series_id, sop_uid, sop_class_uid, transfer_syntax_uid,
+           instance_number, storage_path, size_bytes, source_ae_title, received_at
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS given(
+        sop_uid text, sop_class_uid text, transfer_syntax_uid text, instance_number integer,
+        storage_path text, size_bytes bigint, source_ae_title text, received_at timestamptz)
     ON CONFLICT (sop_instance_uid) DO NOTHING
-    RETURNING series_id
+    RETURNING series_id, sop_instance_uid
 ), counts AS (
     SELECT series_id, count(*) AS n
     FROM (SELECT series_id FROM instances WHERE study_id = :study_id
@@ -107,7 +110,7 @@ WITH added AS (
     WHERE id = :study_id AND NOT CAST(:touch AS boolean) AND EXISTS (SELECT FROM added)
       AND stable_at IS NOT NULL AND changed_after_stable_at IS NULL
 )
-SELECT count(*) AS added FROM added
+SELECT sop_instance_uid FROM added
 """)
 
 # What a later instance adds to its series' header: a higher count of planes, an orientation
@@ -188,24 +191,36 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
     return SeriesKey(row.study_id, row.series_id)
 
 
-def add_instance(
-    session: Executor, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
-) -> bool:
-    """Add the instance row (and with `touch`, update the study); False if it was known."""
+def add_instances(
+    session: Executor,
+    parents: SeriesKey,
+    instances: Sequence[tuple[InstanceFacts, Receipt]],
+    touch: bool,
+) -> set[str]:
+    """Add the instance rows of one series (and with `touch`, update the study); the SOP
+    Instance UIDs added, without those already known."""
+    # One JSON text for the rows: cheaper to send than a typed array per column.
+    rows = [
+        {
+            "sop_uid": instance.sop_instance_uid,
+            "sop_class_uid": instance.sop_class_uid,
+            "transfer_syntax_uid": instance.transfer_syntax_uid,
+            "instance_number": instance.instance_number,
+            "storage_path": receipt.storage_path,
+            "size_bytes": receipt.size_bytes,
+            "source_ae_title": receipt.source_ae_title,
+            "received_at": receipt.received_at.isoformat(),
+        }
+        for instance, receipt in instances
+    ]
     parameters = {
         "study_id": parents.study_id,
         "series_id": parents.series_id,
-        "sop_uid": instance.sop_instance_uid,
-        "sop_class_uid": instance.sop_class_uid,
-        "transfer_syntax_uid": instance.transfer_syntax_uid,
-        "instance_number": instance.instance_number,
-        "storage_path": receipt.storage_path,
-        "size_bytes": receipt.size_bytes,
-        "source_ae_title": receipt.source_ae_title,
-        "received_at": receipt.received_at,
+        "rows": json.dumps(rows),
+        "received_at": max(receipt.received_at for _, receipt in instances),
         "touch": touch,
     }
-    return bool(session.execute(_ADD_INSTANCE, parameters).scalar_one())
+    return set(session.execute(_ADD_INSTANCES, parameters).scalars())
 
 
 def complete_series_header(session: Executor, series_id: int, update: SeriesHeaderUpdate) -> None:

@@ -1,5 +1,7 @@
 """Operations on studies: filing received instances."""
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.db.session import Executor
@@ -27,16 +29,28 @@ def record_parents(session: Session, received: ReceivedInstance, receipt: Receip
     return repository.record_parents(session, received, receipt)
 
 
-def file_instance_of_series(
-    session: Executor, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
-) -> bool:
-    """Record a stored instance of a recorded series; False for a re-sent one.
+def file_instances_of_series(
+    session: Executor,
+    parents: SeriesKey,
+    instances: Sequence[tuple[InstanceFacts, Receipt]],
+    touch: bool,
+) -> set[str]:
+    """Record stored instances of a recorded series; the SOP Instance UIDs that were new (a
+    re-sent instance is not).
 
     With `touch`, the study's reception time and counts are brought up to date too. Callers
     touch at most about once a second per study: concurrent senders of one study would
     otherwise queue on its row lock. The stability sweep brings every count up to date.
     """
-    return repository.add_instance(session, parents, instance, receipt, touch)
+    return repository.add_instances(session, parents, instances, touch)
+
+
+def file_instance_of_series(
+    session: Executor, parents: SeriesKey, instance: InstanceFacts, receipt: Receipt, touch: bool
+) -> bool:
+    """Record one stored instance of a recorded series; False for a re-sent one."""
+    added = file_instances_of_series(session, parents, [(instance, receipt)], touch)
+    return instance.sop_instance_uid in added
 
 
 def complete_series_header(session: Executor, series_id: int, update: SeriesHeaderUpdate) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.settings import Settings
 from app.studies.models import Instance, Series, Study
 from app.studies.records import InstanceFacts, Receipt, SeriesKey
-from app.studies.repository import add_instance
+from app.studies.service import file_instance_of_series
 from app.tasks.models import ReadingTask, TaskEvent
 from app.vocabulary import Role, TaskState
 from dicom_listener.samples import AX, SAG, SeriesSpec, StudySpec, study_datasets
@@ -130,7 +130,9 @@ def test_first_new_instance_of_a_stable_study_marks_it_changed_whether_or_not_it
     receipt = Receipt("a/b/c.dcm", 100, "MODALITY", received_at)
     instance = InstanceFacts("1.2.3.4", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1")
 
-    assert add_instance(session, SeriesKey(study.id, series.id), instance, receipt, touch)
+    assert file_instance_of_series(
+        session, SeriesKey(study.id, series.id), instance, receipt, touch
+    )
 
     session.refresh(study)
     assert study.changed_after_stable_at == received_at
@@ -143,11 +145,13 @@ def test_a_resent_instance_of_a_stable_study_changes_nothing(session: Session) -
     series = make_series(session, study)
     instance = InstanceFacts("1.2.3.5", "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1")
     key = SeriesKey(study.id, series.id)
-    add_instance(session, key, instance, Receipt("a/b/d.dcm", 100, None, datetime.now(UTC)), True)
+    file_instance_of_series(
+        session, key, instance, Receipt("a/b/d.dcm", 100, None, datetime.now(UTC)), True
+    )
     session.execute(update(Study).values(changed_after_stable_at=None))
 
     resent = Receipt("a/b/d.dcm", 100, None, datetime.now(UTC))
-    assert not add_instance(session, key, instance, resent, False)
+    assert not file_instance_of_series(session, key, instance, resent, False)
 
     session.refresh(study)
     assert study.changed_after_stable_at is None

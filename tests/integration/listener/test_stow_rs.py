@@ -79,6 +79,48 @@ def test_a_non_dicom_part_fails_alone_with_its_reason(
     assert _instances(session) == 1
 
 
+def test_a_value_the_database_refuses_fails_only_its_own_instance_of_a_series_sent_together(
+    client: TestClient, make_token: Callable[..., str], settings: Settings, session: Session
+) -> None:
+    datasets = list(study_datasets(KNEE_MR))[:4]
+    refused = datasets[2]
+    refused.InstanceNumber = "9999999999"  # a valid IS, past the database's integer
+    headers = {**_headers(make_token), "Content-Type": STOW_TYPE}
+
+    answer = client.post(
+        "/dicomweb/studies", content=multipart_body(dicom_parts(datasets)), headers=headers
+    )
+
+    assert answer.status_code == 202, answer.text
+    failed = answer.json()["00081198"]["Value"]
+    assert [item["00081155"]["Value"][0] for item in failed] == [refused.SOPInstanceUID]
+    assert failed[0]["00081197"]["Value"][0] & 0xF000 == 0xC000
+    assert _instances(session) == 3
+    series_folder = settings.storage_dir / refused.StudyInstanceUID / refused.SeriesInstanceUID
+    assert sorted(path.stem for path in series_folder.iterdir()) == sorted(
+        ds.SOPInstanceUID for ds in datasets if ds is not refused
+    )
+    assert len(list(settings.quarantine_dir.glob("*.dcm"))) == 1
+
+
+def test_an_instance_sent_twice_in_one_request_is_stored_once_and_both_succeed(
+    client: TestClient, make_token: Callable[..., str], session: Session
+) -> None:
+    datasets = list(study_datasets(KNEE_MR))[:3]
+    headers = {**_headers(make_token), "Content-Type": STOW_TYPE}
+
+    answer = client.post(
+        "/dicomweb/studies",
+        content=multipart_body(dicom_parts([*datasets, datasets[1]])),
+        headers=headers,
+    )
+
+    assert answer.status_code == 200, answer.text
+    stored = [item["00081155"]["Value"][0] for item in answer.json()["00081199"]["Value"]]
+    assert stored == [ds.SOPInstanceUID for ds in [*datasets, datasets[1]]]
+    assert _instances(session) == 3
+
+
 def test_instances_of_another_study_than_the_one_named_all_fail(
     client: TestClient, make_token: Callable[..., str], session: Session
 ) -> None:
