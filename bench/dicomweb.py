@@ -27,6 +27,7 @@ from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.vocabulary import Role
 from bench.api import bench_database
+from bench.cpu import wait_until_idle
 from bench.dicomweb_orthanc import orthanc_dicomweb, orthanc_instances
 from bench.dicomweb_qido import qido, seed_studies
 from bench.dicomweb_retrieve import disk_rate, retrieve_rate
@@ -38,8 +39,6 @@ from tests.support.api_server import RunningApi, running_api
 
 # A shared machine under load may take long to start a server.
 START_SECONDS = 180.0
-# Seconds for the API's other processes to finish starting once the first one answers.
-PROCESSES_SETTLE = 3.0
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def _api(bench: Bench, home: Path) -> Iterator[RunningApi]:
             if time.monotonic() > deadline:
                 raise TimeoutError("the API never answered")
             time.sleep(0.1)
-        time.sleep(PROCESSES_SETTLE)  # the port opens before every process has imported the app
+        wait_until_idle(api.pid, START_SECONDS)
         yield api
 
 

@@ -41,6 +41,7 @@ from app.vocabulary import Priority
 from app.workflow.on_stable import on_study_stable
 from app.workflow.orders import receive_order
 from bench.api import bench_database, percentile
+from bench.cpu import wait_until_idle
 from hl7_listener.server import read_frame
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "hl7" / "orm_o01_v23_new.hl7"
@@ -115,6 +116,7 @@ def _start(arguments: list[str], env: dict[str, str], port: int) -> subprocess.P
     while time.monotonic() < deadline:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
+                wait_until_idle(process.pid, deadline - time.monotonic())
                 return process
         time.sleep(0.1)
     process.kill()
