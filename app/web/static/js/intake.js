@@ -100,7 +100,7 @@
         var row = document.createElement("tr");
         cell(row, study.patient_name || "—");
         cell(row, patientIdOf(study));
-        cell(row, study.study_date || "—");
+        cell(row, study.study_date || "—", "date");
         cell(row, study.modalities.join(", ") || "—");
         cell(row, study.study_description || "—");
         cell(row, study.study_instance_uid, "uid");
