@@ -217,9 +217,11 @@ def worker() -> None:
 
 @cli.command()
 def migrate() -> None:
-    """Apply every pending database migration."""
-    prepare(create=True, migrate=True)
-    logger.info("database schema is at head")
+    """Apply every pending database migration; say where the schema is and whether any ran."""
+    from app.db.migrations import upgrade_to_head
+
+    _, database_url = prepare(create=True)
+    typer.echo(upgrade_to_head(database_url).summary())
 
 
 @token_cli.command("create")

@@ -1,5 +1,6 @@
 """What every command that uses the database does first: settings, logging, ports, database."""
 
+import logging
 from typing import NoReturn
 
 import typer
@@ -9,6 +10,8 @@ from app.db.url import NoDatabase, describe_database, resolve_database_url
 from app.logging_config import configure_logging
 from app.ports import first_port_in_use
 from app.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
 
 
 def prepare(
@@ -36,7 +39,7 @@ def prepare(
     except NoDatabase as error:
         _fail(f"worklist: {error}")
     if migrate:
-        upgrade_to_head(database_url)
+        logger.info(upgrade_to_head(database_url).summary())
     return settings, database_url
 
 

@@ -51,3 +51,6 @@ def configure_logging(level: str = "INFO", log_format: str = "auto") -> None:
     root.setLevel(level.upper())
     for noisy in ("pgserver", "pynetdicom", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic narrates every start at INFO, even when it has nothing to run.
+    alembic = logging.NOTSET if level.upper() == "DEBUG" else logging.WARNING
+    logging.getLogger("alembic").setLevel(alembic)

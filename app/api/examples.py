@@ -302,8 +302,10 @@ ANSWERS: dict[str, Any] = {
     "UploadAnswer": {
         "stored": 24,
         "studies": [
-            {
-                "study_instance_uid": STUDY_UID,
+            STUDY_SUMMARY
+            | {
+                "patient_issuer": "LAKESIDE CLINIC",
+                "stable_at": None,
                 "series": [{"series_instance_uid": SERIES_UID, "instances": 24}],
             }
         ],

@@ -1,5 +1,6 @@
 """Alembic, configured in code so the installed `worklist` command finds its migrations."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -21,8 +22,24 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade_to_head(database_url: str) -> None:
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    before: str | None
+    after: str | None
+
+    def summary(self) -> str:
+        """Where the schema is now, and whether this upgrade ran anything to get it there."""
+        if self.before == self.after:
+            return f"database schema at {self.after} (already there: nothing ran)"
+        return (
+            f"database schema at {self.after} (upgraded from {self.before or 'an empty database'})"
+        )
+
+
+def upgrade_to_head(database_url: str) -> SchemaUpgrade:
+    before = current_revision(database_url)
     command.upgrade(alembic_config(database_url), "head")
+    return SchemaUpgrade(before, current_revision(database_url))
 
 
 def head_revision() -> str | None:

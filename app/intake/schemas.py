@@ -1,10 +1,14 @@
-"""What an upload answers: instances stored per study and series, and every file let go, why."""
+"""What an upload answers: instances stored per study and series, each study with what a person
+recognises it by (patient, date, modality, description), and every file let go, why."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel
 
 from app.intake.uploads import UploadOutcome
+from app.studies.models import Study
+from app.studies.views import StudySummary
 
 
 class SeriesStored(BaseModel):
@@ -12,9 +16,12 @@ class SeriesStored(BaseModel):
     instances: int
 
 
-class StudyStored(BaseModel):
-    study_instance_uid: str
+class StudyStored(StudySummary):
     series: list[SeriesStored]
+
+    @classmethod
+    def of(cls, study: Study, series: list[SeriesStored]) -> "StudyStored":
+        return cls(**dict(StudySummary.model_validate(study)), series=series)
 
 
 class FileLetGo(BaseModel):
@@ -29,7 +36,8 @@ class UploadAnswer(BaseModel):
     refused: list[FileLetGo]
 
     @classmethod
-    def of(cls, outcome: UploadOutcome) -> "UploadAnswer":
+    def of(cls, outcome: UploadOutcome, rows: Mapping[str, Study]) -> "UploadAnswer":
+        """`rows`: the stored studies by Study Instance UID, as the database holds them now."""
         studies: dict[str, list[SeriesStored]] = {}
         for (study, series), count in outcome.series.items():
             studies.setdefault(study, []).append(
@@ -37,7 +45,7 @@ class UploadAnswer(BaseModel):
             )
         return cls(
             stored=sum(outcome.series.values()),
-            studies=[StudyStored(study_instance_uid=uid, series=s) for uid, s in studies.items()],
+            studies=[StudyStored.of(rows[uid], s) for uid, s in studies.items()],
             skipped=[FileLetGo(name=p.name, reason=p.reason) for p in outcome.skipped],
             refused=[FileLetGo(name=p.name, reason=p.reason) for p in outcome.refused],
         )

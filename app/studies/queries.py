@@ -18,6 +18,11 @@ def study_by_uid(
     return session.scalars(query).one_or_none()
 
 
+def studies_by_uid(session: Session, study_instance_uids: list[str]) -> dict[str, Study]:
+    query = select(Study).where(Study.study_instance_uid.in_(study_instance_uids))
+    return {study.study_instance_uid: study for study in session.scalars(query)}
+
+
 def series_of(session: Session, study_id: int) -> list[Series]:
     query = (
         select(Series)

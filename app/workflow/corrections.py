@@ -5,9 +5,9 @@ shown wherever the classification is shown, and used whenever the study is route
 """
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
@@ -19,6 +19,8 @@ from app.studies.models import Series, Study
 from app.tasks import repository as tasks
 from app.workflow.on_stable import route_again_unless_claimed
 
+Corrected = TypeVar("Corrected", Series, Study)
+
 
 def correct_series(
     session: Session,
@@ -29,12 +31,7 @@ def correct_series(
 ) -> Series:
     """Keep a correction of sequence, plane or fat suppression; route a waiting study again."""
     query = select(Series).where(Series.series_instance_uid == series_instance_uid)
-    series = session.scalars(query.with_for_update()).one_or_none()
-    if series is None:
-        raise NotFound(f"no series {series_instance_uid}")
-    series.correction = _kept(series.correction, changes, principal)
-    _audit_and_route(session, principal, settings, ("series", series_instance_uid), changes)
-    return series
+    return _correct(session, principal, settings, query, ("series", series_instance_uid), changes)
 
 
 def correct_study(
@@ -46,12 +43,24 @@ def correct_study(
 ) -> Study:
     """Keep a correction of region, categories or urgency; route a waiting study again."""
     query = select(Study).where(Study.study_instance_uid == study_instance_uid)
-    study = session.scalars(query.with_for_update()).one_or_none()
-    if study is None:
-        raise NotFound(f"no study {study_instance_uid}")
-    study.correction = _kept(study.correction, changes, principal)
-    _audit_and_route(session, principal, settings, ("study", study_instance_uid), changes)
-    return study
+    return _correct(session, principal, settings, query, ("study", study_instance_uid), changes)
+
+
+def _correct(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    query: Select[Corrected],
+    corrected: tuple[str, str],
+    changes: dict[str, Any],
+) -> Corrected:
+    kind, uid = corrected
+    row = session.scalars(query.with_for_update()).one_or_none()
+    if row is None:
+        raise NotFound(f"no {kind} {uid}")
+    row.correction = _kept(row.correction, changes, principal)
+    _audit_and_route(session, principal, settings, corrected, changes)
+    return row
 
 
 def _kept(

@@ -8,10 +8,19 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import ApiToken
 from app.auth.tokens import hash_token
+from app.db.migrations import head_revision
+from tests.support.database import fresh_database
 
 
-def _worklist(*args: str, database_url: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "WORKLIST_HOME": str(home)}
+def _worklist(
+    *args: str, database_url: str, home: Path, log_level: str = "INFO"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WORKLIST_HOME": str(home),
+        "WORKLIST_LOG_LEVEL": log_level,
+    }
     return subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60
     )
@@ -64,3 +73,29 @@ def test_unknown_role_is_refused(database_url: str, tmp_path: Path) -> None:
 
 def test_migrate_is_idempotent(database_url: str, tmp_path: Path) -> None:
     assert _worklist("migrate", database_url=database_url, home=tmp_path).returncode == 0
+
+
+def test_migrate_says_in_one_line_where_the_schema_is_and_whether_anything_ran(
+    server_url: str, tmp_path: Path
+) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = fresh_database(server_url, f"worklist_migrate_line_{worker}")
+
+    first = _worklist("migrate", database_url=url, home=tmp_path)
+    again = _worklist("migrate", database_url=url, home=tmp_path)
+
+    head = head_revision()
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert first.stdout == f"database schema at {head} (upgraded from an empty database)\n"
+    assert again.stdout == f"database schema at {head} (already there: nothing ran)\n"
+    assert "alembic.runtime" not in first.stderr + again.stderr
+
+
+def test_migrate_shows_alembic_at_work_when_debugging(server_url: str, tmp_path: Path) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = fresh_database(server_url, f"worklist_migrate_debug_{worker}")
+
+    result = _worklist("migrate", database_url=url, home=tmp_path, log_level="DEBUG")
+
+    assert result.returncode == 0, result.stderr
+    assert "Running upgrade  -> 0001" in result.stderr

@@ -4,19 +4,22 @@ Skipped where chromium is absent, except in CI, where its absence fails (as DCMT
 browser is never downloaded: Playwright is pointed at the system's own.
 """
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from app.api.main import create_app
 from app.settings import Settings
+from app.vocabulary import Role
 from app.web.rendering import STATIC_DIR
 from tests.support.live_api import serving
-from tests.support.web import PASSWORD
+from tests.support.web import PASSWORD, make_account
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -78,6 +81,36 @@ def sign_in(page: Page, name: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def signed_in_admin(new_page: NewPage, database_url: str, name: str = "ms-admin") -> Page:
+    """A new admin account, signed in on a page of its own."""
+    make_account(database_url, name, Role.ADMIN)
+    page = new_page()
+    sign_in(page, name)
+    return page
+
+
+def open_rules_editor(new_page: NewPage, database_url: str) -> Page:
+    page = signed_in_admin(new_page, database_url)
+    page.goto("/admin/rules/edit")
+    return page
+
+
+def dry_run_and_save(page: Page, dry_run_button: str, comment: str) -> None:
+    """Dry-run the rules as the editor holds them, then save them as a new version."""
+    page.get_by_role("button", name=dry_run_button).click()
+    expect(page.get_by_role("heading", name="Dry run over the last")).to_be_visible()
+    page.get_by_label("Comment").fill(comment)
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_role("heading", name="saved")).to_be_visible()
+
+
+def rules_in_json_view(page: Page) -> list[dict[str, Any]]:
+    """The rule set, in order, as the editor's JSON view holds it."""
+    document = json.loads(page.get_by_label("Rule set (JSON)").input_value())
+    rules: list[dict[str, Any]] = document["rules"]
+    return rules
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:

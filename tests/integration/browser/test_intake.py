@@ -1,5 +1,6 @@
 """The intake page in a real browser: a radiologist drops outside studies (a zip of a CD, loose
-files), watches the upload progress, and reads what was stored and what was refused, why."""
+files), watches the upload progress, and reads what was stored (each study by its patient, date,
+modality and description) and what was refused, why."""
 
 import base64
 import io
@@ -7,6 +8,7 @@ import zipfile
 
 import pytest
 from playwright.sync_api import Page, expect
+from pydicom import Dataset
 from sqlalchemy.orm import Session
 
 from app.vocabulary import Role
@@ -14,6 +16,7 @@ from dicom_listener.samples import KNEE_MR, study_datasets
 from tests.support.browser import NewPage, screenshot, serious_accessibility_violations, sign_in
 from tests.support.dicomweb import part10
 from tests.support.factories import make_radiologist
+from tests.support.outside_studies import clinic_knee_mr
 from tests.support.web import make_account
 
 pytestmark = pytest.mark.browser
@@ -36,15 +39,16 @@ DROP_FILES = """(zone, files) => {
 }"""
 
 
-def _cd_zip() -> tuple[bytes, int]:
-    datasets = list(study_datasets(KNEE_MR))[:3]
+def _cd_zip() -> tuple[bytes, list[Dataset]]:
+    """Three instances of one series from a clinic, beside a README and a cut-short file."""
+    datasets = list(clinic_knee_mr())[:3]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for number, dataset in enumerate(datasets, start=1):
             archive.writestr(f"DICOM/ST1/IM{number:04d}", part10(dataset))
         archive.writestr("README.TXT", b"Viewer for Windows inside")
         archive.writestr("DICOM/ST1/IM9999", part10(datasets[0])[:400])
-    return buffer.getvalue(), len(datasets)
+    return buffer.getvalue(), datasets
 
 
 def _signed_in_radiologist(new_page: NewPage, session: Session, database_url: str) -> Page:
@@ -64,7 +68,8 @@ def test_a_radiologist_uploads_a_cd_zip_and_reads_what_was_stored_and_refused(
     new_page: NewPage, session: Session, database_url: str
 ) -> None:
     page = _signed_in_radiologist(new_page, session, database_url)
-    archive, instances = _cd_zip()
+    archive, datasets = _cd_zip()
+    instances = len(datasets)
     page.evaluate(WATCH_PROGRESS)
 
     page.get_by_label("Choose files or zips").set_input_files(
@@ -75,7 +80,18 @@ def test_a_radiologist_uploads_a_cd_zip_and_reads_what_was_stored_and_refused(
     expect(page.get_by_text(f"{instances} instances stored.")).to_be_visible()
     rows = page.get_by_role("table", name="Stored series").get_by_role("row")
     expect(rows).to_have_count(2)  # the header and the one series
-    expect(rows.nth(1).get_by_role("cell").nth(2)).to_have_text(str(instances))
+    expect(rows.nth(1).get_by_role("cell")).to_have_text(
+        [
+            "ROSSI^ANNA",
+            "CLIN-4471 (LAKESIDE CLINIC)",
+            "2026-11-20",
+            "MR",
+            "MRI KNEE RIGHT WO CONTRAST",
+            datasets[0].StudyInstanceUID,
+            datasets[0].SeriesInstanceUID,
+            str(instances),
+        ]
+    )
     expect(page.get_by_role("list", name="Skipped files")).to_contain_text(
         "patient-cd.zip/README.TXT: not a DICOM file"
     )

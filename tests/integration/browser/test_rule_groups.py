@@ -1,21 +1,20 @@
 """Nested groups and time windows built in the rule form, in a real browser: an error lands on
 its condition, the dry run comes before the save, and the JSON view holds what was built."""
 
-import json
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.vocabulary import Role
 from tests.support.browser import (
     SCREENSHOTS,
     NewPage,
+    dry_run_and_save,
+    open_rules_editor,
+    rules_in_json_view,
     screenshot,
     serious_accessibility_violations,
-    sign_in,
 )
-from tests.support.web import make_account
 
 pytestmark = pytest.mark.browser
 
@@ -29,28 +28,15 @@ def _condition(page: Page, label: str, fact: str, values: str) -> None:
     page.get_by_label(f"Condition {label}: values, comma-separated").fill(values)
 
 
-def _save(page: Page, comment: str) -> None:
-    page.get_by_role("button", name="Put the rule in and dry-run").click()
-    expect(page.get_by_role("heading", name="Save")).to_be_visible()
-    page.get_by_label("Comment").fill(comment)
-    page.get_by_role("button", name="Save as a new version").click()
-    expect(page.get_by_role("heading", name="saved")).to_be_visible()
-
-
 def _rule_in_json_view(page: Page, rule_id: str) -> dict[str, Any]:
     page.goto("/admin/rules/edit")
-    document = json.loads(page.get_by_label("Rule set (JSON)").input_value())
-    rule: dict[str, Any] = next(rule for rule in document["rules"] if rule["id"] == rule_id)
-    return rule
+    return next(rule for rule in rules_in_json_view(page) if rule["id"] == rule_id)
 
 
 def test_an_admin_builds_a_nested_rule_and_a_time_window_rule(
     new_page: NewPage, database_url: str
 ) -> None:
-    make_account(database_url, "ms-admin", Role.ADMIN)
-    page = new_page()
-    sign_in(page, "ms-admin")
-    page.goto("/admin/rules/edit")
+    page = open_rules_editor(new_page, database_url)
     page.get_by_label("Rule id").fill("body-not-us")
     page.get_by_label("Send to pool").select_option("BODY")
     _press(page, "Add an any-of group to the rule")
@@ -68,7 +54,7 @@ def test_an_admin_builds_a_nested_rule_and_a_time_window_rule(
     groups = page.get_by_role("group", name="And all of these groups")
     groups.screenshot(path=SCREENSHOTS / "admin-rule-groups.png")
     assert serious_accessibility_violations(page) == []
-    _save(page, "abdomen and pelvis unless ultrasound")
+    dry_run_and_save(page, "Put the rule in and dry-run", "abdomen and pelvis unless ultrasound")
     assert _rule_in_json_view(page, "body-not-us")["when"] == {
         "any": [{"region": ["ABDOMEN", "PELVIS"]}, {"not": {"modality": ["US"]}}]
     }
@@ -81,7 +67,7 @@ def test_an_admin_builds_a_nested_rule_and_a_time_window_rule(
     _press(page, "Add a time window to the rule")
     page.get_by_label("Time window 1: from").fill("20:00")
     page.get_by_label("Time window 1: until").fill("06:30")
-    _save(page, "weekend nights to the general pool")
+    dry_run_and_save(page, "Put the rule in and dry-run", "weekend nights to the general pool")
     assert _rule_in_json_view(page, "weekend-nights")["when"] == {
         "all": [
             {"weekday": ["SAT", "SUN"]},

@@ -1,14 +1,17 @@
 """Rules reordered in a real browser by keys, by their buttons and by dragging; the new order
 goes through the dry run and the save like any change."""
 
-import json
-
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from app.vocabulary import Role
-from tests.support.browser import NewPage, screenshot, serious_accessibility_violations, sign_in
-from tests.support.web import make_account
+from tests.support.browser import (
+    NewPage,
+    dry_run_and_save,
+    open_rules_editor,
+    rules_in_json_view,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +24,7 @@ def _listed(order: Locator) -> list[str]:
 
 
 def _in_json_view(page: Page) -> list[str]:
-    document = json.loads(page.get_by_label("Rule set (JSON)").input_value())
-    return [rule["id"] for rule in document["rules"]]
+    return [rule["id"] for rule in rules_in_json_view(page)]
 
 
 def _item(order: Locator, rule_id: str) -> Locator:
@@ -32,10 +34,7 @@ def _item(order: Locator, rule_id: str) -> Locator:
 def test_an_admin_reorders_rules_by_keys_buttons_and_drag_then_saves_after_the_dry_run(
     new_page: NewPage, database_url: str
 ) -> None:
-    make_account(database_url, "ms-admin", Role.ADMIN)
-    page = new_page()
-    sign_in(page, "ms-admin")
-    page.goto("/admin/rules/edit")
+    page = open_rules_editor(new_page, database_url)
     order = page.get_by_role("list", name="Order of the rules")
     ids = _listed(order)
 
@@ -58,10 +57,7 @@ def test_an_admin_reorders_rules_by_keys_buttons_and_drag_then_saves_after_the_d
     assert serious_accessibility_violations(page) == []
     screenshot(page, "admin-rule-order")
 
-    page.get_by_role("button", name="Dry-run this order").click()
-    expect(page.get_by_role("heading", name="Dry run over the last")).to_be_visible()
-    page.get_by_label("Comment").fill("check the extremities first")
-    page.get_by_role("button", name="Save as a new version").click()
+    dry_run_and_save(page, "Dry-run this order", "check the extremities first")
     expect(page.get_by_role("heading", name="Version 2 saved")).to_be_visible()
     page.goto("/admin/rules/edit")
     assert _in_json_view(page) == expected

@@ -63,10 +63,17 @@
     });
   }
 
-  function cell(row, text) {
+  function cell(row, text, className) {
     var td = document.createElement("td");
     td.textContent = text;
+    if (className) { td.className = className; }
     row.appendChild(td);
+  }
+
+  // An outside study's patient id means something only with who issued it.
+  function patientIdOf(study) {
+    if (!study.patient_id) { return "—"; }
+    return study.patient_issuer ? study.patient_id + " (" + study.patient_issuer + ")" : study.patient_id;
   }
 
   function listLetGo(list, items) {
@@ -91,8 +98,13 @@
     result.studies.forEach(function (study) {
       study.series.forEach(function (series) {
         var row = document.createElement("tr");
-        cell(row, study.study_instance_uid);
-        cell(row, series.series_instance_uid);
+        cell(row, study.patient_name || "—");
+        cell(row, patientIdOf(study));
+        cell(row, study.study_date || "—", "date");
+        cell(row, study.modalities.join(", ") || "—");
+        cell(row, study.study_description || "—");
+        cell(row, study.study_instance_uid, "uid");
+        cell(row, series.series_instance_uid, "uid");
         cell(row, String(series.instances));
         body.appendChild(row);
       });
