@@ -124,7 +124,9 @@ class IngestHandlers:
     ) -> Filing:
         """File one received instance from `source` (an AE title, or a web client's name);
         one of another study than `only_study`, when given, is refused."""
-        return self.file_together([received], source, tally, only_study)[0]
+        filing = guarded(partial(self._file_one, received, source, tally, only_study))
+        counted_failure(filing.status, tally)
+        return filing
 
     def file_together(
         self,
@@ -179,6 +181,12 @@ class IngestHandlers:
         return all(
             other.identified.instance.sop_instance_uid != sop_instance_uid for other in waiting
         )
+
+    def _file_one(
+        self, received: ReceivedFile, source: str, tally: AssociationTally, only_study: str | None
+    ) -> Filing:
+        arrival = self._identified(0, received, only_study)
+        return arrival if isinstance(arrival, Filing) else self._file_alone(arrival, source, tally)
 
     def _file_alone(self, arrival: Arrival, source: str, tally: AssociationTally) -> Filing:
         status = self._store_identified(
