@@ -272,43 +272,67 @@ class IngestHandlers:
         if parents is None:  # forgotten since, on a database error: the first records it again
             return [self._file_alone(arrival, source, tally).status for arrival in arrivals]
         receipts = [self._receipt(a.received, a.identified, source) for a in arrivals]
-        instances = [(a.identified.instance, r) for a, r in zip(arrivals, receipts, strict=True)]
         linked: list[bool] = []
         try:
             files = [
                 (a.received.path, r.storage_path) for a, r in zip(arrivals, receipts, strict=True)
             ]
             linked = self.storage.instances.put_all_new(files)
-            touch = self.touches.due(parents.study_id)
-            new = run_single_statement(
-                self.database_url,
-                lambda db: file_instances_of_series(db, parents, instances, touch),
-            )
-            added = [
-                self._kept_unless_duplicate(link, _sop_uid(a.identified) in new, r, a.identified)
-                for link, a, r in zip(linked, arrivals, receipts, strict=True)
-            ]
-            for arrival, receipt, was_added in zip(arrivals, receipts, added, strict=True):
-                if was_added:
-                    self._complete_series_header(parents, arrival.identified, receipt)
+            added = self._record_together(parents, arrivals, receipts, linked)
         except DataError as error:
             self.known_series.forget(uids)
-            if len(arrivals) == 1:
-                filed = receipts[0].storage_path if linked and linked[0] else None
-                return [
-                    self._refuse_value(
-                        arrivals[0].received.path, filed, _sop_uid(arrivals[0].identified), error
-                    )
-                ]
-            # A value the database refuses in one of them: each alone, so only its own is refused.
-            self._remove_unrecorded(linked, receipts, arrivals)
-            return [self._file_alone(arrival, source, tally).status for arrival in arrivals]
+            return self._refused_together(arrivals, receipts, linked, error, source, tally)
         except (OSError, SQLAlchemyError) as error:
             self.known_series.forget(uids)
             return [deferred(_sop_uid(arrival.identified), error) for arrival in arrivals]
         for arrival, was_added in zip(arrivals, added, strict=True):
             self._count(tally, was_added, arrival.received.size)
         return [Status(SUCCESS) for _ in arrivals]
+
+    def _record_together(
+        self,
+        parents: SeriesKey,
+        arrivals: list[Arrival],
+        receipts: list[Receipt],
+        linked: list[bool],
+    ) -> list[bool]:
+        """The rows of stored instances in one statement, then what each new one adds to the
+        series' header; whether each was added."""
+        instances = [(a.identified.instance, r) for a, r in zip(arrivals, receipts, strict=True)]
+        touch = self.touches.due(parents.study_id)
+        new = run_single_statement(
+            self.database_url, lambda db: file_instances_of_series(db, parents, instances, touch)
+        )
+        added = [
+            self._kept_unless_duplicate(link, _sop_uid(a.identified) in new, r, a.identified)
+            for link, a, r in zip(linked, arrivals, receipts, strict=True)
+        ]
+        for arrival, receipt, was_added in zip(arrivals, receipts, added, strict=True):
+            if was_added:
+                self._complete_series_header(parents, arrival.identified, receipt)
+        return added
+
+    def _refused_together(
+        self,
+        arrivals: list[Arrival],
+        receipts: list[Receipt],
+        linked: list[bool],
+        error: DataError,
+        source: str,
+        tally: AssociationTally,
+    ) -> list[Status]:
+        """The database refused a value of one of them: a lone instance is refused; several are
+        filed again each alone, so only the one whose value it is fails."""
+        if len(arrivals) == 1:
+            filed = receipts[0].storage_path if linked and linked[0] else None
+            (arrival,) = arrivals
+            return [
+                self._refuse_value(
+                    arrival.received.path, filed, _sop_uid(arrival.identified), error
+                )
+            ]
+        self._remove_unrecorded(linked, receipts, arrivals)
+        return [self._file_alone(arrival, source, tally).status for arrival in arrivals]
 
     def _receipt(
         self, received: ReceivedFile, identified: IdentifiedInstance, source: str

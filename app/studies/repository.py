@@ -3,7 +3,7 @@
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -73,16 +73,10 @@ RETURNING study_id, id AS series_id
 # rows, and the study's reception time are brought up to date in the same statement. Without,
 # the first new row of a stable study still marks it changed (then unchanged rows skip it
 # without a lock), so the sweep settles it again whichever instance of a late burst is touched.
-_ADD_INSTANCES = text("""
-WITH added AS (
-    INSERT INTO instances (
+_INSTANCE_COLUMNS = """
         study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
-        instance_number, storage_path, size_bytes, source_ae_title, received_at)
-    SELECT :study_id, :series_id, sop_uid, sop_class_uid, transfer_syntax_uid,
-           instance_number, storage_path, size_bytes, source_ae_title, received_at
-    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS given(
-        sop_uid text, sop_class_uid text, transfer_syntax_uid text, instance_number integer,
-        storage_path text, size_bytes bigint, source_ae_title text, received_at timestamptz)
+        instance_number, storage_path, size_bytes, source_ae_title, received_at"""
+_AFTER_ADDING = """
     ON CONFLICT (sop_instance_uid) DO NOTHING
     RETURNING series_id, sop_instance_uid
 ), counts AS (
@@ -111,7 +105,24 @@ WITH added AS (
       AND stable_at IS NOT NULL AND changed_after_stable_at IS NULL
 )
 SELECT sop_instance_uid FROM added
-""")
+"""
+# One row from its own parameters: the listener's hot path, where a row's JSON would cost more.
+_ADD_INSTANCE = text(f"""
+WITH added AS (
+    INSERT INTO instances ({_INSTANCE_COLUMNS})
+    VALUES (:study_id, :series_id, :sop_uid, :sop_class_uid, :transfer_syntax_uid,
+            :instance_number, :storage_path, :size_bytes, :source_ae_title, :received_at)
+    {_AFTER_ADDING}""")
+# Many rows from one JSON text: cheaper to send than a typed array per column.
+_ADD_INSTANCES = text(f"""
+WITH added AS (
+    INSERT INTO instances ({_INSTANCE_COLUMNS})
+    SELECT :study_id, :series_id, sop_uid, sop_class_uid, transfer_syntax_uid,
+           instance_number, storage_path, size_bytes, source_ae_title, received_at
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS given(
+        sop_uid text, sop_class_uid text, transfer_syntax_uid text, instance_number integer,
+        storage_path text, size_bytes bigint, source_ae_title text, received_at timestamptz)
+    {_AFTER_ADDING}""")
 
 # What a later instance adds to its series' header: a higher count of planes, an orientation
 # when the header has none, image types not yet listed, a smaller partition step; and, from the
@@ -199,28 +210,33 @@ def add_instances(
 ) -> set[str]:
     """Add the instance rows of one series (and with `touch`, update the study); the SOP
     Instance UIDs added, without those already known."""
-    # One JSON text for the rows: cheaper to send than a typed array per column.
-    rows = [
-        {
-            "sop_uid": instance.sop_instance_uid,
-            "sop_class_uid": instance.sop_class_uid,
-            "transfer_syntax_uid": instance.transfer_syntax_uid,
-            "instance_number": instance.instance_number,
-            "storage_path": receipt.storage_path,
-            "size_bytes": receipt.size_bytes,
-            "source_ae_title": receipt.source_ae_title,
-            "received_at": receipt.received_at.isoformat(),
-        }
-        for instance, receipt in instances
-    ]
+    rows = [_instance_row(instance, receipt) for instance, receipt in instances]
     parameters = {
         "study_id": parents.study_id,
         "series_id": parents.series_id,
-        "rows": json.dumps(rows),
         "received_at": max(receipt.received_at for _, receipt in instances),
         "touch": touch,
     }
-    return set(session.execute(_ADD_INSTANCES, parameters).scalars())
+    if len(rows) == 1:
+        statement, parameters = _ADD_INSTANCE, parameters | rows[0]
+    else:
+        for row in rows:
+            row["received_at"] = row["received_at"].isoformat()
+        statement, parameters = _ADD_INSTANCES, parameters | {"rows": json.dumps(rows)}
+    return set(session.execute(statement, parameters).scalars())
+
+
+def _instance_row(instance: InstanceFacts, receipt: Receipt) -> dict[str, Any]:
+    return {
+        "sop_uid": instance.sop_instance_uid,
+        "sop_class_uid": instance.sop_class_uid,
+        "transfer_syntax_uid": instance.transfer_syntax_uid,
+        "instance_number": instance.instance_number,
+        "storage_path": receipt.storage_path,
+        "size_bytes": receipt.size_bytes,
+        "source_ae_title": receipt.source_ae_title,
+        "received_at": receipt.received_at,
+    }
 
 
 def complete_series_header(session: Executor, series_id: int, update: SeriesHeaderUpdate) -> None:
