@@ -1,8 +1,6 @@
 """Signing a report sends it out: each preliminary, final and addendum is queued as an ORU^R01
 to every HL7 destination in the transaction that writes it, so none is lost or sent unwritten."""
 
-from collections.abc import Callable
-
 from sqlalchemy.orm import Session
 
 from app.deliveries.service import enqueue
@@ -24,30 +22,17 @@ from app.workflow.second_opinion_requests import check_concordance, note_final
 RESULT_MESSAGE = "ORU^R01"
 
 
-Sign = Callable[[Session, Principal, int, int | None, ReportText], ReadingTask]
-SignAndSend = Callable[[Session, Principal, Settings, int, int | None, ReportText], ReadingTask]
-
-
-def _sent_once_signed(sign: Sign) -> SignAndSend:
-    """`sign` writes the report; it is then queued for every destination in the same transaction."""
-
-    def sign_and_send(
-        session: Session,
-        principal: Principal,
-        settings: Settings,
-        task_id: int,
-        version: int | None,
-        text: ReportText,
-    ) -> ReadingTask:
-        task = sign(session, principal, task_id, version, text)
-        queue_report(session, settings, task)
-        return task
-
-    return sign_and_send
-
-
-preliminary = _sent_once_signed(service.preliminary)
-addendum = _sent_once_signed(service.addendum)
+def preliminary(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    task_id: int,
+    version: int | None,
+    text: ReportText,
+) -> ReadingTask:
+    task = service.preliminary(session, principal, task_id, version, text)
+    queue_report(session, settings, task)
+    return task
 
 
 def finalize(
@@ -70,6 +55,19 @@ def finalize(
     queue_report(session, settings, task)
     if request is not None:
         note_final(session, settings, request, concordance)
+    return task
+
+
+def addendum(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    task_id: int,
+    version: int | None,
+    text: ReportText,
+) -> ReadingTask:
+    task = service.addendum(session, principal, task_id, version, text)
+    queue_report(session, settings, task)
     return task
 
 
