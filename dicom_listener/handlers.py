@@ -140,12 +140,14 @@ class IngestHandlers:
         and one fsync of their folder. The first instance of a new series records it alone."""
         filings: dict[int, Filing] = {}
         together: dict[SeriesUids, list[Arrival]] = {}
+        waiting: set[str] = set()
         for index, received in enumerate(receptions):
             arrival = guarded(partial(self._identified, index, received, only_study))
             if isinstance(arrival, Filing):
                 filings[index] = arrival
-            elif self._files_together(arrival, together):
+            elif self._files_together(arrival, together, waiting):
                 together.setdefault(_series_uids(arrival.identified), []).append(arrival)
+                waiting.add(_sop_uid(arrival.identified))
             else:
                 filings[index] = guarded(partial(self._file_alone, arrival, source, tally))
         for uids, arrivals in together.items():
@@ -169,18 +171,16 @@ class IngestHandlers:
             return Filing(Status(OTHER_STUDY, "instance of another study"), identified)
         return Arrival(index, received, identified, header)
 
-    def _files_together(self, arrival: Arrival, together: dict[SeriesUids, list[Arrival]]) -> bool:
+    def _files_together(
+        self, arrival: Arrival, together: dict[SeriesUids, list[Arrival]], waiting: set[str]
+    ) -> bool:
         """Whether the instance waits to be filed with others of its series: the series is
-        recorded, and no instance of the same SOP Instance UID waits (a copy sent twice in one
-        request is filed on its own: one of the two is then found known)."""
+        recorded, and no instance of the same SOP Instance UID (`waiting`) waits (a copy sent
+        twice in one request is filed on its own: one of the two is then found known)."""
         uids = _series_uids(arrival.identified)
         if uids not in together and self.known_series.get(uids) is None:
             return False
-        waiting = together.get(uids, [])
-        sop_instance_uid = arrival.identified.instance.sop_instance_uid
-        return all(
-            other.identified.instance.sop_instance_uid != sop_instance_uid for other in waiting
-        )
+        return _sop_uid(arrival.identified) not in waiting
 
     def _file_one(
         self, received: ReceivedFile, source: str, tally: AssociationTally, only_study: str | None
@@ -188,41 +188,31 @@ class IngestHandlers:
         arrival = self._identified(0, received, only_study)
         return arrival if isinstance(arrival, Filing) else self._file_alone(arrival, source, tally)
 
-    def _file_alone(self, arrival: Arrival, source: str, tally: AssociationTally) -> Filing:
-        status = self._store_identified(
-            arrival.received, arrival.identified, arrival.header, source, tally
-        )
-        return Filing(status, arrival.identified)
-
     def unreceived(self, error: OSError, tally: AssociationTally) -> Status:
         """The data set could not even be written to a temp file."""
         return counted_failure(deferred("(not received)", error), tally)
 
-    def _store_identified(
-        self,
-        received: ReceivedFile,
-        identified: IdentifiedInstance,
-        header: Dataset | None,
-        source: str,
-        tally: AssociationTally,
-    ) -> Status:
+    def _file_alone(self, arrival: Arrival, source: str, tally: AssociationTally) -> Filing:
         """File one instance: with its recorded series, or recording the series from it."""
-        uids = _series_uids(identified)
-        alone = [Arrival(0, received, identified, header)]
+        return Filing(self._store_alone(arrival, source, tally), arrival.identified)
+
+    def _store_alone(self, arrival: Arrival, source: str, tally: AssociationTally) -> Status:
+        uids = _series_uids(arrival.identified)
         if self.known_series.get(uids) is not None:
-            return self._file_series_together(uids, alone, source, tally)[0]
+            return self._file_series_together(uids, [arrival], source, tally)[0]
         # Associations bringing the same new series wait for the first to record it, then take
         # the short path: one slow path per series, not one per association.
         with self.known_series.first_instance_lock(uids):
             if self.known_series.get(uids) is not None:
-                return self._file_series_together(uids, alone, source, tally)[0]
+                return self._file_series_together(uids, [arrival], source, tally)[0]
+            received, header = arrival.received, arrival.header
             try:
                 if header is None:
                     header = read_header(received.content or received.path)
                 first = received_instance(header)
             except UnusableDataset as error:
                 return self._quarantine(received.path, error)
-            return self._file_first(received, identified, first, source, tally)
+            return self._file_first(received, arrival.identified, first, source, tally)
 
     def _identify(self, received: ReceivedFile) -> tuple[IdentifiedInstance, Dataset | None]:
         """The instance's identifiers, from its bytes when they walk cleanly, else with pydicom

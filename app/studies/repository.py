@@ -220,9 +220,8 @@ def add_instances(
     if len(rows) == 1:
         statement, parameters = _ADD_INSTANCE, parameters | rows[0]
     else:
-        for row in rows:
-            row["received_at"] = row["received_at"].isoformat()
-        statement, parameters = _ADD_INSTANCES, parameters | {"rows": json.dumps(rows)}
+        rows_json = json.dumps(rows, default=datetime.isoformat)
+        statement, parameters = _ADD_INSTANCES, parameters | {"rows": rows_json}
     return set(session.execute(statement, parameters).scalars())
 
 
