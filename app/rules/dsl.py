@@ -5,28 +5,52 @@ Stored as JSON and validated here, so a bad rule is reported at its exact place
 """
 
 import json
+import re
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Annotated, Any, Self, TypeVar, cast
 
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
 from app.request_body import RequestBody
 from app.time_windows import TimeWindow, Weekday
 from app.vocabulary import SubspecialtyCode
 
-ModalityCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")]
+
+def _spelt(pattern: str, spelling: str) -> tuple[AfterValidator, WithJsonSchema]:
+    """A text that must match `pattern`; refused in words an admin reads, not as the pattern."""
+    compiled = re.compile(pattern)
+
+    def check(text: str) -> str:
+        if not compiled.fullmatch(text):
+            raise PydanticCustomError("string_pattern_mismatch", spelling)
+        return text
+
+    schema = {"type": "string", "pattern": f"^{pattern}$", "description": spelling}
+    return AfterValidator(check), WithJsonSchema(schema)
+
+
+ModalityCode = Annotated[str, *_spelt("[A-Z]{2,4}", "two to four capital letters, e.g. MR or CT")]
 Keyword = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, to_lower=True)]
 Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+RuleId = Annotated[
+    str,
+    *_spelt(
+        "[a-z0-9][a-z0-9_-]{0,63}",
+        "small letters, digits, - and _, at most 64, the first a letter or digit",
+    ),
+]
 T = TypeVar("T")
 
 

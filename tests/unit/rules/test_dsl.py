@@ -102,6 +102,18 @@ def test_rule_ids_are_unique() -> None:
     assert "rules.0.id" in message
 
 
+def test_a_misspelt_code_or_id_is_refused_in_words_not_as_its_pattern() -> None:
+    errors = errors_of([make_rule("Bad Id", {"modality": ["mr"]}), DEFAULT_RULE])
+
+    assert errors == [
+        (
+            ("rules", 0, "id"),
+            "small letters, digits, - and _, at most 64, the first a letter or digit",
+        ),
+        (("rules", 0, "when", "modality", 0), "two to four capital letters, e.g. MR or CT"),
+    ]
+
+
 def test_an_empty_rule_set_is_an_error() -> None:
     assert errors_of([])[0][0] == ("rules",)
 
