@@ -4,87 +4,96 @@ Nothing escapes: every failure is an AE or AR with its reason, logged by kind wi
 data. An order is committed before its AA is returned.
 """
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import hl7
 
 from app.db.session import session_scope
-from app.db.single_statement import run_single_statement
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import UnknownCharset, decode_message
 from app.hl7.errors import MessageNotAccepted, MessageRejected
 from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
 from app.orders import repository
-from app.orders.first_orders import store_first_order
+from app.orders.first_orders import FirstOrder
 from app.orders.models import ReceivedMessage
+from app.orders.records import ReceivedOrder
 from app.principal import Principal
 from app.settings import Settings
 from app.workflow.orders import receive_order
+from hl7_listener.order_batches import NewOrderBatches
 
 logger = logging.getLogger(__name__)
 
 
-def answer(raw: bytes, settings: Settings, database_url: str, peer: str | None) -> bytes:
-    """The acknowledgment of one message's bytes (the MLLP frame's content)."""
-    try:
-        message = parse_message(decode_message(raw))
-        header = header_of(message)
-    except Exception as error:  # the parser raises many kinds on broken input
-        reason = _why_unreadable(error)
-        logger.warning("HL7 message rejected", extra={"reason": reason, "peer": peer})
-        return reject_unparsable(_raw_control_id(raw), reason).encode()
-    try:
-        code = _store(message, header, settings, database_url, peer)
-        return acknowledge(message, code).encode()
-    except MessageNotAccepted as error:
-        logger.warning(
-            "HL7 message not accepted",
-            extra={"ack": error.ack_code, "reason": error.reason, "control_id": header.control_id},
-        )
-        return acknowledge(message, error.ack_code, error.reason).encode()
-    except Exception:
-        logger.exception("HL7 message failed", extra={"control_id": header.control_id})
-        return acknowledge(message, "AE", "internal error; send again later").encode()
+@dataclass
+class OrderDesk:
+    """Answers a listener process's messages; its new orders are committed in batches."""
 
+    settings: Settings
+    database_url: str
+    new_orders: NewOrderBatches
 
-def _store(
-    message: hl7.Message,
-    header: MessageHeader,
-    settings: Settings,
-    database_url: str,
-    peer: str | None,
-) -> str:
-    """Store the message's orders with its answer, once per control id; the code to answer.
+    async def answer(self, raw: bytes, peer: str | None) -> bytes:
+        """The acknowledgment of one message's bytes (the MLLP frame's content)."""
+        try:
+            message = parse_message(decode_message(raw))
+            header = header_of(message)
+        except Exception as error:  # the parser raises many kinds on broken input
+            reason = _why_unreadable(error)
+            logger.warning("HL7 message rejected", extra={"reason": reason, "peer": peer})
+            return reject_unparsable(_raw_control_id(raw), reason).encode()
+        try:
+            await self._store(message, header, peer)
+            return acknowledge(message, "AA").encode()
+        except MessageNotAccepted as error:
+            logger.warning(
+                "HL7 message not accepted",
+                extra={
+                    "ack": error.ack_code,
+                    "reason": error.reason,
+                    "control_id": header.control_id,
+                },
+            )
+            return acknowledge(message, error.ack_code, error.reason).encode()
+        except Exception:
+            logger.exception("HL7 message failed", extra={"control_id": header.control_id})
+            return acknowledge(message, "AE", "internal error; send again later").encode()
 
-    A lone new order whose study has not arrived (most of them) takes one statement; any other
-    message a session, where its orders meet their studies.
-    """
-    orders = read_orders(message, settings.hl7_accession_fields)
-    if len(orders) == 1 and run_single_statement(
-        database_url,
-        lambda connection: store_first_order(
-            connection, header.sender, header.control_id, header.message_type, orders[0]
-        ),
-    ):
-        return "AA"
-    principal = Principal(name=f"hl7:{header.sender}", role=None, source_address=peer)
-    with session_scope(database_url) as session:
-        answered = ReceivedMessage(
-            sender=header.sender,
-            control_id=header.control_id,
-            message_type=header.message_type,
-            ack_code="AA",
-            ack_text=None,
-            received_at=datetime.now(UTC),
-        )
-        # Inserted first: a second copy sent at the same time waits here for the first's commit.
-        if not repository.remember_answer(session, answered):
-            logger.info("HL7 message sent again", extra={"control_id": header.control_id})
-            return "AA"
-        for received in orders:
-            receive_order(session, principal, settings, received)
-    return "AA"
+    async def _store(self, message: hl7.Message, header: MessageHeader, peer: str | None) -> None:
+        """Store the message's orders with its answer, once per control id.
+
+        A lone new order whose study has not arrived (most of them) is committed with others in
+        one statement; any other message takes a session, where its orders meet their studies.
+        """
+        orders = read_orders(message, self.settings.hl7_accession_fields)
+        if len(orders) == 1:
+            first = FirstOrder(header.sender, header.control_id, header.message_type, orders[0])
+            if await self.new_orders.store(first):
+                return
+        await asyncio.to_thread(self._store_in_session, orders, header, peer)
+
+    def _store_in_session(
+        self, orders: list[ReceivedOrder], header: MessageHeader, peer: str | None
+    ) -> None:
+        principal = Principal(name=f"hl7:{header.sender}", role=None, source_address=peer)
+        with session_scope(self.database_url) as session:
+            answered = ReceivedMessage(
+                sender=header.sender,
+                control_id=header.control_id,
+                message_type=header.message_type,
+                ack_code="AA",
+                ack_text=None,
+                received_at=datetime.now(UTC),
+            )
+            # Inserted first: a second copy sent at the same time waits here for the first's commit.
+            if not repository.remember_answer(session, answered):
+                logger.info("HL7 message sent again", extra={"control_id": header.control_id})
+                return
+            for received in orders:
+                receive_order(session, principal, self.settings, received)
 
 
 def _raw_control_id(raw: bytes) -> str:

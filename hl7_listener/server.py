@@ -1,7 +1,7 @@
 """`worklist hl7`: an MLLP listener taking orders, one acknowledgment per message, in order.
 
-Each connection is read frame by frame; a frame's message is stored on a worker thread (the
-database is synchronous) and acknowledged before the next frame of that connection is read.
+Each connection is read frame by frame; a frame's message is stored (new orders of all
+connections committed together) and acknowledged before the next frame of that connection is read.
 With `hl7_processes` above one, that many processes accept on the one listening socket.
 Bytes outside a frame are skipped, an oversized frame is refused with an AR and skipped to its
 end, and a connection idle for `hl7_timeout` seconds is closed; the listener keeps serving.
@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.hl7.acks import reject_unparsable
 from app.hl7.framing import END_BLOCK, START_BLOCK, frame
@@ -23,7 +23,8 @@ from app.stop_signals import (
     stop_with_parent,
     wait_for_stop,
 )
-from hl7_listener.handler import answer
+from hl7_listener.handler import OrderDesk
+from hl7_listener.order_batches import NewOrderBatches
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ class FrameTooLarge(Exception):
 class MllpListener:
     settings: Settings
     database_url: str
+    desk: OrderDesk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.desk = OrderDesk(self.settings, self.database_url, NewOrderBatches(self.database_url))
 
     async def start(self, shared: socket.socket | None = None) -> asyncio.Server:
         """Listen on the configured port, or accept on a socket sibling processes share."""
@@ -66,10 +71,7 @@ class MllpListener:
                     continue
                 if message is None:
                     return
-                reply = await asyncio.to_thread(
-                    answer, message, self.settings, self.database_url, peer
-                )
-                writer.write(frame(reply))
+                writer.write(frame(await self.desk.answer(message, peer)))
                 await writer.drain()
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
             return  # an idle, gone or half-sent peer: close, keep listening

@@ -1,15 +1,31 @@
-"""A new order whose study has not arrived, stored with its message's answer in one statement.
+"""New orders whose studies have not arrived, stored with their messages' answers in one statement.
 
 Most orders come before their images: nothing to match, route or cancel yet. For those, one
-statement in autocommit stores the order and remembers the message's control id, so the row
-is committed in one round trip before the acknowledgment. Anything else (an order already
-known, a study already here, the same control id answered before) writes nothing and returns
-False: the caller then takes the full path in a session.
+statement in autocommit stores the orders and remembers their messages' control ids, so many
+orders are committed in one round trip and one flush of the log before their acknowledgments.
+Anything else (an order already known, a study already here, the same control id answered
+before) is not stored: the caller then takes the full path in a session.
 """
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, text
 
 from app.orders.records import OrderControl, OrderStatus, ReceivedOrder
+
+
+@dataclass(frozen=True, slots=True)
+class FirstOrder:
+    """A lone order and the message that brought it."""
+
+    sender: str
+    control_id: str
+    message_type: str
+    order: ReceivedOrder
+
 
 _FACT_TYPES = {
     "accession_number": "text",
@@ -28,51 +44,93 @@ _FACT_TYPES = {
     "scheduled_at": "timestamptz",
     "order_status": "text",
 }
-_COLUMNS = [*_FACT_TYPES, "status", "last_control", "source"]
-_VALUES = [f"CAST(:{name} AS {kind})" for name, kind in _FACT_TYPES.items()]
+_ORDER_COLUMNS = ", ".join([*_FACT_TYPES, "source"])
+_MESSAGE_TYPES = {"source": "text", "sender": "text", "control_id": "text", "message_type": "text"}
+_ROW_TYPES = ", ".join(f"{name} {kind}" for name, kind in (_FACT_TYPES | _MESSAGE_TYPES).items())
 
-# The order is inserted only when no study answers it, no order has its accession number and the
-# control id is new; the answer is remembered only when the order was: both rows or neither.
-STORE_FIRST_ORDER = text(f"""
-WITH study_here AS (
-    SELECT 1 FROM studies
-    WHERE study_instance_uid = CAST(:study_instance_uid AS text)
-       OR (accession_number = :accession_number
-           AND (CAST(:patient_id AS text) IS NULL OR patient_id IS NULL
-                OR patient_id = CAST(:patient_id AS text)))
-), stored AS (
-    INSERT INTO orders ({", ".join(_COLUMNS)})
-    SELECT {", ".join(_VALUES)}, :status, :last_control, :source
-    WHERE NOT EXISTS (SELECT 1 FROM study_here)
+# An order is inserted only when no study answers it, no order has its accession number and its
+# control id is new; its answer is remembered only when it was: both rows or neither. The rows
+# given have distinct accession numbers and control ids (`store_first_orders` sees to it).
+_STORE_FIRST_ORDERS = text(f"""
+WITH given AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS given({_ROW_TYPES})
+), fresh AS (
+    SELECT * FROM given
+    WHERE NOT EXISTS (
+        SELECT 1 FROM studies
+        WHERE studies.study_instance_uid = given.study_instance_uid
+           OR (studies.accession_number = given.accession_number
+               AND (given.patient_id IS NULL OR studies.patient_id IS NULL
+                    OR studies.patient_id = given.patient_id)))
       AND NOT EXISTS (
-          SELECT 1 FROM hl7_received_messages WHERE sender = :sender AND control_id = :control_id
-      )
+        SELECT 1 FROM hl7_received_messages answered
+        WHERE answered.sender = given.sender AND answered.control_id = given.control_id)
+), stored AS (
+    INSERT INTO orders ({_ORDER_COLUMNS}, status, last_control)
+    SELECT {_ORDER_COLUMNS}, :status, :last_control FROM fresh
     ON CONFLICT (accession_number) DO NOTHING
-    RETURNING id
+    RETURNING accession_number
 )
 INSERT INTO hl7_received_messages (sender, control_id, message_type, ack_code, received_at)
-SELECT :sender, :control_id, :message_type, 'AA', now() FROM stored
+SELECT fresh.sender, fresh.control_id, fresh.message_type, 'AA', now()
+FROM fresh JOIN stored USING (accession_number)
 ON CONFLICT DO NOTHING
-RETURNING control_id
+RETURNING sender, control_id
 """)
 
 
-def store_first_order(
-    connection: Connection, sender: str, control_id: str, message_type: str, order: ReceivedOrder
-) -> bool:
-    """Store a new order nobody has seen with its message's answer; False when it is not one."""
-    if order.control is not OrderControl.NEW:
-        return False
-    facts = {name: getattr(order.facts, name) for name in _FACT_TYPES}
-    facts["priority"] = order.facts.priority.value if order.facts.priority else None
-    facts["reason_codes"] = list(order.facts.reason_codes)
+def store_first_orders(connection: Connection, firsts: Sequence[FirstOrder]) -> list[bool]:
+    """Store the new orders nobody has seen, each with its message's answer; which were stored."""
+    tried = _first_of_each(firsts)
+    if not tried:
+        return [False] * len(firsts)
+    rows = [_row(firsts[position]) for position in sorted(tried)]
     parameters = {
-        **facts,
+        "rows": json.dumps(rows, default=datetime.isoformat),
         "status": OrderStatus.ACTIVE.value,
-        "last_control": order.control.value,
-        "source": order.source,
-        "sender": sender,
-        "control_id": control_id,
-        "message_type": message_type,
+        "last_control": OrderControl.NEW.value,
     }
-    return connection.execute(STORE_FIRST_ORDER, parameters).first() is not None
+    answered = {
+        (sender, control_id)
+        for sender, control_id in connection.execute(_STORE_FIRST_ORDERS, parameters)
+    }
+    return [
+        position in tried and _message(first) in answered for position, first in enumerate(firsts)
+    ]
+
+
+def _first_of_each(firsts: Sequence[FirstOrder]) -> set[int]:
+    """The positions of the new orders first of their accession number and control id.
+
+    A later order of either may depend on the first: it is left to the full path, which then sees
+    the first committed.
+    """
+    accessions: set[str] = set()
+    messages: set[tuple[str, str]] = set()
+    tried: set[int] = set()
+    for position, first in enumerate(firsts):
+        accession, message = first.order.facts.accession_number, _message(first)
+        if first.order.control is OrderControl.NEW and not (
+            accession in accessions or message in messages
+        ):
+            accessions.add(accession)
+            messages.add(message)
+            tried.add(position)
+    return tried
+
+
+def _message(first: FirstOrder) -> tuple[str, str]:
+    return first.sender, first.control_id
+
+
+def _row(first: FirstOrder) -> dict[str, object]:
+    facts = first.order.facts
+    row: dict[str, object] = {name: getattr(facts, name) for name in _FACT_TYPES}
+    row["priority"] = facts.priority.value if facts.priority else None
+    row["reason_codes"] = list(facts.reason_codes)
+    return row | {
+        "source": first.order.source,
+        "sender": first.sender,
+        "control_id": first.control_id,
+        "message_type": first.message_type,
+    }

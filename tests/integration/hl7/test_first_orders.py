@@ -4,7 +4,7 @@ at all when the full path must see it."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.orders.first_orders import store_first_order
+from app.orders.first_orders import FirstOrder, store_first_orders
 from app.orders.models import Order, ReceivedMessage
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.vocabulary import Priority
@@ -24,7 +24,9 @@ def _order(control: OrderControl = OrderControl.NEW, **facts: object) -> Receive
 
 
 def _store(session: Session, order: ReceivedOrder, control_id: str = "MSG1") -> bool:
-    return store_first_order(session.connection(), "RIS|GEN", control_id, "ORM^O01", order)
+    return store_first_orders(
+        session.connection(), [FirstOrder("RIS|GEN", control_id, "ORM^O01", order)]
+    )[0]
 
 
 def _counts(session: Session) -> tuple[int, int]:
@@ -64,3 +66,23 @@ def test_change_or_cancel_is_left_to_the_full_path(session: Session) -> None:
     assert not _store(session, _order(OrderControl.CHANGE))
     assert not _store(session, _order(OrderControl.CANCEL), control_id="MSG2")
     assert _counts(session) == (0, 0)
+
+
+def _first(accession: str, control_id: str) -> FirstOrder:
+    return FirstOrder("RIS|GEN", control_id, "ORM^O01", _order(accession_number=accession))
+
+
+def test_new_orders_of_several_messages_are_stored_in_one_statement(session: Session) -> None:
+    firsts = [_first(f"ACC-{number}", f"MSG{number}") for number in range(3)]
+
+    assert store_first_orders(session.connection(), firsts) == [True, True, True]
+    assert _counts(session) == (3, 3)
+
+
+def test_a_later_order_of_the_same_accession_or_control_id_is_left_to_the_full_path(
+    session: Session,
+) -> None:
+    firsts = [_first("ACC-1", "MSG1"), _first("ACC-1", "MSG2"), _first("ACC-2", "MSG1")]
+
+    assert store_first_orders(session.connection(), firsts) == [True, False, False]
+    assert _counts(session) == (1, 1)

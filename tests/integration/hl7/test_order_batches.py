@@ -1,0 +1,56 @@
+"""A listener process's new orders, committed together: each connection learns its own fate."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from app.db.session import session_scope
+from app.orders.first_orders import FirstOrder
+from app.orders.models import Order
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from hl7_listener.order_batches import NewOrderBatches
+
+
+def _first(number: int, reason: str = "r/o stroke") -> FirstOrder:
+    facts = OrderFacts(f"ACC-B{number}", patient_id="PID-B", reason=reason)
+    order = ReceivedOrder(OrderControl.NEW, facts, "HL7")
+    return FirstOrder("RIS|GEN", f"MSG{number}", "ORM^O01", order)
+
+
+async def _store_at_once(database_url: str, firsts: list[FirstOrder]) -> list[object]:
+    batches = NewOrderBatches(database_url)
+    stores = [batches.store(first) for first in firsts]
+    return await asyncio.gather(*stores, return_exceptions=True)
+
+
+def _stored_accessions(database_url: str) -> set[str]:
+    with session_scope(database_url) as session:
+        return set(session.scalars(select(Order.accession_number)))
+
+
+def test_orders_arriving_together_are_all_stored(database_url: str) -> None:
+    outcomes = asyncio.run(_store_at_once(database_url, [_first(n) for n in range(20)]))
+
+    assert outcomes == [True] * 20
+    assert _stored_accessions(database_url) == {f"ACC-B{n}" for n in range(20)}
+
+
+def test_an_order_the_database_refuses_fails_alone(database_url: str) -> None:
+    # Postgres text cannot hold a NUL: the batch with it fails, and is tried again order by order.
+    firsts = [_first(0), _first(1), _first(2, reason="bad\x00value"), _first(3)]
+
+    outcomes = asyncio.run(_store_at_once(database_url, firsts))
+
+    assert outcomes[:2] == [True, True]
+    assert outcomes[3] is True
+    assert isinstance(outcomes[2], Exception)
+    assert _stored_accessions(database_url) == {"ACC-B0", "ACC-B1", "ACC-B3"}
+
+
+@pytest.mark.parametrize("copies", [2, 5])
+def test_copies_of_one_message_store_one_order(database_url: str, copies: int) -> None:
+    outcomes = asyncio.run(_store_at_once(database_url, [_first(7)] * copies))
+
+    assert outcomes == [True] + [False] * (copies - 1)
+    assert _stored_accessions(database_url) == {"ACC-B7"}
