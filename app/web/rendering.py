@@ -7,10 +7,14 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from app.studies.person_names import display_name
+
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
+# `{{ study.patient_name|person_name }}`: a DICOM name as a reader writes it, on every page.
+templates.env.filters["person_name"] = display_name
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

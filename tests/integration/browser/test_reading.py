@@ -53,7 +53,7 @@ def test_next_case_by_keyboard_then_a_preliminary_and_a_final_report(
     expect(page.get_by_role("row")).to_have_count(3)
     page.keyboard.press("j")
     expect(page.locator(f'tr[data-task-id="{stat.id}"]')).to_have_class("selected")
-    expect(page.get_by_role("link", name="MOUSE^MINNIE").first).to_be_focused()
+    expect(page.get_by_role("link", name="MOUSE, MINNIE").first).to_be_focused()
     screenshot(page, "worklist")
     assert serious_accessibility_violations(page) == []
     page.keyboard.press("n")

@@ -30,7 +30,7 @@ def test_the_case_shows_study_series_and_routing_with_exactly_the_allowed_button
     session.commit()
     csrf = _reader(session, database_url, client, "dr-lee")
     page = client.get(f"/tasks/{task.id}").text
-    for shown in ("CASE^SHOWN", "neck pain, C6?", "cervical spine → NEURO", "SAG", "T2"):
+    for shown in ("CASE, SHOWN", "neck pain, C6?", "cervical spine → NEURO", "SAG", "T2"):
         assert shown in page
     assert 'value="claim"' in page
     assert 'value="finalize"' not in page

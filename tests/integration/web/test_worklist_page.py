@@ -39,8 +39,8 @@ def test_pools_tab_lists_waiting_cases_by_priority_then_due_time(
     page = client.get("/?tab=pools")
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
-    names = ["STAT^SOON", "STAT^LATE", "ROUTINE^SOON", "MSK^ELSEWHERE"]
-    assert _order(page.text, names) == ["STAT^SOON", "STAT^LATE", "ROUTINE^SOON"]
+    names = ["STAT, SOON", "STAT, LATE", "ROUTINE, SOON", "MSK, ELSEWHERE"]
+    assert _order(page.text, names) == ["STAT, SOON", "STAT, LATE", "ROUTINE, SOON"]
     assert '<span id="stat-count">2</span>' in page.text
 
 
@@ -54,8 +54,8 @@ def test_mine_shows_my_cases_and_overdue_says_so_in_words(
     make_task(session, make_study(session, patient_name="POOL^ONLY"))
     session.commit()
     page = client.get("/?tab=mine").text
-    assert "MINE^LATE" in page
-    assert "POOL^ONLY" not in page
+    assert "MINE, LATE" in page
+    assert "POOL, ONLY" not in page
     assert "overdue by 1 h 30 min" in page or "overdue by 1 h 31 min" in page
 
 
@@ -67,8 +67,8 @@ def test_search_text_goes_by_post_and_is_not_written_to_the_audit(
     session.commit()
     _, csrf = _reader(session, database_url, client)
     page = client.post("/", data={"q": "4711", "tab": "pools", "csrf_token": csrf}).text
-    assert "FOUND^ME" in page
-    assert "NOT^ME" not in page
+    assert "FOUND, ME" in page
+    assert "NOT, ME" not in page
     details = session.scalars(select(AuditEvent.details).where(AuditEvent.action == "Query"))
     assert all("4711" not in str(detail) for detail in details)
 
@@ -80,9 +80,9 @@ def test_filters_and_sorting_narrow_and_reorder(
     make_task(session, make_study(session, patient_name="ZZZ^MR", modalities=["MR"]))
     session.commit()
     _reader(session, database_url, client)
-    assert "AAA^CT" not in client.get("/?tab=pools&modality=MR").text
-    names = ["AAA^CT", "ZZZ^MR"]
-    assert _order(client.get("/?tab=pools&sort=-patient").text, names) == ["ZZZ^MR", "AAA^CT"]
+    assert "AAA, CT" not in client.get("/?tab=pools&modality=MR").text
+    names = ["AAA, CT", "ZZZ, MR"]
+    assert _order(client.get("/?tab=pools&sort=-patient").text, names) == ["ZZZ, MR", "AAA, CT"]
     assert client.get("/?tab=pools&sort=nonsense").status_code == 422
 
 
