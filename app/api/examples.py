@@ -65,6 +65,7 @@ STUDY_SUMMARY: dict[str, Any] = {
     "patient_id": "MRN-20931",
     "patient_issuer": None,
     "patient_name": "DOE^JANE",
+    "patient_display_name": "DOE, JANE",
     "accession_number": "ACC-77812",
     "study_date": "2026-12-06",
     "study_description": "MR CERVICAL SPINE W/O",

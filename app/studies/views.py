@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from app.studies.models import Series, Study
+from app.studies.person_names import display_name
 
 # What a person's correction answers is as sure as an answer gets.
 CORRECTED = "high"
@@ -55,6 +56,14 @@ class StudySummary(BaseModel):
     modalities: list[str]
     institution_name: str | None
     stable_at: datetime | None
+
+    @computed_field(  # type: ignore[prop-decorator]  # mypy cannot type a decorated property
+        description="`patient_name` as the pages show it, e.g. `ROSSI, ANNA` for `ROSSI^ANNA`; "
+        "`(no name)` when the study has none. `patient_name` keeps the DICOM form."
+    )
+    @property
+    def patient_display_name(self) -> str:
+        return display_name(self.patient_name)
 
 
 class StudyView(StudySummary, Classified):

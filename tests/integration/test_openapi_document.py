@@ -110,3 +110,15 @@ def test_errors_are_documented_as_problems_with_the_roles_that_may_call(
     for status in ("400", "401", "403", "404", "409", "422"):
         assert "application/problem+json" in operation["responses"][status]["content"]
         assert f"- `{status}`" in operation["description"]
+
+
+def test_the_uploads_answer_documents_the_shown_name_beside_the_dicom_one(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    study = document["components"]["schemas"]["StudyStored"]
+    upload = document["paths"]["/api/v1/uploads"]["post"]["responses"]["200"]
+    (example,) = upload["content"]["application/json"]["example"]["studies"]
+    assert {"patient_name", "patient_display_name"} <= set(study["required"])
+    assert "ROSSI, ANNA" in study["properties"]["patient_display_name"]["description"]
+    assert (example["patient_name"], example["patient_display_name"]) == ("DOE^JANE", "DOE, JANE")

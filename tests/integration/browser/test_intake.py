@@ -82,7 +82,7 @@ def test_a_radiologist_uploads_a_cd_zip_and_reads_what_was_stored_and_refused(
     expect(rows).to_have_count(2)  # the header and the one series
     expect(rows.nth(1).get_by_role("cell")).to_have_text(
         [
-            "ROSSI^ANNA",
+            "ROSSI, ANNA",
             "CLIN-4471 (LAKESIDE CLINIC)",
             "2026-11-20",
             "MR",

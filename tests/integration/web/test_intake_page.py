@@ -16,8 +16,8 @@ from tests.support.factories import make_radiologist
 from tests.support.outside_studies import clinic_knee_mr
 from tests.support.web import make_account, sign_in
 
-SHOWN = ("patient_name", "patient_id", "patient_issuer", "study_date", "modalities",
-         "study_description")  # fmt: skip
+SHOWN = ("patient_name", "patient_display_name", "patient_id", "patient_issuer", "study_date",
+         "modalities", "study_description")  # fmt: skip
 
 
 def test_a_signed_in_radiologist_uploads_with_the_csrf_header_and_not_without(
@@ -57,6 +57,7 @@ def test_the_answer_names_each_stored_study_by_patient_date_modality_and_descrip
     assert study["study_instance_uid"] == dataset.StudyInstanceUID
     assert {name: study[name] for name in SHOWN} == {
         "patient_name": "ROSSI^ANNA",
+        "patient_display_name": "ROSSI, ANNA",
         "patient_id": "CLIN-4471",
         "patient_issuer": "LAKESIDE CLINIC",
         "study_date": "2026-11-20",
@@ -67,3 +68,19 @@ def test_the_answer_names_each_stored_study_by_patient_date_modality_and_descrip
     (audited,) = session.scalars(read)
     assert (audited.object_type, audited.object_id) == ("study", dataset.StudyInstanceUID)
     assert "ms-intake" in audited.actor
+
+
+def test_a_study_without_a_patient_name_is_answered_in_the_words_the_pages_use(
+    client: TestClient, database_url: str
+) -> None:
+    make_account(database_url, "ms-intake", Role.ADMIN)
+    csrf = sign_in(client, "ms-intake")
+    dataset = next(clinic_knee_mr())
+    del dataset.PatientName
+    files = {"file": ("CD/DICOM/IM0001", part10(dataset))}
+
+    sent = client.post("/api/v1/uploads", files=files, headers={"X-CSRF-Token": csrf})
+
+    assert sent.status_code == 200, sent.text
+    (study,) = sent.json()["studies"]
+    assert (study["patient_name"], study["patient_display_name"]) == (None, "(no name)")

@@ -98,7 +98,7 @@
     result.studies.forEach(function (study) {
       study.series.forEach(function (series) {
         var row = document.createElement("tr");
-        cell(row, study.patient_name || "—");
+        cell(row, study.patient_display_name);
         cell(row, patientIdOf(study));
         cell(row, study.study_date || "—", "date");
         cell(row, study.modalities.join(", ") || "—");
