@@ -48,3 +48,17 @@ def test_a_study_without_a_name_is_called_the_same_on_both_pages(
 
     assert f'<a href="/tasks/{task.id}">(no name)</a>' in worklist
     assert "<h1>(no name) · " in case
+
+
+@pytest.mark.usefixtures("reader")
+def test_the_case_writes_the_referring_physician_as_a_name_too(
+    client: TestClient, session: Session
+) -> None:
+    study = make_study(session, patient_name="ROSSI^ANNA")
+    study.referring_physician = "SMITH^JOHN^^Dr."
+    task = make_task(session, study)
+    session.commit()
+
+    case = client.get(f"/tasks/{task.id}").text
+
+    assert "<dt>Referrer</dt><dd>SMITH, Dr. JOHN</dd>" in case
