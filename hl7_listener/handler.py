@@ -7,12 +7,11 @@ data. An order is committed before its AA is returned.
 import logging
 from datetime import UTC, datetime
 
-import hl7
-
 from app.db.session import session_scope
 from app.db.single_statement import run_single_statement
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import UnknownCharset, decode_message
+from app.hl7.er7 import Message
 from app.hl7.errors import MessageNotAccepted, MessageRejected
 from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
 from app.orders import repository
@@ -49,7 +48,7 @@ def answer(raw: bytes, settings: Settings, database_url: str, peer: str | None) 
 
 
 def _store(
-    message: hl7.Message,
+    message: Message,
     header: MessageHeader,
     settings: Settings,
     database_url: str,
