@@ -9,11 +9,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import hl7
-
 from app.db.session import session_scope
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import UnknownCharset, decode_message
+from app.hl7.er7 import Message
 from app.hl7.errors import MessageNotAccepted, MessageRejected
 from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
 from app.orders import repository
@@ -62,7 +61,7 @@ class OrderDesk:
             logger.exception("HL7 message failed", extra={"control_id": header.control_id})
             return acknowledge(message, "AE", "internal error; send again later").encode()
 
-    async def _store(self, message: hl7.Message, header: MessageHeader, peer: str | None) -> None:
+    async def _store(self, message: Message, header: MessageHeader, peer: str | None) -> None:
         """Store the message's orders with its answer, once per control id.
 
         A lone new order whose study has not arrived (most of them) is committed with others in

@@ -4,8 +4,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import hl7
-
+from app.hl7.er7 import Message, Segment, parse
 from app.hl7.errors import MessageRejected, OrderUnusable
 from app.hl7.fields import each_repetition, joined, person_name, value
 from app.hl7.priorities import priority_of
@@ -19,7 +18,7 @@ DEFAULT_ACCESSION_FIELDS = ("IPC-1", "OBR-18", "ORC-3")
 # Segments that belong to the order they follow (its ORC).
 ORDER_GROUP_SEGMENTS = frozenset({"ORC", "TQ1", "OBR", "NTE", "DG1", "IPC", "ZDS", "OBX"})
 
-Group = dict[str, list[hl7.Segment]]
+Group = dict[str, list[Segment]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,27 +29,16 @@ class MessageHeader:
     version: str
 
 
-def parse_message(text: str) -> hl7.Message:
-    """The parse tree of any HL7 v2 message; MessageRejected when it is not one."""
+def parse_message(text: str) -> Message:
+    """Any HL7 v2 message, segments ended by CR, LF or both; MessageRejected when it is not one."""
     text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
     if not text.startswith("MSH") or len(text) < 8:
         raise MessageRejected("the message does not begin with an MSH segment")
-    try:
-        message = hl7.parse(text)
-    except Exception as error:  # the parser raises many kinds on broken input
-        raise MessageRejected(f"the message cannot be parsed: {type(error).__name__}") from error
-    if not _segments(message, "MSH"):
-        raise MessageRejected("the message has no readable MSH segment")
-    return message
+    return parse(text)
 
 
-def _segments(message: hl7.Message, name: str) -> list[hl7.Segment]:
-    """The segments with this name (python-hl7's own lookup fails on an empty segment)."""
-    return [segment for segment in message if str(segment[0]) == name]
-
-
-def header_of(message: hl7.Message) -> MessageHeader:
-    msh = _segments(message, "MSH")[0]
+def header_of(message: Message) -> MessageHeader:
+    msh = message.header
     control_id = value(msh, 10)
     if not control_id:
         raise MessageRejected("MSH-10 (message control id) is empty")
@@ -60,7 +48,7 @@ def header_of(message: hl7.Message) -> MessageHeader:
 
 
 def read_orders(
-    message: hl7.Message, accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS
+    message: Message, accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS
 ) -> list[ReceivedOrder]:
     """Each order of an ORM^O01 or OMI^O23; MessageRejected or OrderUnusable when it cannot be."""
     header = header_of(message)
@@ -71,15 +59,15 @@ def read_orders(
     groups = list(_order_groups(message))
     if not groups:
         raise OrderUnusable("the message has no ORC segment")
-    patient = next(iter(_segments(message, "PID")), None)
-    visit = next(iter(_segments(message, "PV1")), None)
+    patient = next(iter(message.segments_named("PID")), None)
+    visit = next(iter(message.segments_named("PV1")), None)
     return [_order(group, patient, visit, accession_fields) for group in groups]
 
 
-def _order_groups(message: hl7.Message) -> Iterator[Group]:
+def _order_groups(message: Message) -> Iterator[Group]:
     group: Group | None = None
-    for segment in message:
-        name = str(segment[0])
+    for segment in message.segments:
+        name = segment.name
         if name == "ORC":
             if group is not None:
                 yield group
@@ -90,14 +78,14 @@ def _order_groups(message: hl7.Message) -> Iterator[Group]:
         yield group
 
 
-def _first(group: Group, name: str) -> hl7.Segment | None:
+def _first(group: Group, name: str) -> Segment | None:
     return group.get(name, [None])[0]
 
 
 def _order(
     group: Group,
-    patient: hl7.Segment | None,
-    visit: hl7.Segment | None,
+    patient: Segment | None,
+    visit: Segment | None,
     accession_fields: Sequence[str],
 ) -> ReceivedOrder:
     orc, obr = _first(group, "ORC"), _first(group, "OBR")
@@ -145,7 +133,7 @@ def _priority(group: Group) -> Priority | None:
         value(_first(group, "ORC"), 7, 6),
         value(_first(group, "OBR"), 27, 6),
     )
-    return next((priority_of(code) for code in codes if priority_of(code)), None)
+    return next(filter(None, map(priority_of, codes)), None)
 
 
 def _reason_texts(group: Group) -> Iterator[str]:
@@ -183,4 +171,4 @@ def _scheduled(group: Group) -> datetime | None:
         value(_first(group, "OBR"), 36),
         value(_first(group, "OBR"), 27, 4),
     )
-    return next((parse_timestamp(text) for text in candidates if parse_timestamp(text)), None)
+    return next(filter(None, map(parse_timestamp, candidates)), None)

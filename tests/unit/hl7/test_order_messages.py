@@ -97,3 +97,10 @@ def test_order_without_accession_is_unusable() -> None:
     message = parse_message(_with_field("orm_o01_v23_new.hl7", b"|ACC1001|", b"||"))
     with pytest.raises(OrderUnusable, match="no accession number in OBR-18"):
         read_orders(message, ["OBR-18"])
+
+
+def test_an_escape_sequence_that_is_not_one_is_refused_with_a_reason() -> None:
+    note = b"patient on anticoagulants"
+    text = _with_field("orm_o01_v23_new.hl7", note, b"patient on \\.spX\\ anticoagulants")
+    with pytest.raises(MessageRejected, match="escape sequence"):
+        read_orders(parse_message(text))
