@@ -55,16 +55,27 @@ _STORE_FIRST_ORDERS = text(f"""
 WITH given AS (
     SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS given({_ROW_TYPES})
 ), fresh AS (
-    SELECT * FROM given
-    WHERE NOT EXISTS (
-        SELECT 1 FROM studies
-        WHERE studies.study_instance_uid = given.study_instance_uid
-           OR (studies.accession_number = given.accession_number
-               AND (given.patient_id IS NULL OR studies.patient_id IS NULL
-                    OR studies.patient_id = given.patient_id)))
-      AND NOT EXISTS (
-        SELECT 1 FROM hl7_received_messages answered
-        WHERE answered.sender = given.sender AND answered.control_id = given.control_id)
+    -- LIMIT keeps each lookup a probe of an index per order: without it the planner may hash a
+    -- whole table for a few orders.
+    SELECT given.* FROM given
+    LEFT JOIN LATERAL (
+        SELECT 1 AS found FROM hl7_received_messages answered
+        WHERE answered.sender = given.sender AND answered.control_id = given.control_id LIMIT 1
+    ) answered_before ON true
+    LEFT JOIN LATERAL (
+        SELECT 1 AS found FROM studies
+        WHERE studies.study_instance_uid = given.study_instance_uid LIMIT 1
+    ) study_by_uid ON true
+    LEFT JOIN LATERAL (
+        SELECT 1 AS found FROM studies
+        WHERE studies.accession_number = given.accession_number
+          AND (given.patient_id IS NULL OR studies.patient_id IS NULL
+               OR studies.patient_id = given.patient_id)
+        LIMIT 1
+    ) study_by_accession ON true
+    WHERE answered_before.found IS NULL
+      AND study_by_uid.found IS NULL
+      AND study_by_accession.found IS NULL
 ), stored AS (
     INSERT INTO orders ({_ORDER_COLUMNS}, status, last_control)
     SELECT {_ORDER_COLUMNS}, :status, :last_control FROM fresh
