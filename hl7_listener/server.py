@@ -126,9 +126,10 @@ async def _serve_until_stopped(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    server = await MllpListener(settings, database_url).start(shared)
-    async with server:
+    listener = MllpListener(settings, database_url)
+    async with await listener.start(shared):
         await stop.wait()
+    await listener.desk.new_orders.close()
     logger.info("HL7 listener stopped")
 
 

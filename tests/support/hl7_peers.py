@@ -86,10 +86,11 @@ def running_hl7_listener(settings: Settings, database_url: str) -> Iterator[int]
     settings = settings.model_copy(update={"hl7_port": free_port(), "hl7_host": "127.0.0.1"})
     loop = asyncio.new_event_loop()
     started = threading.Event()
+    listener = MllpListener(settings, database_url)
     servers: list[asyncio.Server] = []
 
     async def start() -> None:
-        servers.append(await MllpListener(settings, database_url).start())
+        servers.append(await listener.start())
         started.set()
 
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -98,19 +99,20 @@ def running_hl7_listener(settings: Settings, database_url: str) -> Iterator[int]
     try:
         yield settings.hl7_port
     finally:
-        asyncio.run_coroutine_threadsafe(_stop(servers[0]), loop).result(10)
+        asyncio.run_coroutine_threadsafe(_stop(listener, servers[0]), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
 
 
-async def _stop(server: asyncio.Server) -> None:
-    """Close the listening socket and end the connections still open."""
+async def _stop(listener: MllpListener, server: asyncio.Server) -> None:
+    """Close the listening socket, end the connections still open, close the database's."""
     server.close()
     others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
     for task in others:
         task.cancel()
     await asyncio.gather(*others, return_exceptions=True)
+    await listener.desk.new_orders.close()
 
 
 class ResultsReceiver:

@@ -21,7 +21,10 @@ def _first(number: int, reason: str = "r/o stroke") -> FirstOrder:
 async def _store_at_once(database_url: str, firsts: list[FirstOrder]) -> list[object]:
     batches = NewOrderBatches(database_url)
     stores = [batches.store(first) for first in firsts]
-    return await asyncio.gather(*stores, return_exceptions=True)
+    try:
+        return await asyncio.gather(*stores, return_exceptions=True)
+    finally:
+        await batches.close()
 
 
 def _stored_accessions(database_url: str) -> set[str]:
