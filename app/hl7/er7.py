@@ -16,6 +16,7 @@ by its `escape`, on a container that has only these encoding characters. python-
 the library of the ORU^R01 results and of the outbound MLLP client.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,9 @@ from app.hl7.errors import MessageRejected
 SEGMENT_SEPARATOR = "\r"
 # What python-hl7 takes for encoding characters that MSH-2 leaves out, in MSH-2's order.
 DEFAULT_ENCODING_CHARACTERS = "^~\\&"
+# python-hl7 writes out what a formatting sequence repeats (\.sp2000000000\ as that many line
+# breaks): a short message must not cost gigabytes. No form needs more than this.
+MOST_REPEATS = 1000
 
 
 class MalformedMessage(MessageRejected):
@@ -60,6 +64,11 @@ class Encoding:
         """Escape sequences replaced by what they stand for, by python-hl7's rules."""
         if self.escape_character not in text:
             return text
+        for count in _repeat_counts(self.escape_character).findall(text):
+            if int(count) > MOST_REPEATS:
+                raise MalformedMessage(
+                    f"an escape sequence repeats a character {count} times (at most {MOST_REPEATS})"
+                )
         try:
             return str(_python_hl7_container(self).unescape(text))
         except ValueError as error:  # python-hl7's, on a count that is not a number (\.spX\)
@@ -70,6 +79,13 @@ class Encoding:
     def escape(self, text: str) -> str:
         """Text with its separators and non-ASCII characters escaped, by python-hl7's rules."""
         return str(_python_hl7_container(self).escape(text))
+
+
+@lru_cache(maxsize=32)
+def _repeat_counts(escape_character: str) -> re.Pattern[str]:
+    """The counts of formatting sequences such as \\.sp3\\ (three line breaks)."""
+    escape = re.escape(escape_character)
+    return re.compile(rf"{escape}\.[a-z]{{2}}[+-]?(\d+){escape}")
 
 
 @lru_cache(maxsize=32)

@@ -104,3 +104,17 @@ def test_an_escape_sequence_that_is_not_one_is_refused_with_a_reason() -> None:
     text = _with_field("orm_o01_v23_new.hl7", note, b"patient on \\.spX\\ anticoagulants")
     with pytest.raises(MessageRejected, match="escape sequence"):
         read_orders(parse_message(text))
+
+
+def test_a_formatting_sequence_repeated_past_reason_is_refused_not_written_out() -> None:
+    note = b"patient on anticoagulants"
+    text = _with_field("orm_o01_v23_new.hl7", note, b"patient on \\.sp2000000000\\ anticoagulants")
+    with pytest.raises(MessageRejected, match="repeats a character 2000000000 times"):
+        read_orders(parse_message(text))
+
+
+def test_a_few_line_breaks_by_formatting_sequence_are_read() -> None:
+    note = b"patient on anticoagulants"
+    text = _with_field("orm_o01_v23_new.hl7", note, b"patient on\\.sp2\\anticoagulants")
+    (order,) = read_orders(parse_message(text))
+    assert "patient on\n\nanticoagulants" in (order.facts.reason or "")
