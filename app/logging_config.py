@@ -6,6 +6,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import hl7.util
+
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
@@ -51,6 +53,9 @@ def configure_logging(level: str = "INFO", log_format: str = "auto") -> None:
     root.setLevel(level.upper())
     for noisy in ("pgserver", "pynetdicom", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # python-hl7 logs the whole field (patient data) when it meets a character set switch it does
+    # not implement; the message is read all the same. Its logger is named after its file's path.
+    logging.getLogger(hl7.util.__file__).setLevel(logging.ERROR)
     # Alembic narrates every start at INFO, even when it has nothing to run.
     alembic = logging.NOTSET if level.upper() == "DEBUG" else logging.WARNING
     logging.getLogger("alembic").setLevel(alembic)

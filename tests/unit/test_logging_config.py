@@ -1,7 +1,10 @@
 import json
 import logging
 
-from app.logging_config import ConsoleFormatter, JsonFormatter
+import pytest
+
+from app.hl7.er7 import STANDARD_ENCODING
+from app.logging_config import ConsoleFormatter, JsonFormatter, configure_logging
 
 
 def _record(**extra: object) -> logging.LogRecord:
@@ -22,3 +25,28 @@ def test_json_lines_carry_extra_fields_at_top_level() -> None:
 def test_console_lines_are_readable() -> None:
     line = ConsoleFormatter().format(_record(task_id=7))
     assert "app.test: stored task_id=7" in line
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.filterwarnings("ignore:The 'warn' method is deprecated:DeprecationWarning")
+def test_python_hl7_does_not_write_patient_data_into_the_log() -> None:
+    handler = _Kept()
+    configure_logging("INFO", "json")
+    logging.getLogger().addHandler(handler)
+    try:
+        # An inline character set switch python-hl7 does not implement, in a patient's name.
+        name = STANDARD_ENCODING.unescape("ROSSI\\C2842\\ANNA")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        configure_logging("INFO", "auto")
+
+    assert name.startswith("ROSSI")
+    assert not [record for record in handler.records if "ROSSI" in record.getMessage()]
