@@ -5,7 +5,7 @@
 
 `--orders` is per sender, each waiting for its ACK before sending the next (the issue's figure
 is `--orders 10000`). The listener runs as `worklist hl7` does, with `--processes` processes
-(WORKLIST_HL7_PROCESSES; one per core by default) sharing its port, and commits each order
+(WORKLIST_HL7_PROCESSES, one by default as there) sharing its port, and commits each order
 before its ACK; the echo server, also a process of its own, answers every
 frame with a fixed ACK and stores nothing: the floor under any MLLP listener on this machine.
 Then: an order waiting for its study, the study made stable and routed (p99 per study); and
@@ -213,7 +213,7 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--orders", type=int, default=300, help="orders per sender")
     parser.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="HL7 listener processes"
+        "--processes", type=int, default=Settings().hl7_processes, help="HL7 listener processes"
     )
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--studies", type=int, default=200)
