@@ -56,10 +56,17 @@ class Receiver(Protocol):
     def ended(self, aborted: bool) -> None: ...
 
 
-class Services(Protocol):
-    def accepted(self, peer: Peer) -> Receiver: ...
+class Refusals(Protocol):
+    """Where a refused association is recorded."""
 
     def rejected(self, peer: Peer, called_ae: str) -> None: ...
+
+
+class Services(Protocol):
+    @property
+    def audit(self) -> Refusals: ...
+
+    def accepted(self, peer: Peer) -> Receiver: ...
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ class Association:
         if refusal is not None:
             time.sleep(_REJECT_DELAY)
             self._send_last(pdu.associate_reject(*refusal))
-            services.rejected(peer, request.called_ae_title.strip())
+            services.audit.rejected(peer, request.called_ae_title.strip())
             return None
         # Role selection items go unanswered: we are the SCP.
         contexts = negotiate(request.presentation_context_definition_list, self._door.sop_classes)

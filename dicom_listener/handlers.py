@@ -1,4 +1,4 @@
-"""What the listener does with associations and the instances they bring: file, record, audit.
+"""What the listener does with the instances associations bring: identify, file, record.
 
 No exception leaves `store`: every failure becomes a named DICOM status.
 """
@@ -9,16 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from pydicom import Dataset
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
-from app.audit.events import AuditAction, Outcome
-from app.audit.service import record_apart
 from app.db.session import session_scope
 from app.db.single_statement import run_single_statement
-from app.principal import Principal
 from app.settings import Settings
 from app.storage.quarantine import quarantine
 from app.storage.store import Storage, instance_key, storage_of
@@ -37,6 +33,7 @@ from app.studies.service import (
 )
 from dicom_listener import metrics
 from dicom_listener.association import Peer
+from dicom_listener.association_audit import AssociationAudit
 from dicom_listener.dimse import Status
 from dicom_listener.filed import remove_unless_recorded
 from dicom_listener.known_series import KnownSeries, SeriesUids, TouchSchedule
@@ -93,6 +90,7 @@ class IngestHandlers:
         self.outside_sources = outside_sources
         self.known_series = KnownSeries()
         self.touches = TouchSchedule(touch_interval)
+        self.audit = AssociationAudit(database_url)
 
     @classmethod
     def for_settings(
@@ -424,50 +422,6 @@ class IngestHandlers:
             tally.duplicates += 1
         metrics.INSTANCES.labels(outcome="stored" if added else "duplicate").inc()
 
-    def rejected(self, peer: Peer, called_ae: str) -> None:
-        metrics.ASSOCIATIONS.labels(result="rejected").inc()
-        details = {"reason": "association rejected", "called_ae": called_ae}
-        self._write_audit(
-            _principal(peer), AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details
-        )
-
-    def tls_refused(self, address: str, reason: str) -> None:
-        """A peer that never got as far as an association: no valid certificate, or no TLS."""
-        metrics.ASSOCIATIONS.labels(result="rejected").inc()
-        peer = Principal(name="unidentified DICOM peer", role=None, source_address=address)
-        details = {"reason": reason}
-        self._write_audit(peer, AuditAction.SECURITY_ALERT, Outcome.MINOR_FAILURE, details)
-
-    def ended(self, peer: Peer, tally: AssociationTally, aborted: bool) -> None:
-        """One audit row per association, with what it brought."""
-        action = AuditAction.INSTANCES_TRANSFERRED if tally.stored else AuditAction.NETWORK_ENTRY
-        outcome = Outcome.MINOR_FAILURE if tally.failed else Outcome.SUCCESS
-        details = {
-            "stored": tally.stored,
-            "duplicates": tally.duplicates,
-            "failed": tally.failed,
-            "bytes": tally.bytes,
-            "failures": tally.failures,
-            "ended": "aborted" if aborted else "released",
-        }
-        self._write_audit(_principal(peer), action, outcome, details)
-
-    def _write_audit(
-        self, peer: Principal, action: AuditAction, outcome: Outcome, details: dict[str, Any]
-    ) -> None:
-        """One audit row per association; a database outage loses the row, never the listener."""
-        try:
-            record_apart(
-                self.database_url,
-                peer,
-                action,
-                object_type="association",
-                outcome=outcome,
-                details=details,
-            )
-        except Exception:
-            logger.exception("association audit not written", extra={"action": action.value})
-
 
 def _series_uids(identified: IdentifiedInstance) -> SeriesUids:
     return identified.study_instance_uid, identified.series_instance_uid
@@ -475,10 +429,6 @@ def _series_uids(identified: IdentifiedInstance) -> SeriesUids:
 
 def _sop_uid(identified: IdentifiedInstance) -> str:
     return identified.instance.sop_instance_uid
-
-
-def _principal(peer: Peer) -> Principal:
-    return Principal.dicom_peer(peer.ae_title, peer.address)
 
 
 class AssociationReceiver:
@@ -496,4 +446,4 @@ class AssociationReceiver:
         return self._ingest.unreceived(error, self._tally)
 
     def ended(self, aborted: bool) -> None:
-        self._ingest.ended(self._peer, self._tally, aborted)
+        self._ingest.audit.ended(self._peer, self._tally, aborted)

@@ -153,7 +153,7 @@ class Acceptor(socketserver.ThreadingTCPServer):
         except OSError as error:  # ssl.SSLError included, and a peer that hangs up or stalls
             reason = f"TLS handshake failed: {type(error).__name__}: {error}"[:200]
             logger.warning("DICOM TLS handshake refused", extra={"peer": address})
-            self.ingest.tls_refused(address, reason)
+            self.ingest.audit.tls_refused(address, reason)
             connection.close()
             return None
         return secured

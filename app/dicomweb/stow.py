@@ -51,7 +51,7 @@ class StoreRequest:
         outcome = StoreOutcome(
             [next(filed) if part.received else _refused(part, tally) for part in parts]
         )
-        self._ingest.ended(Peer(source, address), tally, aborted=False)
+        self._ingest.audit.ended(Peer(source, address), tally, aborted=False)
         return outcome
 
     def discard(self) -> None:

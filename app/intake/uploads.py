@@ -59,7 +59,7 @@ class Upload:
                 self._file_zip(name, part.received, source, tally, outcome)
             else:
                 self._file_one(name, part.received, source, tally, outcome)
-        self._ingest.ended(Peer(source, address), tally, aborted=False)
+        self._ingest.audit.ended(Peer(source, address), tally, aborted=False)
         return outcome
 
     def _file_zip(
