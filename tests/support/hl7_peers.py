@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from hl7apy.parser import parse_message as parse_hl7apy
 
 from app.settings import Settings
 from hl7_listener.server import MllpListener
+from tests.support.event_loops import run_apart
 from tests.support.network import free_port
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "hl7"
@@ -75,9 +75,7 @@ def send_with_hl7_client(
             writer.close()
         return acks
 
-    # A thread of its own: a browser test may have left this thread an event loop of its own.
-    with ThreadPoolExecutor(max_workers=1) as runner:
-        return runner.submit(asyncio.run, exchange()).result()
+    return run_apart(exchange())
 
 
 @contextmanager

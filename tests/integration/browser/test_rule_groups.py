@@ -48,7 +48,9 @@ def test_an_admin_builds_a_nested_rule_and_a_time_window_rule(
     page.get_by_role("button", name="Put the rule in and dry-run").click()
     values = page.get_by_label("Condition 1.2.1: values, comma-separated")
     expect(values).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#error-tree-0-1-0")).to_contain_text("pattern")
+    expect(page.locator("#error-tree-0-1-0")).to_have_text(
+        "two to four capital letters, e.g. MR or CT"
+    )
     values.fill("US")
     screenshot(page, "admin-rule-editor")
     groups = page.get_by_role("group", name="And all of these groups")

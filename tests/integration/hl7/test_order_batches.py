@@ -10,6 +10,7 @@ from app.orders.first_orders import FirstOrder
 from app.orders.models import Order
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from hl7_listener.order_batches import NewOrderBatches
+from tests.support.event_loops import run_apart
 
 
 def _first(number: int, reason: str = "r/o stroke") -> FirstOrder:
@@ -33,7 +34,7 @@ def _stored_accessions(database_url: str) -> set[str]:
 
 
 def test_orders_arriving_together_are_all_stored(database_url: str) -> None:
-    outcomes = asyncio.run(_store_at_once(database_url, [_first(n) for n in range(20)]))
+    outcomes = run_apart(_store_at_once(database_url, [_first(n) for n in range(20)]))
 
     assert outcomes == [True] * 20
     assert _stored_accessions(database_url) == {f"ACC-B{n}" for n in range(20)}
@@ -43,7 +44,7 @@ def test_an_order_the_database_refuses_fails_alone(database_url: str) -> None:
     # Postgres text cannot hold a NUL: the batch with it fails, and is tried again order by order.
     firsts = [_first(0), _first(1), _first(2, reason="bad\x00value"), _first(3)]
 
-    outcomes = asyncio.run(_store_at_once(database_url, firsts))
+    outcomes = run_apart(_store_at_once(database_url, firsts))
 
     assert outcomes[:2] == [True, True]
     assert outcomes[3] is True
@@ -53,7 +54,7 @@ def test_an_order_the_database_refuses_fails_alone(database_url: str) -> None:
 
 @pytest.mark.parametrize("copies", [2, 5])
 def test_copies_of_one_message_store_one_order(database_url: str, copies: int) -> None:
-    outcomes = asyncio.run(_store_at_once(database_url, [_first(7)] * copies))
+    outcomes = run_apart(_store_at_once(database_url, [_first(7)] * copies))
 
     assert outcomes == [True] + [False] * (copies - 1)
     assert _stored_accessions(database_url) == {"ACC-B7"}
