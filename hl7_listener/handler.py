@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from app.db.session import session_scope
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import UnknownCharset, decode_message
-from app.hl7.er7 import Message
+from app.hl7.er7 import Message, parse
 from app.hl7.errors import MessageNotAccepted, MessageRejected
-from app.hl7.order_messages import MessageHeader, header_of, parse_message, read_orders
+from app.hl7.order_messages import MessageHeader, header_of, read_orders
 from app.orders import repository
 from app.orders.first_orders import FirstOrder
 from app.orders.models import ReceivedMessage
@@ -38,7 +38,7 @@ class OrderDesk:
     async def answer(self, raw: bytes, peer: str | None) -> bytes:
         """The acknowledgment of one message's bytes (the MLLP frame's content)."""
         try:
-            message = parse_message(decode_message(raw))
+            message = parse(decode_message(raw))
             header = header_of(message)
         except Exception as error:  # the parser raises many kinds on broken input
             reason = _why_unreadable(error)

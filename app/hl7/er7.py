@@ -195,13 +195,14 @@ class Message:
 
 
 def parse(text: str) -> Message:
-    """The segments of a message whose segments end in CR; MalformedMessage when not ER7.
+    """A message whose segments end in CR, LF or both; MalformedMessage when it is not ER7.
 
-    Whitespace around the message is dropped, as python-hl7 does.
+    Whitespace after the message is dropped, as python-hl7 does.
     """
-    lines = text.strip().split(SEGMENT_SEPARATOR)
+    text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
+    lines = text.rstrip().split(SEGMENT_SEPARATOR)
     first = lines[0]
-    if not first.startswith("MSH") or len(first) < 4:
+    if not first.startswith("MSH") or len(first) < 4 or len(text) < 8:
         raise MalformedMessage("the message does not begin with an MSH segment")
     separator = first[3]
     characters, _, rest = first[4:].partition(separator)

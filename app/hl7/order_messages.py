@@ -4,7 +4,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.hl7.er7 import Message, Segment, parse
+from app.hl7.er7 import Message, Segment
 from app.hl7.errors import MessageRejected, OrderUnusable
 from app.hl7.fields import each_repetition, joined, person_name, value
 from app.hl7.priorities import priority_of
@@ -27,14 +27,6 @@ class MessageHeader:
     control_id: str
     message_type: str
     version: str
-
-
-def parse_message(text: str) -> Message:
-    """Any HL7 v2 message, segments ended by CR, LF or both; MessageRejected when it is not one."""
-    text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
-    if not text.startswith("MSH") or len(text) < 8:
-        raise MessageRejected("the message does not begin with an MSH segment")
-    return parse(text)
 
 
 def header_of(message: Message) -> MessageHeader:

@@ -5,8 +5,9 @@ import pytest
 
 from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import OUR_CHARSET, decode_message
+from app.hl7.er7 import parse
 from app.hl7.errors import MessageRejected
-from app.hl7.order_messages import parse_message, read_orders
+from app.hl7.order_messages import read_orders
 from tests.support.hl7_peers import sample_bytes
 
 SAMPLES = (
@@ -46,12 +47,12 @@ def _without_time_and_id(ack: str, separator: str = "|") -> str:
 @pytest.mark.parametrize(("code", "reason"), REASONS)
 def test_ack_is_python_hl7s_byte_for_byte(name: str, code: str, reason: str) -> None:
     text = decode_message(sample_bytes(name)).strip("\r")
-    ours = acknowledge(parse_message(text), code, reason)
+    ours = acknowledge(parse(text), code, reason)
     assert _without_time_and_id(ours) == _without_time_and_id(_python_hl7_ack(text, code, reason))
 
 
 def test_ack_has_a_time_and_a_control_id_of_its_own() -> None:
-    message = parse_message(decode_message(sample_bytes("orm_o01_v23_new.hl7")))
+    message = parse(decode_message(sample_bytes("orm_o01_v23_new.hl7")))
     first, second = (acknowledge(message, "AA").split("|") for _ in range(2))
     assert len(first[6]) == 14
     assert first[6].isdigit()
@@ -60,7 +61,7 @@ def test_ack_has_a_time_and_a_control_id_of_its_own() -> None:
 
 
 def test_ack_of_a_message_type_without_trigger_event_says_why() -> None:
-    message = parse_message("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ADT|ID1|P|2.3\rPID|1")
+    message = parse("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ADT|ID1|P|2.3\rPID|1")
     with pytest.raises(MessageRejected) as refused:
         read_orders(message)
     msh, msa = acknowledge(message, "AR", refused.value.reason).split("\r")[:2]
@@ -69,7 +70,7 @@ def test_ack_of_a_message_type_without_trigger_event_says_why() -> None:
 
 
 def test_ack_of_a_header_without_version_says_why() -> None:
-    message = parse_message("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1\rPID|1")
+    message = parse("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1\rPID|1")
     with pytest.raises(MessageRejected) as refused:
         read_orders(message)
     msh, msa = acknowledge(message, "AR", refused.value.reason).split("\r")[:2]
@@ -79,7 +80,7 @@ def test_ack_of_a_header_without_version_says_why() -> None:
 
 def test_ack_is_written_in_the_senders_encoding_characters() -> None:
     text = "MSH$%*#@$RIS$GEN$WL$RAD$20261206$$ORM%O01$ID1$P$2.3\rPID$1"
-    ack = acknowledge(parse_message(text), "AE", "a$b%c*d#e@f|g")
+    ack = acknowledge(parse(text), "AE", "a$b%c*d#e@f|g")
     msh, msa = _without_time_and_id(ack, "$").split("\r")[:2]
     assert msh.split("$") == [
         *("MSH", "%*#@", "WORKLIST", "RAD", "RIS", "GEN", "", "", "ACK%O01%ACK", "", "P", "2.3"),
