@@ -63,10 +63,9 @@ class MllpListener:
         try:
             while True:
                 try:
-                    message = await asyncio.wait_for(
-                        read_frame(reader, self.settings.hl7_max_message_bytes),
-                        self.settings.hl7_timeout,
-                    )
+                    # A timeout scope, not wait_for: wait_for wraps each read in a task of its own.
+                    async with asyncio.timeout(self.settings.hl7_timeout):
+                        message = await read_frame(reader, self.settings.hl7_max_message_bytes)
                 except FrameTooLarge:
                     limit = self.settings.hl7_max_message_bytes
                     reason = f"message larger than {limit} bytes"
