@@ -12,14 +12,16 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+import psycopg
+from psycopg.rows import TupleRow
 
-from app.db.session import sqlalchemy_url
+from app.db.session import PREPARE_THRESHOLD, libpq_conninfo, prepare_threshold
 from app.orders.first_orders import FirstOrder, store_first_orders
 
 logger = logging.getLogger(__name__)
 
+# How the batches' connection shows in pg_stat_activity.
+APPLICATION_NAME = "worklist hl7 orders"
 # Bounded so that one statement stays small; more orders than this simply wait one commit more.
 MOST_ORDERS_PER_COMMIT = 200
 
@@ -32,7 +34,7 @@ class NewOrderBatches:
     _waiting: list[Waiting] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _committing: "asyncio.Task[None] | None" = None
-    _engine: AsyncEngine | None = None
+    _connection: psycopg.AsyncConnection[TupleRow] | None = None
 
     async def store(self, first: FirstOrder) -> bool:
         """Whether the order was stored with its message's answer (False: take the full path)."""
@@ -69,30 +71,39 @@ class NewOrderBatches:
             _settle(future, was_stored)
 
     async def _store(self, firsts: list[FirstOrder]) -> list[bool]:
-        if self._engine is None:
-            self._engine = create_async_engine(
-                sqlalchemy_url(self.database_url),
-                isolation_level="AUTOCOMMIT",
-                pool_size=1,
-                hide_parameters=True,
-            )
         # No ping before each statement: a connection lost to a database restart fails one
-        # statement, is discarded, and the statement is sent once more on a new connection.
+        # statement, is dropped, and the statement is sent once more on a new connection.
         for attempt in (1, 2):
-            async with self._engine.connect() as connection:
-                try:
-                    return await connection.run_sync(lambda sync: store_first_orders(sync, firsts))
-                except DBAPIError as error:
-                    if attempt == 2 or not error.connection_invalidated:
-                        raise
+            connection = await self._connected()
+            try:
+                return await store_first_orders(connection, firsts)
+            except psycopg.OperationalError:
+                if attempt == 2 or not connection.broken:
+                    raise
+                await connection.close()
         raise AssertionError("unreachable")
+
+    async def _connected(self) -> psycopg.AsyncConnection[TupleRow]:
+        if self._connection is None or self._connection.closed:
+            connection = await psycopg.AsyncConnection.connect(
+                libpq_conninfo(self.database_url),
+                autocommit=True,
+                application_name=APPLICATION_NAME,
+            )
+            # Never prepared when DATABASE_URL says so (a pooler that cannot carry them).
+            preparing = prepare_threshold(self.database_url)
+            connection.prepare_threshold = preparing.get(
+                PREPARE_THRESHOLD, connection.prepare_threshold
+            )
+            self._connection = connection
+        return self._connection
 
     async def close(self) -> None:
         """Stop committing and close the database connection (at the listener's stop)."""
         if self._committing is not None:
             self._committing.cancel()
-        if self._engine is not None:
-            await self._engine.dispose()
+        if self._connection is not None:
+            await self._connection.close()
 
 
 def _settle(

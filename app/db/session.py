@@ -35,6 +35,11 @@ def driver_url(url: str) -> URL:
     return make_url(sqlalchemy_url(url)).difference_update_query([PREPARE_THRESHOLD])
 
 
+def libpq_conninfo(url: str) -> str:
+    """The URL as psycopg connects to it itself, for the statements that run without SQLAlchemy."""
+    return driver_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def prepare_threshold(url: str) -> dict[str, int | None]:
     """psycopg's `prepare_threshold` as the URL sets it: `none` (never prepare) or a count."""
     value = make_url(sqlalchemy_url(url)).query.get(PREPARE_THRESHOLD)

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from app.db.session import driver_url
+from app.db.session import libpq_conninfo
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ class Subscription:
 
 class ChangeHub:
     def __init__(self, database_url: str) -> None:
-        address = driver_url(database_url).set(drivername="postgresql")
-        self._conninfo = address.render_as_string(hide_password=False)
+        self._conninfo = libpq_conninfo(database_url)
         self._subscribers: set[Subscription] = set()
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()

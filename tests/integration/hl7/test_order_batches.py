@@ -3,13 +3,13 @@
 import asyncio
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.db.session import session_scope
 from app.orders.first_orders import FirstOrder
 from app.orders.models import Order
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
-from hl7_listener.order_batches import NewOrderBatches
+from hl7_listener.order_batches import APPLICATION_NAME, NewOrderBatches
 from tests.support.event_loops import run_apart
 
 
@@ -58,3 +58,27 @@ def test_copies_of_one_message_store_one_order(database_url: str, copies: int) -
 
     assert outcomes == [True] + [False] * (copies - 1)
     assert _stored_accessions(database_url) == {"ACC-B7"}
+
+
+async def _store_around_a_lost_connection(database_url: str) -> tuple[bool, bool]:
+    batches = NewOrderBatches(database_url)
+    try:
+        before = await batches.store(_first(1))
+        # As a database restart or an idle timeout would: the batches' connection is ended.
+        with session_scope(database_url) as session:
+            ended = session.scalars(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            ).all()
+        assert ended == [True]
+        return before, await batches.store(_first(2))
+    finally:
+        await batches.close()
+
+
+def test_a_lost_connection_costs_no_order(database_url: str) -> None:
+    assert run_apart(_store_around_a_lost_connection(database_url)) == (True, True)
+    assert _stored_accessions(database_url) == {"ACC-B1", "ACC-B2"}
