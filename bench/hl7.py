@@ -24,6 +24,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -31,7 +32,7 @@ from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.deliveries.models import OutboxMessage
 from app.deliveries.service import deliver_pending, enqueue
-from app.hl7.framing import frame
+from app.hl7.framing import Unframer, frame
 from app.orders.models import Order
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.principal import Principal
@@ -42,7 +43,6 @@ from app.workflow.on_stable import on_study_stable
 from app.workflow.orders import receive_order
 from bench.api import bench_database, percentile
 from bench.cpu import wait_until_idle
-from hl7_listener.server import read_frame
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "hl7" / "orm_o01_v23_new.hl7"
 ECHO_ACK = b"MSH|^~\\&|ECHO||||20260101000000||ACK|1|P|2.5.1\rMSA|AA|1\r"
@@ -91,15 +91,20 @@ def load(port: int, senders: int, orders: int) -> tuple[float, float]:
     return len(latencies) / elapsed, percentile(latencies, 0.99) * 1000
 
 
-async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    while await read_frame(reader, 1_048_576) is not None:
-        writer.write(frame(ECHO_ACK))
-        await writer.drain()
-    writer.close()
+class _Echo(asyncio.Protocol):
+    """Answers every frame with a fixed ACK at once: reads frames as the listener does, no more."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.Transport, transport)
+        self._unframer = Unframer(1_048_576)
+
+    def data_received(self, data: bytes) -> None:
+        for _ in self._unframer.feed(data):
+            self._transport.write(frame(ECHO_ACK))
 
 
 async def _serve_echo(port: int) -> None:
-    server = await asyncio.start_server(_echo, "127.0.0.1", port)
+    server = await asyncio.get_running_loop().create_server(_Echo, "127.0.0.1", port)
     async with server:
         await server.serve_forever()
 

@@ -2,6 +2,7 @@
 half-stored, and the listener keeps serving."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -101,3 +102,55 @@ def test_slow_sender_is_served_and_an_idle_one_closed(
             started = time.monotonic()
             assert idle.recv(100) == b""
             assert 1.5 < time.monotonic() - started < 10
+
+
+def _order_frame(number: int) -> bytes:
+    message = GOOD.replace(b"RIS0001", b"PIPE%05d" % number).replace(b"ACC1001", b"PA%05d" % number)
+    return b"\x0b" + message + b"\x1c\r"
+
+
+def _control_id(ack: bytes) -> bytes:
+    msa = next(line for line in ack.split(b"\r") if line.startswith(b"MSA"))
+    return msa.split(b"|")[2]
+
+
+def test_frames_sent_together_are_answered_each_in_order(
+    settings: Settings, database_url: str
+) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(b"".join(_order_frame(number) for number in range(5)))
+        acks = [_read_ack(connection) for _ in range(5)]
+    assert [_control_id(ack) for ack in acks] == [b"PIPE%05d" % number for number in range(5)]
+    assert {_msa_code(ack) for ack in acks} == {"AA"}
+    assert _orders(database_url) == 5
+
+
+def test_a_sender_that_stops_sending_still_gets_its_answer(
+    settings: Settings, database_url: str
+) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(_order_frame(1))
+        connection.shutdown(socket.SHUT_WR)
+        ack = _read_ack(connection)
+        assert connection.recv(100) == b""
+    assert _msa_code(ack) == "AA"
+    assert _orders(database_url) == 1
+
+
+def test_a_sender_not_reading_its_answers_holds_up_no_one_else(
+    settings: Settings, database_url: str
+) -> None:
+    count = 1000  # about 500 KB of orders: more than the listener holds unanswered for a sender
+    frames = b"".join(_order_frame(number) for number in range(count))
+    with running_hl7_listener(settings, database_url) as port:
+        with _connect(port) as flooding, _connect(port) as other:
+            sending = threading.Thread(target=flooding.sendall, args=(frames,))
+            sending.start()
+            other.sendall(b"\x0b" + GOOD + b"\x1c\r")
+            assert _msa_code(_read_ack(other)) == "AA"
+            answers = b""
+            while answers.count(b"\x1c\r") < count:
+                answers += flooding.recv(65536)
+            sending.join()
+    assert answers.count(b"MSA|AA|") == count
+    assert _orders(database_url) == count + 1
