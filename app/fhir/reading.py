@@ -7,6 +7,7 @@ from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.task import Task
 
 from app.studies.models import Study
+from app.studies.person_names import display_name
 from app.tasks.models import ReadingTask, TaskReport
 from app.vocabulary import ReportKind, TaskState
 
@@ -52,8 +53,19 @@ def _accession(study: Study) -> list[dict[str, object]]:
     return [{"type": ACCESSION_TYPE, "value": study.accession_number}]
 
 
-def _subject(study: Study) -> dict[str, object]:
-    return {"identifier": {"value": study.patient_id or ""}, "display": study.patient_name or ""}
+def _subject(study: Study) -> dict[str, object] | None:
+    """The patient as the images name them; None when they do not (FHIR has no empty strings)."""
+    subject: dict[str, object] = {}
+    if study.patient_id:
+        subject["identifier"] = {"value": study.patient_id}
+    if study.patient_name:
+        subject["display"] = display_name(study.patient_name)
+    return subject or None
+
+
+def _person(name: str | None) -> dict[str, object] | None:
+    """A reference to a person by name alone, written as the worklist shows it."""
+    return {"display": display_name(name)} if name else None
 
 
 def _imaging_study(study: Study) -> dict[str, object]:
@@ -66,7 +78,8 @@ def diagnostic_report(read: ReadTask) -> DiagnosticReport:
     task, study = read.task, read.study
     finals = [i for i, report in enumerate(read.reports) if report.kind == ReportKind.FINAL.value]
     shown = read.reports[finals[-1] :] if finals else read.reports[-1:]
-    performer = [{"display": read.reader}] if read.reader else None
+    reader = _person(read.reader)
+    performer = [reader] if reader else None
     return DiagnosticReport(
         id=str(task.id),
         status=REPORT_STATUS.get(task.state, "registered"),
@@ -94,7 +107,7 @@ def reading_task(read: ReadTask) -> Task:
         identifier=_accession(study),
         focus={"identifier": _imaging_study(study)["identifier"], "display": "imaging study"},
         for_fhir=_subject(study),
-        owner={"display": read.reader} if read.reader else None,
+        owner=_person(read.reader),
         authoredOn=task.created_at,
         lastModified=task.updated_at,
         basedOn=[{"reference": f"ServiceRequest/{read.order_id}"}] if read.order_id else None,

@@ -138,12 +138,13 @@ def test_diagnostic_report_and_task_read_back(
         principal = Principal("rita", Role.RADIOLOGIST, radiologist_id=reader.id)
         text = ReportText(findings="no bleed", impression="normal head CT")
         reports.finalize(session, principal, settings, task.id, None, text)
-        task_id, uid = task.id, study.study_instance_uid
+        task_id, uid, patient_id = task.id, study.study_instance_uid, study.patient_id
 
     (report,) = fhir.resources("DiagnosticReport").search(identifier="ACC-F2").fetch()
     assert report["status"] == "final"
     assert report["conclusion"] == "normal head CT"
-    assert report["performer"][0]["display"] == "Reader^Rita"
+    assert report["performer"][0]["display"] == "Reader, Rita"
+    assert report["subject"] == {"identifier": {"value": patient_id}, "display": "Doe, Jane"}
     assert report["imagingStudy"][0]["identifier"]["value"] == f"urn:oid:{uid}"
     same = fhir.reference("DiagnosticReport", str(task_id)).to_resource()
     assert same["id"] == report["id"]
@@ -151,4 +152,17 @@ def test_diagnostic_report_and_task_read_back(
     (reading,) = fhir.resources("Task").search(identifier="ACC-F2").fetch()
     assert reading["status"] == "completed"
     assert reading["businessStatus"]["text"] == "FINAL"
-    assert reading["for"]["display"] == "Doe^Jane"
+    assert reading["for"]["display"] == "Doe, Jane"
+    assert reading["owner"]["display"] == "Reader, Rita"
+
+
+def test_a_study_without_patient_details_is_read_back_without_a_subject(
+    fhir: SyncFHIRClient, database_url: str
+) -> None:
+    with session_scope(database_url) as session:
+        study = make_study(session, accession_number="ACC-F3", patient_id=None, patient_name=None)
+        make_task(session, study)
+
+    (reading,) = fhir.resources("Task").search(identifier="ACC-F3").fetch()
+    assert "for" not in reading
+    assert reading["status"] == "ready"
