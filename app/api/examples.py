@@ -30,6 +30,7 @@ TASK_ITEM: dict[str, Any] = {
     "lease_expires_at": "2026-12-06T08:45:00Z",
     "radpeer": None,
     "patient_name": "DOE^JANE",
+    "patient_display_name": "DOE, JANE",
     "patient_id": "MRN-20931",
     "patient_age": "054Y",
     "patient_sex": "F",

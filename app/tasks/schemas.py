@@ -3,11 +3,12 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 from sqlalchemy import Row
 
 from app.request_body import RequestBody
 from app.second_opinions.schemas import RequestChange
+from app.studies.person_names import display_name
 from app.vocabulary import Concordance, Radpeer
 
 QUESTION_SUMMARY_LENGTH = 80
@@ -75,6 +76,14 @@ class TaskItem(BaseModel):
     sequence_summary: str | None
     question_summary: str | None
     created_at: datetime
+
+    @computed_field(  # type: ignore[prop-decorator]  # mypy cannot type a decorated property
+        description="`patient_name` as the pages show it, e.g. `DOE, JANE` for `DOE^JANE`; "
+        "`(no name)` when the study has none. `patient_name` keeps the DICOM form."
+    )
+    @property
+    def patient_display_name(self) -> str:
+        return display_name(self.patient_name)
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> "TaskItem":

@@ -39,6 +39,7 @@ def test_item_carries_what_a_list_shows(
     assert item["overdue"] is True
     assert item["study_instance_uid"] == study.study_instance_uid
     assert item["question_summary"].startswith("neck pain")
+    assert (item["patient_name"], item["patient_display_name"]) == ("DOE^JANE", "DOE, JANE")
 
 
 def test_urgency_sort_puts_stat_first_then_due_at(
