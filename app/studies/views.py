@@ -42,20 +42,10 @@ class SeriesView(Classified):
     classification_reasons: list[str]
 
 
-class StudySummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class NamedPatient(BaseModel):
+    """A patient's name as DICOM writes it, and as the pages show it."""
 
-    study_instance_uid: str
-    patient_id: str | None
-    # Who issued an outside study's patient id; None for the hospital's own ids.
-    patient_issuer: str | None = None
     patient_name: str | None
-    accession_number: str | None
-    study_date: date | None
-    study_description: str | None
-    modalities: list[str]
-    institution_name: str | None
-    stable_at: datetime | None
 
     @computed_field(  # type: ignore[prop-decorator]  # mypy cannot type a decorated property
         description="`patient_name` as the pages show it, e.g. `ROSSI, ANNA` for `ROSSI^ANNA`; "
@@ -64,6 +54,21 @@ class StudySummary(BaseModel):
     @property
     def patient_display_name(self) -> str:
         return display_name(self.patient_name)
+
+
+class StudySummary(NamedPatient):
+    model_config = ConfigDict(from_attributes=True)
+
+    study_instance_uid: str
+    patient_id: str | None
+    # Who issued an outside study's patient id; None for the hospital's own ids.
+    patient_issuer: str | None = None
+    accession_number: str | None
+    study_date: date | None
+    study_description: str | None
+    modalities: list[str]
+    institution_name: str | None
+    stable_at: datetime | None
 
 
 class StudyView(StudySummary, Classified):

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 from sqlalchemy import Row
 
 from app.request_body import RequestBody
 from app.second_opinions.schemas import RequestChange
-from app.studies.person_names import display_name
+from app.studies.views import NamedPatient
 from app.vocabulary import Concordance, Radpeer
 
 QUESTION_SUMMARY_LENGTH = 80
@@ -45,7 +45,7 @@ class CancelIn(VersionIn):
     reason: str = ""
 
 
-class TaskItem(BaseModel):
+class TaskItem(NamedPatient):
     """One worklist row: what a reading-room list shows."""
 
     id: int
@@ -63,7 +63,6 @@ class TaskItem(BaseModel):
     change_seq: int
     lease_expires_at: datetime | None
     radpeer: str | None
-    patient_name: str | None
     patient_id: str | None
     patient_age: str | None
     patient_sex: str | None
@@ -76,14 +75,6 @@ class TaskItem(BaseModel):
     sequence_summary: str | None
     question_summary: str | None
     created_at: datetime
-
-    @computed_field(  # type: ignore[prop-decorator]  # mypy cannot type a decorated property
-        description="`patient_name` as the pages show it, e.g. `DOE, JANE` for `DOE^JANE`; "
-        "`(no name)` when the study has none. `patient_name` keeps the DICOM form."
-    )
-    @property
-    def patient_display_name(self) -> str:
-        return display_name(self.patient_name)
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> "TaskItem":
