@@ -34,7 +34,9 @@ class NewOrderBatches:
     _waiting: list[Waiting] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _committing: "asyncio.Task[None] | None" = None
-    _connection: psycopg.AsyncConnection[TupleRow] | None = None
+    # One cursor, on a connection of its own, for every statement: a cursor per statement costs
+    # about a tenth of what the statement costs the listener (30 of 340 us for 5 orders).
+    _cursor: psycopg.AsyncCursor[TupleRow] | None = None
 
     async def store(self, first: FirstOrder) -> bool:
         """Whether the order was stored with its message's answer (False: take the full path)."""
@@ -74,17 +76,17 @@ class NewOrderBatches:
         # No ping before each statement: a connection lost to a database restart fails one
         # statement, is dropped, and the statement is sent once more on a new connection.
         for attempt in (1, 2):
-            connection = await self._connected()
+            cursor = await self._connected()
             try:
-                return await store_first_orders(connection, firsts)
+                return await store_first_orders(cursor, firsts)
             except psycopg.OperationalError:
-                if attempt == 2 or not connection.broken:
+                if attempt == 2 or not cursor.connection.broken:
                     raise
-                await connection.close()
+                await cursor.connection.close()
         raise AssertionError("unreachable")
 
-    async def _connected(self) -> psycopg.AsyncConnection[TupleRow]:
-        if self._connection is None or self._connection.closed:
+    async def _connected(self) -> psycopg.AsyncCursor[TupleRow]:
+        if self._cursor is None or self._cursor.connection.closed:
             connection = await psycopg.AsyncConnection.connect(
                 libpq_conninfo(self.database_url),
                 autocommit=True,
@@ -95,15 +97,15 @@ class NewOrderBatches:
             connection.prepare_threshold = preparing.get(
                 PREPARE_THRESHOLD, connection.prepare_threshold
             )
-            self._connection = connection
-        return self._connection
+            self._cursor = connection.cursor()
+        return self._cursor
 
     async def close(self) -> None:
         """Stop committing and close the database connection (at the listener's stop)."""
         if self._committing is not None:
             self._committing.cancel()
-        if self._connection is not None:
-            await self._connection.close()
+        if self._cursor is not None:
+            await self._cursor.connection.close()
 
 
 def _settle(

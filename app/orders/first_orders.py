@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from psycopg import AsyncConnection
+from psycopg import AsyncCursor
 from psycopg.rows import TupleRow
 
 from app.orders.records import OrderControl, OrderStatus, ReceivedOrder
@@ -92,12 +92,12 @@ RETURNING sender, control_id
 
 
 async def store_first_orders(
-    connection: AsyncConnection[TupleRow], firsts: Sequence[FirstOrder]
+    cursor: AsyncCursor[TupleRow], firsts: Sequence[FirstOrder]
 ) -> list[bool]:
     """Store the new orders nobody has seen, each with its message's answer; which were stored.
 
-    The connection is psycopg's own, in autocommit: this statement is the listener's hot path,
-    where SQLAlchemy's connection and result bookkeeping cost more than the statement's rows.
+    The cursor is psycopg's own, on a connection in autocommit: this statement is the listener's
+    hot path, where SQLAlchemy's connection and result bookkeeping cost more than its rows.
     """
     tried = _first_of_each(firsts)
     if not tried:
@@ -108,7 +108,7 @@ async def store_first_orders(
         "status": OrderStatus.ACTIVE.value,
         "last_control": OrderControl.NEW.value,
     }
-    cursor = await connection.execute(_STORE_FIRST_ORDERS, parameters)
+    await cursor.execute(_STORE_FIRST_ORDERS, parameters)
     answered = {(sender, control_id) for sender, control_id in await cursor.fetchall()}
     return [
         position in tried and _message(first) in answered for position, first in enumerate(firsts)

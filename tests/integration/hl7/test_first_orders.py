@@ -31,7 +31,7 @@ def _store_all(database_url: str, firsts: Sequence[FirstOrder]) -> list[bool]:
     async def store() -> list[bool]:
         conninfo = libpq_conninfo(database_url)
         async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as connection:
-            return await store_first_orders(connection, firsts)
+            return await store_first_orders(connection.cursor(), firsts)
 
     return run_apart(store())
 
