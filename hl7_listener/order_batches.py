@@ -28,6 +28,11 @@ MOST_ORDERS_PER_COMMIT = 200
 Waiting = tuple[FirstOrder, "asyncio.Future[bool]"]
 
 
+class OrdersRefused(Exception):
+    """The database refused a statement of orders. Only the kind of error is kept: Postgres quotes
+    the rows' JSON around a value it cannot read, and that may name a patient."""
+
+
 @dataclass
 class NewOrderBatches:
     database_url: str
@@ -79,10 +84,11 @@ class NewOrderBatches:
             cursor = await self._connected()
             try:
                 return await store_first_orders(cursor, firsts)
-            except psycopg.OperationalError:
-                if attempt == 2 or not cursor.connection.broken:
-                    raise
-                await cursor.connection.close()
+            except psycopg.Error as error:
+                if attempt == 1 and cursor.connection.broken:
+                    await cursor.connection.close()
+                    continue
+                raise OrdersRefused(f"{type(error).__name__} (SQLSTATE {error.sqlstate})") from None
         raise AssertionError("unreachable")
 
     async def _connected(self) -> psycopg.AsyncCursor[TupleRow]:
