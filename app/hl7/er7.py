@@ -25,6 +25,9 @@ import hl7
 from app.hl7.errors import MessageRejected
 
 SEGMENT_SEPARATOR = "\r"
+# Not text in HL7 (nor in Postgres, where an order's values go): a message or escape holding one
+# is refused whole rather than failing at its commit.
+NUL = "\x00"
 # What python-hl7 takes for encoding characters that MSH-2 leaves out, in MSH-2's order.
 DEFAULT_ENCODING_CHARACTERS = "^~\\&"
 # python-hl7 writes out what a formatting sequence repeats (\.sp2000000000\ as that many line
@@ -70,11 +73,14 @@ class Encoding:
                     f"an escape sequence repeats a character {count} times (at most {MOST_REPEATS})"
                 )
         try:
-            return str(_python_hl7_container(self).unescape(text))
+            unescaped = str(_python_hl7_container(self).unescape(text))
         except ValueError as error:  # python-hl7's, on a count that is not a number (\.spX\)
             raise MalformedMessage(
                 "a field holds an escape sequence that cannot be read"
             ) from error
+        if NUL in unescaped:
+            raise MalformedMessage("a field escapes a NUL character, which text cannot hold")
+        return unescaped
 
     def escape(self, text: str) -> str:
         """Text with its separators and non-ASCII characters escaped, by python-hl7's rules."""
@@ -199,6 +205,8 @@ def parse(text: str) -> Message:
 
     Whitespace after the message is dropped, as python-hl7 does.
     """
+    if NUL in text:
+        raise MalformedMessage("the message holds a NUL character, which HL7 text cannot hold")
     text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
     lines = text.rstrip().split(SEGMENT_SEPARATOR)
     first = lines[0]

@@ -63,6 +63,16 @@ def test_bytes_outside_a_frame_are_skipped(settings: Settings, database_url: str
     assert _orders(database_url) == 1
 
 
+def test_a_nul_character_is_refused_whole(settings: Settings, database_url: str) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        for nul in (b"\x00", b"\\X00\\"):
+            connection.sendall(b"\x0b" + GOOD.replace(b"anticoagulants", b"anti" + nul) + b"\x1c\r")
+            ack = _read_ack(connection)
+            assert _msa_code(ack) == "AR"
+            assert b"NUL character" in ack
+    assert _orders(database_url) == 0
+
+
 def test_garbage_inside_a_frame_is_rejected(settings: Settings, database_url: str) -> None:
     with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
         for garbage in (b"\x00\xff\xfe", b"MSH", b"MSH|^~\\&|" + b"|" * 5000, b"\r\r\r"):

@@ -156,6 +156,7 @@ def test_missing_encoding_characters_are_python_hl7s_defaults() -> None:
         ("MSH", "does not begin with an MSH segment"),
         ("MSH|^^\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3", "five different characters"),
         ("MSH|^~\\^|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3", "five different characters"),
+        ("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3\rPID|1||A\x00B", "NUL character"),
     ],
 )
 def test_what_is_not_er7_is_refused_with_a_reason(text: str, reason: str) -> None:
@@ -166,4 +167,10 @@ def test_what_is_not_er7_is_refused_with_a_reason(text: str, reason: str) -> Non
 def test_an_escape_sequence_that_is_not_one_is_refused_when_read() -> None:
     note = parse(f"{ORDER}\rNTE|2||a\\.spX\\b").segments_named("NTE")[1]
     with pytest.raises(MessageRejected, match="escape sequence"):
+        note.value(3)
+
+
+def test_an_escaped_nul_is_refused_when_read() -> None:
+    note = parse(f"{ORDER}\rNTE|2||a\\X00\\b").segments_named("NTE")[1]
+    with pytest.raises(MessageRejected, match="NUL character"):
         note.value(3)
