@@ -2,7 +2,8 @@
 
 FastAPI builds the operations from the routes; this adds what the routes leave implicit: the
 roles each operation admits (from the access table), the problem+json errors every handler in
-`app/api/problems.py` may answer, and an example of each request and answer body.
+`app/api/problems.py` may answer (OperationOutcomes on the FHIR endpoints), and an example of each
+request and answer body.
 """
 
 from typing import Any
@@ -11,8 +12,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.access import PUBLIC_ROUTES, allowed_roles
-from app.api.examples import ANSWERS, REQUESTS
-from app.api.problems import PROBLEM_JSON
+from app.api.examples import ANSWERS, OPERATION_OUTCOME, REQUESTS
+from app.api.problems import FHIR_PATHS, PROBLEM_JSON
+from app.fhir.outcomes import FHIR_JSON
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -79,7 +81,7 @@ def _document(method: str, path: str, operation: dict[str, Any]) -> None:
         return
     responses = operation.setdefault("responses", {})
     errors = _COMMON_ERRORS | (_BODY_ERRORS if "requestBody" in operation else {})
-    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    kind, content = _error_content(path)
     for status, description in errors.items():
         responses.setdefault(status, {"description": description})
     for status, response in responses.items():
@@ -88,7 +90,7 @@ def _document(method: str, path: str, operation: dict[str, Any]) -> None:
             declared = response.get("content", {})
             declared.pop("application/json", None)
             response["content"] = declared | content
-    responses["default"] = {"description": "Any other error, as a problem", "content": content}
+    responses["default"] = {"description": f"Any other error, as a {kind}", "content": content}
     roles = ", ".join(sorted(allowed_roles(method, path)))
     listed = "\n".join(
         f"- `{status}` {response['description']}"
@@ -97,8 +99,17 @@ def _document(method: str, path: str, operation: dict[str, Any]) -> None:
     )
     operation["description"] = (
         f"{operation.get('description', '').strip()}\n\n**Who may call:** {roles}.\n\n"
-        f"**Errors** (`application/problem+json`):\n{listed}"
+        f"**Errors** (`{next(iter(content))}`):\n{listed}"
     ).strip()
+
+
+def _error_content(path: str) -> tuple[str, dict[str, Any]]:
+    """What an operation's errors are called and how they are sent: FHIR's own on its endpoints."""
+    if path.startswith(FHIR_PATHS):
+        return "OperationOutcome", {
+            FHIR_JSON: {"schema": {"type": "object"}, "example": OPERATION_OUTCOME}
+        }
+    return "problem", {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def _add_examples(operation: dict[str, Any]) -> None:

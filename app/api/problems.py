@@ -1,20 +1,22 @@
-"""Every error leaves the API as `application/problem+json` (RFC 9457)."""
+"""Every error leaves the API as `application/problem+json` (RFC 9457), and the FHIR endpoints
+as an OperationOutcome, the one error their clients read."""
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from app.auth.errors import AuthenticationError
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionRequired
+from app.fhir.outcomes import FHIR_JSON, operation_outcome
 from app.storage.objects import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,25 @@ _STATUS_BY_KIND: dict[type[DomainError], int] = {
     Forbidden: 403,
     PreconditionRequired: 428,
 }
+
+
+FHIR_PATHS = "/fhir/"
+# The OperationOutcome issue type (FHIR value set issue-type) of each status an error leaves with.
+_FHIR_ISSUE_TYPES = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    422: "invalid",
+    428: "business-rule",
+    503: "transient",
+}
+# What a problem's headers tell a client to do, kept on its OperationOutcome.
+_KEPT_HEADERS = ("www-authenticate", "retry-after")
+
+ErrorHandler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+AnyErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def problem(
@@ -118,12 +139,32 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem(500, "internal error; the request id in the logs tells what happened")
 
 
+def _told_in_fhir_terms(handler: ErrorHandler) -> AnyErrorHandler:
+    """The handler's problem, as an OperationOutcome with the same status on the FHIR endpoints."""
+
+    async def answer(request: Request, error: Exception) -> Response:
+        told = await handler(request, error)
+        if not request.url.path.startswith(FHIR_PATHS):
+            return told
+        detail = str(json.loads(bytes(told.body))["detail"])
+        issue_type = _FHIR_ISSUE_TYPES.get(told.status_code, "exception")
+        outcome = operation_outcome([("", detail)], issue_type)
+        headers = {name: value for name, value in told.headers.items() if name in _KEPT_HEADERS}
+        return Response(outcome, told.status_code, headers, media_type=FHIR_JSON)
+
+    return answer
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(AuthenticationError, _unauthenticated)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(DataError, _unstorable_value)
-    app.add_exception_handler(OperationalError, _database_unavailable)
-    app.add_exception_handler(StorageUnavailable, _storage_unavailable)
-    app.add_exception_handler(Exception, _unexpected)
+    handlers: list[tuple[type[Exception], ErrorHandler]] = [
+        (DomainError, _domain_error),
+        (AuthenticationError, _unauthenticated),
+        (HTTPException, _http_error),
+        (RequestValidationError, _validation_error),
+        (DataError, _unstorable_value),
+        (OperationalError, _database_unavailable),
+        (StorageUnavailable, _storage_unavailable),
+        (Exception, _unexpected),
+    ]
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, _told_in_fhir_terms(handler))

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
 from pydantic import ValidationError
 
+FHIR_JSON = "application/fhir+json"
+
 
 class ResourceInvalid(Exception):
     """A resource that parses but cannot be used (422), or one that does not parse (400)."""

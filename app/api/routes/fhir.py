@@ -20,7 +20,7 @@ from app.api.examples import (
 )
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.fhir.outcomes import ResourceInvalid, operation_outcome
+from app.fhir.outcomes import FHIR_JSON, ResourceInvalid, operation_outcome
 from app.fhir.reading import diagnostic_report, reading_task, search_bundle
 from app.fhir.reads import read_tasks
 from app.fhir.service_requests import order_of, parse_service_request
@@ -30,7 +30,6 @@ from app.workflow.orders import receive_order
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
-FHIR_JSON = "application/fhir+json"
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
 
 

@@ -109,14 +109,17 @@ def test_invalid_service_requests_get_an_operation_outcome(
     without_subject = {**_service_request(), "resourceType": "ServiceRequest"}
     del without_subject["subject"]
     without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
+    with_nul = {**_service_request(code={"text": "CT\u0000HEAD"}), "resourceType": "ServiceRequest"}
     cases = [
         (b"{not json", 400, None),
         (json.dumps(without_subject).encode(), 400, "subject"),
         (json.dumps(without_accession).encode(), 422, "ServiceRequest.identifier"),
+        # Postgres refuses a NUL in text: the caller's input, told as FHIR tells it.
+        (json.dumps(with_nul).encode(), 422, None),
     ]
     for body, status, where in cases:
         answer = httpx.post(f"{base_url}/ServiceRequest", content=body, headers=headers)
-        assert answer.status_code == status
+        assert answer.status_code == status, answer.text
         assert answer.headers["content-type"].startswith("application/fhir+json")
         outcome = answer.json()
         assert outcome["resourceType"] == "OperationOutcome"
@@ -124,8 +127,14 @@ def test_invalid_service_requests_get_an_operation_outcome(
             assert outcome["issue"][0]["expression"] == [where]
 
 
-def test_fhir_needs_a_token(base_url: str) -> None:
-    assert httpx.get(f"{base_url}/Task", params={"identifier": "X"}).status_code == 401
+def test_fhir_needs_a_token_and_says_so_as_fhir_does(base_url: str) -> None:
+    answer = httpx.get(f"{base_url}/Task", params={"identifier": "X"})
+
+    assert answer.status_code == 401
+    assert answer.headers["content-type"].startswith("application/fhir+json")
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert answer.json()["resourceType"] == "OperationOutcome"
+    assert answer.json()["issue"][0]["code"] == "login"
 
 
 def test_diagnostic_report_and_task_read_back(
