@@ -41,6 +41,7 @@ _FHIR_ISSUE_TYPES = {
     403: "forbidden",
     404: "not-found",
     409: "conflict",
+    413: "too-long",
     422: "invalid",
     428: "business-rule",
     503: "transient",
