@@ -50,7 +50,12 @@ def _request(client: httpx.Client, operation: Operation, token: str | None) -> h
 def _refused_by_role(response: httpx.Response, role: Role) -> bool:
     if response.status_code != 403:
         return False
-    return str(response.json().get("detail", "")).startswith(f"the {role} role may not")
+    body = response.json()
+    if body.get("resourceType") == "OperationOutcome":  # the FHIR endpoints' form of a problem
+        said = body["issue"][0].get("diagnostics", "")
+    else:
+        said = body.get("detail", "")
+    return str(said).startswith(f"the {role} role may not")
 
 
 def test_every_route_answers_each_role_as_the_access_table_says(
