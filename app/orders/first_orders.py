@@ -7,13 +7,13 @@ Anything else (an order already known, a study already here, the same control id
 before) is not stored: the caller then takes the full path in a session.
 """
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
+import orjson
 from psycopg import AsyncCursor
 from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
 
 from app.orders.records import OrderControl, OrderStatus, ReceivedOrder
 
@@ -54,7 +54,7 @@ _ROW_TYPES = ", ".join(f"{name} {kind}" for name, kind in (_FACT_TYPES | _MESSAG
 # given have distinct accession numbers and control ids (`store_first_orders` sees to it).
 _STORE_FIRST_ORDERS = f"""
 WITH given AS (
-    SELECT * FROM jsonb_to_recordset(CAST(%(rows)s AS jsonb)) AS given({_ROW_TYPES})
+    SELECT * FROM jsonb_to_recordset(%(rows)s) AS given({_ROW_TYPES})
 ), fresh AS (
     -- LIMIT keeps each lookup a probe of an index per order: without it the planner may hash a
     -- whole table for a few orders.
@@ -104,7 +104,8 @@ async def store_first_orders(
         return [False] * len(firsts)
     rows = [_row(firsts[position]) for position in sorted(tried)]
     parameters = {
-        "rows": json.dumps(rows, default=datetime.isoformat),
+        # orjson: with the standard library's encoder, writing the rows took ~7 % of the listener.
+        "rows": Jsonb(rows, dumps=orjson.dumps),
         "status": OrderStatus.ACTIVE.value,
         "last_control": OrderControl.NEW.value,
     }
