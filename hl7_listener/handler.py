@@ -67,7 +67,7 @@ class OrderDesk:
         A lone new order whose study has not arrived (most of them) is committed with others in
         one statement; any other message takes a session, where its orders meet their studies.
         """
-        orders = read_orders(message, self.settings.hl7_accession_fields)
+        orders = read_orders(message, header, self.settings.hl7_accession_fields)
         if len(orders) == 1:
             first = FirstOrder(header.sender, header.control_id, header.message_type, orders[0])
             if await self.new_orders.store(first):

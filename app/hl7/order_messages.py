@@ -40,10 +40,11 @@ def header_of(message: Message) -> MessageHeader:
 
 
 def read_orders(
-    message: Message, accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS
+    message: Message,
+    header: MessageHeader,
+    accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS,
 ) -> list[ReceivedOrder]:
     """Each order of an ORM^O01 or OMI^O23; MessageRejected or OrderUnusable when it cannot be."""
-    header = header_of(message)
     if header.version not in SUPPORTED_VERSIONS:
         raise MessageRejected(f"HL7 version {header.version or '(none)'} is not supported")
     if tuple(header.message_type.split("^")) not in ORDER_MESSAGES:
@@ -70,85 +71,82 @@ def _order_groups(message: Message) -> Iterator[Group]:
         yield group
 
 
-def _first(group: Group, name: str) -> Segment | None:
-    return group.get(name, [None])[0]
-
-
 def _order(
     group: Group,
     patient: Segment | None,
     visit: Segment | None,
     accession_fields: Sequence[str],
 ) -> ReceivedOrder:
-    orc, obr = _first(group, "ORC"), _first(group, "OBR")
+    first = {name: segments[0] for name, segments in group.items()}
+    orc, obr, tq1 = first["ORC"], first.get("OBR"), first.get("TQ1")
     try:
         control = OrderControl(value(orc, 1).upper())
     except ValueError:
         raise OrderUnusable(
             f"order control {value(orc, 1)!r} is not NW, XO, CA, DC or SC"
         ) from None
-    accession = _accession(group, accession_fields)
+    accession = _accession(first, accession_fields)
     if not accession:
         raise OrderUnusable(f"no accession number in {', '.join(accession_fields)}")
+    diagnoses, notes = group.get("DG1", []), group.get("NTE", [])
     facts = OrderFacts(
         accession_number=accession,
         placer_number=value(orc, 2) or value(obr, 2) or None,
         filler_number=value(orc, 3) or value(obr, 3) or None,
-        study_instance_uid=value(_first(group, "ZDS"), 1) or value(_first(group, "IPC"), 3) or None,
+        study_instance_uid=value(first.get("ZDS"), 1) or value(first.get("IPC"), 3) or None,
         patient_id=value(patient, 3) or value(patient, 2) or None,
         patient_name=person_name(patient, 5) or None,
-        priority=_priority(group),
-        reason="\n".join(_reason_texts(group)) or None,
-        reason_codes=tuple(_reason_codes(group)),
+        priority=_priority(tq1, orc, obr),
+        reason="\n".join(_reason_texts(obr, diagnoses, notes)) or None,
+        reason_codes=tuple(_reason_codes(obr, diagnoses)),
         ordering_physician=person_name(obr, 16, 2) or person_name(orc, 12, 2) or None,
         patient_class=value(visit, 2) or None,
         patient_location=joined(visit, 3, range(1, 5), " ") or None,
         requested_procedure=value(obr, 4, 2) or value(obr, 4, 1) or None,
-        scheduled_at=_scheduled(group),
+        scheduled_at=_scheduled(tq1, orc, obr),
         order_status=value(orc, 5) or None,
     )
     return ReceivedOrder(control=control, facts=facts, source="HL7")
 
 
-def _accession(group: Group, fields: Sequence[str]) -> str:
+def _accession(first: dict[str, Segment], fields: Sequence[str]) -> str:
     for name in fields:
         segment_name, _, number = name.partition("-")
-        found = value(_first(group, segment_name), int(number))
+        found = value(first.get(segment_name), int(number))
         if found:
             return found
     return ""
 
 
-def _priority(group: Group) -> Priority | None:
-    codes = (
-        value(_first(group, "TQ1"), 9),
-        value(_first(group, "ORC"), 7, 6),
-        value(_first(group, "OBR"), 27, 6),
-    )
-    return next(filter(None, map(priority_of, codes)), None)
+def _priority(tq1: Segment | None, orc: Segment, obr: Segment | None) -> Priority | None:
+    """The first of TQ1-9, ORC-7.6 and OBR-27.6 that names a priority (later ones left unread)."""
+    for segment, field, component in ((tq1, 9, 1), (orc, 7, 6), (obr, 27, 6)):
+        if priority := priority_of(value(segment, field, component)):
+            return priority
+    return None
 
 
-def _reason_texts(group: Group) -> Iterator[str]:
+def _reason_texts(
+    obr: Segment | None, diagnoses: list[Segment], notes: list[Segment]
+) -> Iterator[str]:
     """Reason for study (OBR-31), relevant clinical information (OBR-13), diagnoses, notes."""
-    obr = _first(group, "OBR")
     for repeat in each_repetition(obr, 31):
         text = value(obr, 31, 2, repeat) or value(obr, 31, 1, repeat)
         if text:
             yield text
-    if value(obr, 13):
-        yield value(obr, 13)
-    for diagnosis in group.get("DG1", []):
+    if clinical_information := value(obr, 13):
+        yield clinical_information
+    for diagnosis in diagnoses:
         if text := value(diagnosis, 4) or value(diagnosis, 3, 2):
             yield text
-    for note in group.get("NTE", []):
+    for note in notes:
         yield from filter(None, (value(note, 3, 1, repeat) for repeat in each_repetition(note, 3)))
 
 
-def _reason_codes(group: Group) -> Iterator[str]:
+def _reason_codes(obr: Segment | None, diagnoses: list[Segment]) -> Iterator[str]:
     """Coded reasons as SYSTEM:CODE (ICD-10 codes as the sender's coding system names them)."""
-    obr = _first(group, "OBR")
     coded = [(obr, 31, repeat) for repeat in each_repetition(obr, 31)]
-    coded += [(diagnosis, 3, 1) for diagnosis in group.get("DG1", [])]
+    coded += [(diagnosis, 3, 1) for diagnosis in diagnoses]
     for segment, field, repeat in coded:
         code = value(segment, field, 1, repeat)
         system = value(segment, field, 3, repeat)
@@ -156,11 +154,9 @@ def _reason_codes(group: Group) -> Iterator[str]:
             yield f"{system}:{code}" if system else code
 
 
-def _scheduled(group: Group) -> datetime | None:
-    candidates = (
-        value(_first(group, "TQ1"), 7),
-        value(_first(group, "ORC"), 7, 4),
-        value(_first(group, "OBR"), 36),
-        value(_first(group, "OBR"), 27, 4),
-    )
-    return next(filter(None, map(parse_timestamp, candidates)), None)
+def _scheduled(tq1: Segment | None, orc: Segment, obr: Segment | None) -> datetime | None:
+    """The first of TQ1-7, ORC-7.4, OBR-36 and OBR-27.4 that holds a time (later ones unread)."""
+    for segment, field, component in ((tq1, 7, 1), (orc, 7, 4), (obr, 36, 1), (obr, 27, 4)):
+        if moment := parse_timestamp(value(segment, field, component)):
+            return moment
+    return None

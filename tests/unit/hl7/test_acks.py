@@ -7,7 +7,7 @@ from app.hl7.acks import acknowledge, reject_unparsable
 from app.hl7.charsets import OUR_CHARSET, decode_message
 from app.hl7.er7 import parse
 from app.hl7.errors import MessageRejected
-from app.hl7.order_messages import read_orders
+from app.hl7.order_messages import header_of, read_orders
 from tests.support.hl7_peers import sample_bytes
 
 SAMPLES = (
@@ -63,7 +63,7 @@ def test_ack_has_a_time_and_a_control_id_of_its_own() -> None:
 def test_ack_of_a_message_type_without_trigger_event_says_why() -> None:
     message = parse("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ADT|ID1|P|2.3\rPID|1")
     with pytest.raises(MessageRejected) as refused:
-        read_orders(message)
+        read_orders(message, header_of(message))
     msh, msa = acknowledge(message, "AR", refused.value.reason).split("\r")[:2]
     assert msh.split("|")[8] == "ACK^^ACK"
     assert msa == "MSA|AR|ID1|message type ADT\\S\\ is not an order we take"
@@ -72,7 +72,7 @@ def test_ack_of_a_message_type_without_trigger_event_says_why() -> None:
 def test_ack_of_a_header_without_version_says_why() -> None:
     message = parse("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1\rPID|1")
     with pytest.raises(MessageRejected) as refused:
-        read_orders(message)
+        read_orders(message, header_of(message))
     msh, msa = acknowledge(message, "AR", refused.value.reason).split("\r")[:2]
     assert msh.split("|")[8:12] == ["ACK^O01^ACK", msh.split("|")[9], "", ""]
     assert msa == "MSA|AR|ID1|HL7 version (none) is not supported"

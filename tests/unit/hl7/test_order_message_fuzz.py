@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from app.hl7.charsets import UnknownCharset, decode_message
 from app.hl7.er7 import parse
 from app.hl7.errors import MessageNotAccepted
-from app.hl7.order_messages import read_orders
+from app.hl7.order_messages import header_of, read_orders
 from tests.support.hl7_peers import sample_bytes
 
 GOOD = sample_bytes("omi_o23_v251_utf8.hl7")
@@ -14,7 +14,8 @@ GOOD = sample_bytes("omi_o23_v251_utf8.hl7")
 
 def _read(raw: bytes) -> None:
     try:
-        read_orders(parse(decode_message(raw)))
+        message = parse(decode_message(raw))
+        read_orders(message, header_of(message))
     except (MessageNotAccepted, UnknownCharset, UnicodeDecodeError):
         pass
 

@@ -1,20 +1,27 @@
 """Reading ORM^O01 and OMI^O23 samples written from the HL7 v2.5.1 specification."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 
 from app.hl7.charsets import decode_message
-from app.hl7.er7 import parse
+from app.hl7.er7 import Message, parse
 from app.hl7.errors import MessageRejected, OrderUnusable
-from app.hl7.order_messages import read_orders
-from app.orders.records import OrderControl, OrderFacts
+from app.hl7.order_messages import DEFAULT_ACCESSION_FIELDS, header_of, read_orders
+from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.vocabulary import Priority
 from tests.support.hl7_peers import sample_bytes
 
 
+def orders_of(
+    message: Message, accession_fields: Sequence[str] = DEFAULT_ACCESSION_FIELDS
+) -> list[ReceivedOrder]:
+    return read_orders(message, header_of(message), accession_fields)
+
+
 def facts_of(name: str) -> tuple[OrderControl, OrderFacts]:
-    (order,) = read_orders(parse(decode_message(sample_bytes(name))))
+    (order,) = orders_of(parse(decode_message(sample_bytes(name))))
     return order.control, order.facts
 
 
@@ -80,7 +87,7 @@ def test_unusable_messages_say_why(
     old: bytes, new: bytes, error: type[Exception], reason: str
 ) -> None:
     with pytest.raises(error, match=reason):
-        read_orders(parse(_with_field("orm_o01_v23_new.hl7", old, new)))
+        orders_of(parse(_with_field("orm_o01_v23_new.hl7", old, new)))
 
 
 def test_text_without_msh_is_rejected() -> None:
@@ -90,32 +97,32 @@ def test_text_without_msh_is_rejected() -> None:
 
 def test_accession_fields_are_configurable() -> None:
     message = parse(decode_message(sample_bytes("orm_o01_v23_new.hl7")))
-    (order,) = read_orders(message, ["ORC-2"])
+    (order,) = orders_of(message, ["ORC-2"])
     assert order.facts.accession_number == "PLC1001"
 
 
 def test_order_without_accession_is_unusable() -> None:
     message = parse(_with_field("orm_o01_v23_new.hl7", b"|ACC1001|", b"||"))
     with pytest.raises(OrderUnusable, match="no accession number in OBR-18"):
-        read_orders(message, ["OBR-18"])
+        orders_of(message, ["OBR-18"])
 
 
 def test_an_escape_sequence_that_is_not_one_is_refused_with_a_reason() -> None:
     note = b"patient on anticoagulants"
     text = _with_field("orm_o01_v23_new.hl7", note, b"patient on \\.spX\\ anticoagulants")
     with pytest.raises(MessageRejected, match="escape sequence"):
-        read_orders(parse(text))
+        orders_of(parse(text))
 
 
 def test_a_formatting_sequence_repeated_past_reason_is_refused_not_written_out() -> None:
     note = b"patient on anticoagulants"
     text = _with_field("orm_o01_v23_new.hl7", note, b"patient on \\.sp2000000000\\ anticoagulants")
     with pytest.raises(MessageRejected, match="repeats a character 2000000000 times"):
-        read_orders(parse(text))
+        orders_of(parse(text))
 
 
 def test_a_few_line_breaks_by_formatting_sequence_are_read() -> None:
     note = b"patient on anticoagulants"
     text = _with_field("orm_o01_v23_new.hl7", note, b"patient on\\.sp2\\anticoagulants")
-    (order,) = read_orders(parse(text))
+    (order,) = orders_of(parse(text))
     assert "patient on\n\nanticoagulants" in (order.facts.reason or "")
