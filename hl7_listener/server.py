@@ -127,7 +127,8 @@ class MllpConnection(asyncio.Protocol):
             while self._waiting and not self._transport.is_closing():
                 content = self._waiting.popleft()
                 answer = await self._answer(content)
-                await self._writable.wait()
+                if not self._writable.is_set():
+                    await self._writable.wait()
                 if self._transport.is_closing():
                     return
                 self._transport.write(frame(answer))

@@ -8,6 +8,8 @@ _TS = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+
 
 def parse_timestamp(text: str) -> datetime | None:
     """The moment, in its offset (UTC when none is given); None when empty or not a timestamp."""
+    if not text:
+        return None
     match = _TS.match(text.strip())
     if match is None:
         return None
