@@ -14,7 +14,7 @@ from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.settings import Settings
 from app.vocabulary import Role
-from tests.support.database import database_server, fresh_database, truncate_all
+from tests.support.database import database_server, fresh_database, empty_all_tables
 from tests.support.s3 import S3Server, moto_server
 
 
@@ -41,7 +41,7 @@ def migrated_url(server_url: str) -> str:
 
 @pytest.fixture
 def database_url(migrated_url: str) -> str:
-    truncate_all(migrated_url)
+    empty_all_tables(migrated_url)
     return migrated_url
 
 

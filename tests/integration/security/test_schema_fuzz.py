@@ -23,7 +23,7 @@ from app.people.models import Subspecialty
 from app.settings import Settings
 from app.vocabulary import SEEDED_SUBSPECIALTIES, Role
 from tests.integration.security.conftest import EVENT_STREAM
-from tests.support.database import truncate_all
+from tests.support.database import empty_all_tables
 from tests.support.factories import make_task
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -42,7 +42,7 @@ def fuzzed_app(settings: Settings, database_url: str, session: Session) -> Itera
     # The polling limit would answer 429 to most generated polls and hide what is behind it.
     yield create_app(settings.model_copy(update={"poll_rate_per_minute": 0}), database_url)
     # Generated subspecialties land in a reference table that the next tests keep: remove them.
-    truncate_all(database_url)
+    empty_all_tables(database_url)
     session.execute(delete(Subspecialty).where(Subspecialty.code.not_in(SEEDED_SUBSPECIALTIES)))
     session.commit()
 
