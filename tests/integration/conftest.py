@@ -14,7 +14,7 @@ from app.db.migrations import upgrade_to_head
 from app.db.session import session_scope
 from app.settings import Settings
 from app.vocabulary import Role
-from tests.support.database import database_server, fresh_database, empty_all_tables
+from tests.support.database import database_server, empty_all_tables, fresh_database
 from tests.support.s3 import S3Server, moto_server
 
 
