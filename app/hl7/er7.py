@@ -125,14 +125,19 @@ def _declared_encoding(field_separator: str, characters: str) -> Encoding:
 
 
 class Segment:
-    """One segment: its fields as sent (the name first), each read into values once, when asked."""
+    """One segment: its fields as sent (the name first), each read into values once, when asked.
 
-    __slots__ = ("_read", "encoding", "fields", "name")
+    A segment holding no repetition, subcomponent or escape character (most of them) is plain:
+    a value is its field split at the component separator, with nothing to unescape or keep.
+    """
 
-    def __init__(self, fields: list[str], encoding: Encoding) -> None:
+    __slots__ = ("_read", "encoding", "fields", "name", "plain")
+
+    def __init__(self, fields: list[str], encoding: Encoding, plain: bool = False) -> None:
         self.name = fields[0]
         self.fields = fields
         self.encoding = encoding
+        self.plain = plain
         self._read: dict[int, list[list[str]]] = {}
 
     def text(self, field: int) -> str:
@@ -144,6 +149,11 @@ class Segment:
 
         Numbers count from 1, as in python-hl7's `extract_field(field, repeat, component, 1)`.
         """
+        if self.plain:
+            if repeat != 1 or field >= len(self.fields):
+                return ""
+            components = self.fields[field].split(self.encoding.component_separator, component)
+            return components[component - 1] if component <= len(components) else ""
         values = self._read.get(field)
         if values is None:
             values = self._read_field(field)
@@ -155,6 +165,8 @@ class Segment:
 
     def repetitions(self, field: int) -> int:
         """How many repetitions the field has: 0 when absent, 1 when present and empty."""
+        if self.plain:
+            return 1 if field < len(self.fields) else 0
         values = self._read.get(field)
         return len(values if values is not None else self._read_field(field))
 
@@ -181,8 +193,13 @@ class Header(Segment):
 
     __slots__ = ()
 
-    def _split(self, field: int) -> list[list[str]]:
-        return [[self.fields[field]]] if field <= 2 else super()._split(field)
+    def value(self, field: int, component: int = 1, repeat: int = 1) -> str:
+        if field <= 2:
+            return self.fields[field] if component == 1 and repeat == 1 else ""
+        return super().value(field, component, repeat)
+
+    def repetitions(self, field: int) -> int:
+        return 1 if field <= 2 else super().repetitions(field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +233,17 @@ def parse(text: str) -> Message:
     characters, _, rest = first[4:].partition(separator)
     encoding = _declared_encoding(separator, characters[:4])
     header_fields = ["MSH", separator, characters, *(rest.split(separator) if rest else ())]
-    segments: list[Segment] = [Header(header_fields, encoding)]
-    segments += [Segment(line.split(separator), encoding) for line in lines[1:]]
+    segments: list[Segment] = [Header(header_fields, encoding, _is_plain(rest, encoding))]
+    segments += [
+        Segment(line.split(separator), encoding, _is_plain(line, encoding)) for line in lines[1:]
+    ]
     return Message(encoding, tuple(segments))
+
+
+def _is_plain(text: str, encoding: Encoding) -> bool:
+    """Whether the text holds no repetition, subcomponent or escape character."""
+    return not (
+        encoding.repetition_separator in text
+        or encoding.subcomponent_separator in text
+        or encoding.escape_character in text
+    )
