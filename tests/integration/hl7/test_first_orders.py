@@ -7,7 +7,7 @@ import psycopg
 from sqlalchemy import func, select
 
 from app.db.session import libpq_conninfo, session_scope
-from app.orders.first_orders import FirstOrder, store_first_orders
+from app.orders.first_orders import FirstOrder, first_orders_statement, store_first_orders
 from app.orders.models import Order, ReceivedMessage
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.vocabulary import Priority
@@ -30,8 +30,10 @@ def _order(control: OrderControl = OrderControl.NEW, **facts: object) -> Receive
 def _store_all(database_url: str, firsts: Sequence[FirstOrder]) -> list[bool]:
     async def store() -> list[bool]:
         conninfo = libpq_conninfo(database_url)
-        async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as connection:
-            return await store_first_orders(connection.cursor(), firsts)
+        async with await psycopg.AsyncConnection.connect(
+            conninfo, autocommit=True, client_encoding="utf-8"
+        ) as connection:
+            return await store_first_orders(first_orders_statement(connection, True), firsts)
 
     return run_apart(store())
 
