@@ -7,8 +7,9 @@ ORM^O01 it built some 130 container objects: parsing took 730 us, reading the or
 CPU each order cost. Here a message is split into segments at CR and each segment into its
 fields at MSH-1; a field is split into repetitions, components and subcomponents, with the
 encoding characters MSH-2 declares, only when it is first read, and only once. The values are
-python-hl7's `extract_field` values: MSH-1 is the field separator and MSH-2 the encoding
-characters, both as sent; an absent field, repetition or component reads as "".
+python-hl7's `extract_field` values, stripped of surrounding whitespace, an escaped line break
+read as a line feed: MSH-1 is the field separator and MSH-2 the encoding characters, both as
+sent; an absent field, repetition or component reads as "".
 
 Escape sequences (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\.br\\ \\Xhh\\ ...) stay python-hl7's: a value
 holding the escape character is unescaped by python-hl7's own `unescape`, and text is escaped
@@ -60,8 +61,12 @@ class Encoding:
         )
 
     def leaf(self, component: str) -> str:
-        """A component's first subcomponent, unescaped."""
-        return self.unescape(component.partition(self.subcomponent_separator)[0])
+        """A component's first subcomponent, unescaped and stripped.
+
+        An escaped line break (\\.br\\) unescapes to a carriage return: it is kept a line break.
+        """
+        text = self.unescape(component.partition(self.subcomponent_separator)[0])
+        return text.replace("\r", "\n").strip()
 
     def unescape(self, text: str) -> str:
         """Escape sequences replaced by what they stand for, by python-hl7's rules."""
@@ -145,7 +150,8 @@ class Segment:
         return self.fields[field] if field < len(self.fields) else ""
 
     def value(self, field: int, component: int = 1, repeat: int = 1) -> str:
-        """The first subcomponent of one component of one repetition, unescaped; "" if absent.
+        """The first subcomponent of one component of one repetition, unescaped and stripped;
+        "" if absent.
 
         Numbers count from 1, as in python-hl7's `extract_field(field, repeat, component, 1)`.
         """
@@ -153,7 +159,7 @@ class Segment:
             if repeat != 1 or field >= len(self.fields):
                 return ""
             components = self.fields[field].split(self.encoding.component_separator, component)
-            return components[component - 1] if component <= len(components) else ""
+            return components[component - 1].strip() if component <= len(components) else ""
         values = self._read.get(field)
         if values is None:
             values = self._read_field(field)
@@ -176,7 +182,7 @@ class Segment:
         return values
 
     def _split(self, field: int) -> list[list[str]]:
-        """Each repetition's components, each its first subcomponent, unescaped."""
+        """Each repetition's components, each its first subcomponent, unescaped and stripped."""
         text, encoding = self.fields[field], self.encoding
         component = encoding.component_separator
         if encoding.repetition_separator in text:
@@ -185,7 +191,11 @@ class Segment:
             values = [text.split(component)]
         if encoding.subcomponent_separator in text or encoding.escape_character in text:
             return [[encoding.leaf(part) for part in parts] for parts in values]
-        return values
+        return [[part.strip() for part in parts] for parts in values]
+
+
+# What a message without the segment reads: every value "", no field repeated.
+ABSENT = Segment([""], STANDARD_ENCODING, plain=True)
 
 
 class Header(Segment):

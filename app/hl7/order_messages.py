@@ -4,9 +4,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.hl7.er7 import Message, Segment
+from app.hl7.er7 import ABSENT, Message, Segment
 from app.hl7.errors import MessageRejected, OrderUnusable
-from app.hl7.fields import each_repetition, joined, person_name, value
+from app.hl7.fields import each_repetition, joined, person_name
 from app.hl7.priorities import priority_of
 from app.hl7.timestamps import parse_timestamp
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
@@ -17,6 +17,8 @@ SUPPORTED_VERSIONS = frozenset({"2.3", "2.3.1", "2.4", "2.5", "2.5.1"})
 DEFAULT_ACCESSION_FIELDS = ("IPC-1", "OBR-18", "ORC-3")
 # Segments that belong to the order they follow (its ORC).
 ORDER_GROUP_SEGMENTS = frozenset({"ORC", "TQ1", "OBR", "NTE", "DG1", "IPC", "ZDS", "OBX"})
+
+CONTROL_OF_CODE = {control.value: control for control in OrderControl}
 
 Group = dict[str, list[Segment]]
 
@@ -31,12 +33,12 @@ class MessageHeader:
 
 def header_of(message: Message) -> MessageHeader:
     msh = message.header
-    control_id = value(msh, 10)
+    control_id = msh.value(10)
     if not control_id:
         raise MessageRejected("MSH-10 (message control id) is empty")
-    sender = f"{value(msh, 3)}|{value(msh, 4)}"
-    message_type = f"{value(msh, 9, 1)}^{value(msh, 9, 2)}"
-    return MessageHeader(sender, control_id, message_type, value(msh, 12))
+    sender = f"{msh.value(3)}|{msh.value(4)}"
+    message_type = f"{msh.value(9, 1)}^{msh.value(9, 2)}"
+    return MessageHeader(sender, control_id, message_type, msh.value(12))
 
 
 def read_orders(
@@ -52,8 +54,8 @@ def read_orders(
     groups = list(_order_groups(message))
     if not groups:
         raise OrderUnusable("the message has no ORC segment")
-    patient = next(iter(message.segments_named("PID")), None)
-    visit = next(iter(message.segments_named("PV1")), None)
+    patient = next(iter(message.segments_named("PID")), ABSENT)
+    visit = next(iter(message.segments_named("PV1")), ABSENT)
     return [_order(group, patient, visit, accession_fields) for group in groups]
 
 
@@ -73,38 +75,36 @@ def _order_groups(message: Message) -> Iterator[Group]:
 
 def _order(
     group: Group,
-    patient: Segment | None,
-    visit: Segment | None,
+    patient: Segment,
+    visit: Segment,
     accession_fields: Sequence[str],
 ) -> ReceivedOrder:
     first = {name: segments[0] for name, segments in group.items()}
-    orc, obr, tq1 = first["ORC"], first.get("OBR"), first.get("TQ1")
-    try:
-        control = OrderControl(value(orc, 1).upper())
-    except ValueError:
-        raise OrderUnusable(
-            f"order control {value(orc, 1)!r} is not NW, XO, CA, DC or SC"
-        ) from None
+    orc, obr, tq1 = first["ORC"], first.get("OBR", ABSENT), first.get("TQ1", ABSENT)
+    zds, ipc = first.get("ZDS", ABSENT), first.get("IPC", ABSENT)
+    control = CONTROL_OF_CODE.get(orc.value(1).upper())
+    if control is None:
+        raise OrderUnusable(f"order control {orc.value(1)!r} is not NW, XO, CA, DC or SC")
     accession = _accession(first, accession_fields)
     if not accession:
         raise OrderUnusable(f"no accession number in {', '.join(accession_fields)}")
     diagnoses, notes = group.get("DG1", []), group.get("NTE", [])
     facts = OrderFacts(
         accession_number=accession,
-        placer_number=value(orc, 2) or value(obr, 2) or None,
-        filler_number=value(orc, 3) or value(obr, 3) or None,
-        study_instance_uid=value(first.get("ZDS"), 1) or value(first.get("IPC"), 3) or None,
-        patient_id=value(patient, 3) or value(patient, 2) or None,
+        placer_number=orc.value(2) or obr.value(2) or None,
+        filler_number=orc.value(3) or obr.value(3) or None,
+        study_instance_uid=zds.value(1) or ipc.value(3) or None,
+        patient_id=patient.value(3) or patient.value(2) or None,
         patient_name=person_name(patient, 5) or None,
         priority=_priority(tq1, orc, obr),
         reason="\n".join(_reason_texts(obr, diagnoses, notes)) or None,
         reason_codes=tuple(_reason_codes(obr, diagnoses)),
         ordering_physician=person_name(obr, 16, 2) or person_name(orc, 12, 2) or None,
-        patient_class=value(visit, 2) or None,
+        patient_class=visit.value(2) or None,
         patient_location=joined(visit, 3, range(1, 5), " ") or None,
-        requested_procedure=value(obr, 4, 2) or value(obr, 4, 1) or None,
+        requested_procedure=obr.value(4, 2) or obr.value(4, 1) or None,
         scheduled_at=_scheduled(tq1, orc, obr),
-        order_status=value(orc, 5) or None,
+        order_status=orc.value(5) or None,
     )
     return ReceivedOrder(control=control, facts=facts, source="HL7")
 
@@ -112,51 +112,49 @@ def _order(
 def _accession(first: dict[str, Segment], fields: Sequence[str]) -> str:
     for name in fields:
         segment_name, _, number = name.partition("-")
-        found = value(first.get(segment_name), int(number))
+        found = first.get(segment_name, ABSENT).value(int(number))
         if found:
             return found
     return ""
 
 
-def _priority(tq1: Segment | None, orc: Segment, obr: Segment | None) -> Priority | None:
+def _priority(tq1: Segment, orc: Segment, obr: Segment) -> Priority | None:
     """The first of TQ1-9, ORC-7.6 and OBR-27.6 that names a priority (later ones left unread)."""
     for segment, field, component in ((tq1, 9, 1), (orc, 7, 6), (obr, 27, 6)):
-        if priority := priority_of(value(segment, field, component)):
+        if priority := priority_of(segment.value(field, component)):
             return priority
     return None
 
 
-def _reason_texts(
-    obr: Segment | None, diagnoses: list[Segment], notes: list[Segment]
-) -> Iterator[str]:
+def _reason_texts(obr: Segment, diagnoses: list[Segment], notes: list[Segment]) -> Iterator[str]:
     """Reason for study (OBR-31), relevant clinical information (OBR-13), diagnoses, notes."""
     for repeat in each_repetition(obr, 31):
-        text = value(obr, 31, 2, repeat) or value(obr, 31, 1, repeat)
+        text = obr.value(31, 2, repeat) or obr.value(31, 1, repeat)
         if text:
             yield text
-    if clinical_information := value(obr, 13):
+    if clinical_information := obr.value(13):
         yield clinical_information
     for diagnosis in diagnoses:
-        if text := value(diagnosis, 4) or value(diagnosis, 3, 2):
+        if text := diagnosis.value(4) or diagnosis.value(3, 2):
             yield text
     for note in notes:
-        yield from filter(None, (value(note, 3, 1, repeat) for repeat in each_repetition(note, 3)))
+        yield from filter(None, (note.value(3, 1, repeat) for repeat in each_repetition(note, 3)))
 
 
-def _reason_codes(obr: Segment | None, diagnoses: list[Segment]) -> Iterator[str]:
+def _reason_codes(obr: Segment, diagnoses: list[Segment]) -> Iterator[str]:
     """Coded reasons as SYSTEM:CODE (ICD-10 codes as the sender's coding system names them)."""
     coded = [(obr, 31, repeat) for repeat in each_repetition(obr, 31)]
     coded += [(diagnosis, 3, 1) for diagnosis in diagnoses]
     for segment, field, repeat in coded:
-        code = value(segment, field, 1, repeat)
-        system = value(segment, field, 3, repeat)
-        if code and (system or value(segment, field, 2, repeat)):
+        code = segment.value(field, 1, repeat)
+        system = segment.value(field, 3, repeat)
+        if code and (system or segment.value(field, 2, repeat)):
             yield f"{system}:{code}" if system else code
 
 
-def _scheduled(tq1: Segment | None, orc: Segment, obr: Segment | None) -> datetime | None:
+def _scheduled(tq1: Segment, orc: Segment, obr: Segment) -> datetime | None:
     """The first of TQ1-7, ORC-7.4, OBR-36 and OBR-27.4 that holds a time (later ones unread)."""
     for segment, field, component in ((tq1, 7, 1), (orc, 7, 4), (obr, 36, 1), (obr, 27, 4)):
-        if moment := parse_timestamp(value(segment, field, component)):
+        if moment := parse_timestamp(segment.value(field, component)):
             return moment
     return None
