@@ -11,6 +11,8 @@ from pynetdicom import AE, _config
 
 MAX_CONTEXTS = 128  # the most presentation contexts one association may propose
 NOT_SENT = "not sent"
+# Associations tried for one batch's files: the first, and one for the files it left unanswered.
+ASSOCIATIONS_PER_BATCH = 2
 
 
 @dataclass(frozen=True)
@@ -77,22 +79,54 @@ def _send_batch(
     destination: Destination,
     on_sent: Callable[[Path, str], None] | None,
 ) -> Counter[str]:
-    ae = AE(ae_title=destination.calling_ae)
-    for sop_class, transfer_syntax in set(batch.values()):
-        ae.add_requested_context(sop_class, transfer_syntax)
+    """Send the batch; files an association left unanswered go once more on a new one.
+
+    pynetdicom's association may hand a C-STORE answer to its own reactor thread rather than
+    the send waiting for it ("Received unexpected C-STORE service message"): the send then waits
+    out the DIMSE timeout and aborts, with the rest of the batch unsent. A C-STORE sent again
+    is harmless (the instance is stored once), so what was not answered is sent again. An
+    association refused or rejected is an answer: it is not asked again.
+    """
     statuses: Counter[str] = Counter()
+    unanswered = list(batch)
+    for _ in range(ASSOCIATIONS_PER_BATCH):
+        established, unanswered = _send_over_one_association(
+            unanswered, batch, destination, on_sent, statuses
+        )
+        if not (established and unanswered):
+            break
+    for path in unanswered:
+        statuses[NOT_SENT] += 1
+        if on_sent:
+            on_sent(path, NOT_SENT)
+    return statuses
+
+
+def _send_over_one_association(
+    paths: list[Path],
+    batch: dict[Path, tuple[str, str]],
+    destination: Destination,
+    on_sent: Callable[[Path, str], None] | None,
+    statuses: Counter[str],
+) -> tuple[bool, list[Path]]:
+    """Send `paths` in order over one association: whether it was established, and the files
+    left unanswered when it ended."""
+    ae = AE(ae_title=destination.calling_ae)
+    for sop_class, transfer_syntax in {batch[path] for path in paths}:
+        ae.add_requested_context(sop_class, transfer_syntax)
     assoc = ae.associate(destination.host, destination.port, ae_title=destination.called_ae)
     if not assoc.is_established:
-        statuses[NOT_SENT] += len(batch)
-        return statuses
+        return False, paths
     try:
-        for path in batch:
+        for position, path in enumerate(paths):
             answer = assoc.send_c_store(path) if assoc.is_established else None
-            status = f"0x{answer.Status:04X}" if answer and "Status" in answer else NOT_SENT
+            if answer is None or "Status" not in answer:
+                return True, paths[position:]
+            status = f"0x{answer.Status:04X}"
             statuses[status] += 1
             if on_sent:
                 on_sent(path, status)
+        return True, []
     finally:
         if assoc.is_established:
             assoc.release()
-    return statuses
