@@ -5,7 +5,7 @@ import socket
 import hl7
 
 from app.deliveries.answers import Acknowledgment, DeliveryFailed
-from app.hl7.framing import END_BLOCK, START_BLOCK, frame
+from app.hl7.framing import Unframer, frame
 
 MAX_ACK_BYTES = 1_048_576
 ACCEPTED = ("AA", "CA")
@@ -57,16 +57,15 @@ class MllpConnection:
 
     def _read_frame(self) -> bytes:
         assert self._socket is not None
-        received = b""
-        while not received.endswith(END_BLOCK):
+        unframer = Unframer(MAX_ACK_BYTES)
+        while True:
             chunk = self._socket.recv(65536)
             if not chunk:
                 raise DeliveryFailed("the destination closed the connection before answering")
-            received += chunk
-            if len(received) > MAX_ACK_BYTES:
-                raise DeliveryFailed("the answer is larger than an acknowledgment can be")
-        start = received.find(START_BLOCK)
-        return received[start + 1 : -len(END_BLOCK)]
+            for content in unframer.feed(chunk):
+                if content is None:
+                    raise DeliveryFailed("the answer is larger than an acknowledgment can be")
+                return content
 
 
 def _acknowledgment(content: bytes) -> Acknowledgment:
