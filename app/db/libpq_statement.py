@@ -38,20 +38,21 @@ class LibpqStatement:
     name: bytes
     prepared: bool = True
     _prepared_here: bool = field(default=False, init=False)
+    _sql: bytes = field(default=b"", init=False)
 
     def __post_init__(self) -> None:
         if self.connection.info.encoding != ENCODING:
             raise ValueError(f"the connection's client encoding is {self.connection.info.encoding}")
+        self._sql = self.sql.encode()
 
     async def rows(self, parameters: Sequence[bytes | None]) -> list[Row]:
         """The statement's rows; psycopg's error (with its SQLSTATE) when it fails."""
         pgconn = self.connection.pgconn
-        sql = self.sql.encode()
         if not self.prepared:
-            pgconn.send_query_params(sql, parameters, self.parameter_types)
+            pgconn.send_query_params(self._sql, parameters, self.parameter_types)
             return _rows(await self._result())
         if not self._prepared_here:
-            pgconn.send_prepare(self.name, sql, self.parameter_types)
+            pgconn.send_prepare(self.name, self._sql, self.parameter_types)
             await self._result()
             self._prepared_here = True
         pgconn.send_query_prepared(self.name, parameters)
