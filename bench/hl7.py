@@ -117,7 +117,7 @@ def load(port: int, senders: int, numbers: range, measured: Measured) -> None:
 
     Each sender is a process of its own, as independent RIS interfaces are: threads of one
     Python process take turns on its interpreter lock, which held the bare echo to about 7,000
-    messages/s here where separate senders reach 12,000, and so measured the senders as much as
+    messages/s here where separate senders reach 15,000, and so measured the senders as much as
     the server.
     """
     forking = multiprocessing.get_context("fork")
