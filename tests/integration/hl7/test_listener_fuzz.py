@@ -20,14 +20,20 @@ def _connect(port: int) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=20)
 
 
-def _read_ack(connection: socket.socket) -> bytes:
+def _read_acks(connection: socket.socket, count: int) -> list[bytes]:
+    """The next `count` answers, each with its frame's end (TCP may join several in one read)."""
     received = b""
-    while not received.endswith(b"\x1c\r"):
+    while received.count(b"\x1c\r") < count:
         chunk = connection.recv(65536)
         if not chunk:
             break
         received += chunk
-    return received
+    return [ack + b"\x1c\r" for ack in received.split(b"\x1c\r")[:-1]]
+
+
+def _read_ack(connection: socket.socket) -> bytes:
+    (ack,) = _read_acks(connection, 1)
+    return ack
 
 
 def _msa_code(ack: bytes) -> str:
@@ -129,7 +135,7 @@ def test_frames_sent_together_are_answered_each_in_order(
 ) -> None:
     with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
         connection.sendall(b"".join(_order_frame(number) for number in range(5)))
-        acks = [_read_ack(connection) for _ in range(5)]
+        acks = _read_acks(connection, 5)
     assert [_control_id(ack) for ack in acks] == [b"PIPE%05d" % number for number in range(5)]
     assert {_msa_code(ack) for ack in acks} == {"AA"}
     assert _orders(database_url) == 5
