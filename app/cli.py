@@ -156,8 +156,6 @@ def demo(
 
 def _what_happens_next(settings: Settings) -> list[str]:
     """When the sent studies are routed, and whether anyone is on duty to be given them."""
-    from zoneinfo import ZoneInfo
-
     from app.db.session import session_scope
     from app.db.url import NoDatabase, resolve_database_url
     from app.people.service import on_duty_now
@@ -172,7 +170,7 @@ def _what_happens_next(settings: Settings) -> list[str]:
     except NoDatabase:
         return lines  # sent to a listener elsewhere: its database is not ours to read
     with session_scope(database_url) as session:
-        readers = on_duty_now(session, datetime.now(ZoneInfo(settings.shift_timezone)))
+        readers = on_duty_now(session, datetime.now(settings.zone))
     if not readers:
         lines.append(
             "nobody is on duty: routed tasks wait in their pool until a radiologist is "

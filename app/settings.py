@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A DICOM UID (PS3.5 §9.1): numeric components without leading zeros, dot-separated.
@@ -122,7 +122,12 @@ class Settings(BaseSettings):
     fallback_subspecialty: str = Field(
         default="GENERAL", validation_alias="WORKLIST_FALLBACK_SUBSPECIALTY"
     )
-    shift_timezone: str = Field(default="UTC", validation_alias="WORKLIST_SHIFT_TIMEZONE")
+    # The department's clock, for shift windows and for rules' time windows and weekdays; the
+    # older name is still read.
+    timezone: str = Field(
+        default="UTC",
+        validation_alias=AliasChoices("WORKLIST_TIMEZONE", "WORKLIST_SHIFT_TIMEZONE"),
+    )
     assign_interval: float = Field(default=5.0, gt=0, validation_alias="WORKLIST_ASSIGN_INTERVAL")
     escalate_interval: float = Field(
         default=30.0, gt=0, validation_alias="WORKLIST_ESCALATE_INTERVAL"
@@ -187,13 +192,13 @@ class Settings(BaseSettings):
             raise ValueError("an AE title has 1 to 16 characters")
         return value
 
-    @field_validator("shift_timezone")
+    @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"WORKLIST_SHIFT_TIMEZONE: unknown time zone {value!r}") from None
+            raise ValueError(f"WORKLIST_TIMEZONE: unknown time zone {value!r}") from None
         return value
 
     @field_validator("allowed_calling_aets", "outside_calling_aets", mode="before")
@@ -280,6 +285,11 @@ class Settings(BaseSettings):
         if value not in {"auto", "json", "console"}:
             raise ValueError("WORKLIST_LOG_FORMAT is one of auto, json, console")
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The department's time zone (`WORKLIST_TIMEZONE`)."""
+        return ZoneInfo(self.timezone)
 
     @property
     def pages_url(self) -> str:

@@ -271,7 +271,7 @@ def _time_dry_runs(url: str, count: int, repeats: int = 3) -> list[float]:
     for _ in range(repeats):
         with session_scope(url) as session:
             started = time.perf_counter()
-            result = dry_run(session, request)
+            result = dry_run(session, request, UTC)
             timings.append(time.perf_counter() - started)
     print(f"dry run: {result.studies} studies, {result.changed} would change")
     return timings

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -35,7 +34,7 @@ ASSIGNER = Principal.system("assignment")
 
 def candidates(session: Session, settings: Settings, *, lock: bool) -> list[Candidate]:
     """Every radiologist with their open load; `lock` takes the assigners' row locks first."""
-    local_now = datetime.now(ZoneInfo(settings.shift_timezone))
+    local_now = datetime.now(settings.zone)
     rows = repository.readers_with_load(session, lock=lock)
     return [_candidate(row, local_now) for row in rows]
 

@@ -4,7 +4,7 @@ import base64
 import binascii
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -27,16 +27,21 @@ Key = tuple[datetime, int]  # a study's place in the window, (stable_at, id): ne
 Move = tuple[tuple[str, str], tuple[str, str]]  # (pool, priority) now → proposed
 
 
-def dry_run(session: Session, request: DryRunRequest) -> DryRunResult:
+def dry_run(session: Session, request: DryRunRequest, zone: tzinfo) -> DryRunResult:
     """Every study of the window the proposal would send to another pool or priority (a page of
-    them, after `request.cursor`), and how many move from where to where over the whole window.
+    them, after `request.cursor`), and how many move from where to where over the whole window;
+    studies' times of receipt on the clock of `zone`, the department's.
     """
     version, current = current_rule_set(session)
     require_known_pools(session, request)
     proposed: RuleSet = request
     after = _decode(request.cursor) if request.cursor else None
     window = recent_stable_facts(
-        session, last=request.last, stable_from=request.stable_from, stable_to=request.stable_to
+        session,
+        zone,
+        last=request.last,
+        stable_from=request.stable_from,
+        stable_to=request.stable_to,
     )
     studies: Counter[Move] = Counter()
     tasks: Counter[Move] = Counter()

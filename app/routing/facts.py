@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select, true
@@ -15,9 +15,11 @@ from app.tasks.models import ReadingTask
 from app.vocabulary import TaskKind, TaskState
 
 
-def study_facts(study: Study, sequences: Iterable[str | None]) -> StudyFacts:
-    """The facts of one classified study, given its series' sequence types."""
+def study_facts(study: Study, sequences: Iterable[str | None], zone: tzinfo) -> StudyFacts:
+    """The facts of one classified study, given its series' sequence types; its time of receipt
+    on the clock of `zone`, the department's."""
     return _facts(
+        zone=zone,
         modalities=study.modalities,
         region=study.region,
         sequences=sequences,
@@ -48,6 +50,7 @@ class WindowStudy:
 
 def recent_stable_facts(
     session: Session,
+    zone: tzinfo,
     *,
     last: int,
     stable_from: datetime | None = None,
@@ -64,7 +67,7 @@ def recent_stable_facts(
             row.stable_at,
             row.id,
             row.study_instance_uid,
-            _facts(**row._mapping),
+            _facts(zone=zone, **row._mapping),
             row.task_id,
             row.task_state,
         )
@@ -118,6 +121,7 @@ _WINDOW = (
 
 def _facts(
     *,
+    zone: tzinfo,
     modalities: Iterable[str] | None,
     region: str | None,
     sequences: Iterable[str | None] | None,
@@ -146,5 +150,7 @@ def _facts(
         acuity_cue=acuity_cue or "",
         source_ae=(source_ae or "").strip(),
         institution=(institution or "").strip(),
-        received_at=received_at,
+        # The rules' time windows and weekdays are the department's: a study received at 23:30
+        # UTC is a Sunday evening's in New York.
+        received_at=received_at.astimezone(zone) if received_at else None,
     )

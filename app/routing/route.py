@@ -53,8 +53,9 @@ def route_studies(session: Session, study_ids: Sequence[int], settings: Settings
         return
     version, rule_set = current_rule_set(session)
     requested = open_requests(session, [study.id for study, _ in routable])
+    zone = settings.zone
     decisions = [
-        as_requested(route(rule_set, study_facts(study, sequences)), requested.get(study.id))
+        as_requested(route(rule_set, study_facts(study, sequences, zone)), requested.get(study.id))
         for study, sequences in routable
     ]
     in_order = [study for study, _ in routable]
@@ -102,7 +103,7 @@ def reroute_unclaimed(
     changes: list[Change] = []
     to_assign: list[tuple[ReadingTask, RouteDecision]] = []
     for task in waiting:
-        facts = study_facts(*studies[task.study_id])
+        facts = study_facts(*studies[task.study_id], settings.zone)
         request = requested.get(task.study_id)
         decision = as_requested(route(current, facts), request)
         if _routed_as(session, task, facts, request) == _placement(decision):

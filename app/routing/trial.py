@@ -41,7 +41,7 @@ def try_stored_study(session: Session, settings: Settings, lookup: str) -> Trial
     if study_id is None:
         return None
     study, sequences = repository.studies_with_sequences(session, [study_id])[study_id]
-    facts = study_facts(study, sequences)
+    facts = study_facts(study, sequences, settings.zone)
     version, rule_set = current_rule_set(session)
     decision = route(rule_set, facts)
     found = Found(study.study_instance_uid, facts.region, tuple(sorted(facts.categories)))

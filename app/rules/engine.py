@@ -30,7 +30,7 @@ class StudyFacts:
     urgency_corrected: bool = False  # a person set the urgency: acuity does not move it
     source_ae: str = ""
     institution: str = ""
-    received_at: datetime | None = None
+    received_at: datetime | None = None  # on the department's clock, as time windows read it
 
 
 @dataclass(frozen=True, slots=True)

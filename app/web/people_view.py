@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -34,7 +33,7 @@ class Board:
 
 def on_duty_board(session: Session, settings: Settings, roster: list[RadiologistOut]) -> Board:
     """Who is on duty now, with the assigner's own workload figures, and the pools left bare."""
-    local_now = datetime.now(ZoneInfo(settings.shift_timezone))
+    local_now = datetime.now(settings.zone)
     by_id = {radiologist.id: radiologist for radiologist in roster}
     figures = reader_figures(session)
     rows = [

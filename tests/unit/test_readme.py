@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import AliasChoices
 
 from app.cli import cli
 from app.settings import Settings
@@ -32,9 +33,14 @@ def test_every_command_is_in_the_commands_table() -> None:
 def test_every_setting_is_documented() -> None:
     documented = README + (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     variables = [
-        str(field.validation_alias)
+        str(name)
         for field in Settings.model_fields.values()
         if field.validation_alias is not None
+        for name in (
+            field.validation_alias.choices
+            if isinstance(field.validation_alias, AliasChoices)
+            else [field.validation_alias]
+        )
     ]
     assert len(variables) >= 30
     assert [v for v in variables if v not in documented and _short(v) not in documented] == []

@@ -110,3 +110,16 @@ def test_storage_is_a_folder_url_or_a_bucket(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv("WORKLIST_STORAGE", wrong)
         with pytest.raises(ValidationError, match="WORKLIST_STORAGE"):
             Settings(_env_file=None)
+
+
+def test_the_department_time_zone_is_read_by_its_name_or_the_older_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WORKLIST_TIMEZONE", raising=False)
+    monkeypatch.setenv("WORKLIST_SHIFT_TIMEZONE", "Europe/Paris")
+    assert Settings(_env_file=None).zone.key == "Europe/Paris"
+    monkeypatch.setenv("WORKLIST_TIMEZONE", "America/New_York")
+    assert Settings(_env_file=None).zone.key == "America/New_York"
+    monkeypatch.setenv("WORKLIST_TIMEZONE", "Mars/Olympus_Mons")
+    with pytest.raises(ValidationError, match="WORKLIST_TIMEZONE: unknown time zone"):
+        Settings(_env_file=None)

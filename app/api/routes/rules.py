@@ -137,12 +137,14 @@ def restore_rule_version(
 
 
 @router.post("/dry-run", summary="Try a rule set on recent studies")
-def dry_run_rules(body: DryRunRequest, session: SessionDep, user: CurrentUser) -> DryRunResult:
+def dry_run_rules(
+    body: DryRunRequest, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> DryRunResult:
     """How many recent stable studies would change pool or priority, with samples.
 
     Changes nothing. `422` names the place of an invalid rule, as a save would.
     """
-    return dry_run(session, body)
+    return dry_run(session, body, settings.zone)
 
 
 def _out(row: RuleSetVersion) -> RuleSetVersionOut:

@@ -43,11 +43,11 @@ def rules_page(
 @router.get("/admin/rules/versions/{version}/restore")
 def restore_preview(
     request: Request, version: Version, user: CurrentUser, session: SessionDep,
-    cursor: Cursor = None,
+    settings: SettingsDep, cursor: Cursor = None,
 ) -> HTMLResponse:  # fmt: skip
     """What restoring `version` would move, before it can be confirmed."""
     source = service.get_version(session, version)
-    trial = dry_run(session, DryRunRequest(rules=source.rules, cursor=cursor))
+    trial = dry_run(session, DryRunRequest(rules=source.rules, cursor=cursor), settings.zone)
     return page(
         request, "rules_restore.html", version=source, trial=trial,
         diff=versions_diff(session, trial.current_version, version),
