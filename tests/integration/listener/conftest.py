@@ -60,13 +60,20 @@ def send(tmp_path: Path, listener: Settings) -> SendDatasets:
     return send_datasets
 
 
-def audit_rows(database_url: str, action: str, count: int = 1) -> list[AuditEvent]:
-    """The `action` audit rows, once `count` are there: the listener writes them after the peer
-    has seen the association end."""
+def audit_rows(
+    database_url: str,
+    action: str,
+    count: int = 1,
+    where: Callable[[AuditEvent], bool] = lambda row: True,
+) -> list[AuditEvent]:
+    """The `action` audit rows `where` holds, once `count` are there: the listener writes them
+    after the peer has seen the association end (an earlier test's association may be audited
+    after this test began, so a row of the action alone is not yet this test's)."""
     deadline = time.monotonic() + 30
     while True:
         with session_scope(database_url) as session:
-            rows = list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+            query = select(AuditEvent).where(AuditEvent.action == action)
+            rows = [row for row in session.scalars(query) if where(row)]
         if len(rows) >= count or time.monotonic() > deadline:
             return rows
         time.sleep(0.05)

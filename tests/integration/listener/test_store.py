@@ -114,10 +114,10 @@ def test_each_association_leaves_one_audit_row_with_its_counts(
     datasets = list(study_datasets(KNEE_MR))[:5]
     send(datasets)
 
-    # An earlier test's association may end (and be audited) after this test began: this one's
-    # row is the one that counts its five instances.
-    rows = audit_rows(database_url, "DICOMInstancesTransferred")
-    (event,) = [row for row in rows if row.details["stored"] == 5]
+    # This association's row is the one that counts its five instances.
+    (event,) = audit_rows(
+        database_url, "DICOMInstancesTransferred", where=lambda row: row.details["stored"] == 5
+    )
     assert event.actor == "ae:MODALITY"
 
 
@@ -131,8 +131,9 @@ def test_refused_instances_are_counted_by_status_in_the_association_audit(
 
     refused = {status: count for status, count in statuses.items() if status != "0x0000"}
     assert sum(refused.values()) == 1
-    rows = audit_rows(database_url, "DICOMInstancesTransferred")
-    (event,) = [row for row in rows if row.details["failed"] == 1]
+    (event,) = audit_rows(
+        database_url, "DICOMInstancesTransferred", where=lambda row: row.details["failed"] == 1
+    )
     assert event.details["failures"] == refused
 
 
