@@ -1,12 +1,16 @@
 """Templates and the static folder: everything a page loads comes from this repository."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
+from app.settings import Settings
 from app.studies.person_names import display_name
 
 WEB_DIR = Path(__file__).parent
@@ -15,6 +19,17 @@ STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 # `{{ study.patient_name|person_name }}`: a DICOM name as a reader writes it, on every page.
 templates.env.filters["person_name"] = display_name
+
+
+@pass_context
+def on_department_clock(context: Context, moment: datetime, pattern: str) -> str:
+    """`{{ task.due_at|clock("%H:%M %Z") }}`: a stored time as the department's clock shows it
+    (`WORKLIST_TIMEZONE`), the clock its shifts and rules' time windows keep."""
+    settings: Settings = context["request"].app.state.settings
+    return moment.astimezone(settings.zone).strftime(pattern)
+
+
+templates.env.filters["clock"] = on_department_clock
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

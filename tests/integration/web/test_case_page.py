@@ -1,5 +1,7 @@
 """The case page: the study and its routing, the report form's buttons, versions and conflicts."""
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -84,6 +86,19 @@ def test_viewer_link_only_when_configured(
         update={"viewer_url": "https://pacs.example/view?acc={accession_number}"}
     )
     assert "https://pacs.example/view?acc=ACC%201" in client.get(f"/tasks/{task.id}").text
+
+
+def test_times_are_shown_on_the_departments_clock(
+    client: TestClient, session: Session, database_url: str
+) -> None:
+    task = make_task(session, due_at=datetime(2026, 12, 7, 0, 30, tzinfo=UTC))
+    session.commit()
+    _reader(session, database_url, client, "dr-lee")
+    assert "07 Dec 2026 00:30 UTC" in client.get(f"/tasks/{task.id}").text
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"timezone": "America/New_York"}
+    )
+    assert "06 Dec 2026 19:30 EST" in client.get(f"/tasks/{task.id}").text
 
 
 def test_a_prior_links_to_its_read_and_says_whether_it_was_reported(
