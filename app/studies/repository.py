@@ -1,7 +1,7 @@
 """Every query on studies, series and instances."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -256,13 +256,18 @@ def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | 
     return session.scalar(query)
 
 
-def instance_uids_of_series(session: Session, series_instance_uid: str) -> set[str]:
+def instance_uids_by_series(
+    session: Session, series_instance_uids: Collection[str]
+) -> dict[str, set[str]]:
     query = (
-        select(Instance.sop_instance_uid)
+        select(Series.series_instance_uid, Instance.sop_instance_uid)
         .join(Series, Series.id == Instance.series_id)
-        .where(Series.series_instance_uid == series_instance_uid)
+        .where(Series.series_instance_uid.in_(series_instance_uids))
     )
-    return set(session.scalars(query))
+    known: dict[str, set[str]] = {series_uid: set() for series_uid in series_instance_uids}
+    for series_uid, sop_uid in session.execute(query):
+        known[series_uid].add(sop_uid)
+    return known
 
 
 def instance_counts_by_series(session: Session) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Operations on studies: filing received instances."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -64,8 +64,11 @@ def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | 
     return repository.storage_path_of_instance(session, sop_instance_uid)
 
 
-def known_instances_of_series(session: Session, series_instance_uid: str) -> set[str]:
-    return repository.instance_uids_of_series(session, series_instance_uid)
+def known_instances_by_series(
+    session: Session, series_instance_uids: Collection[str]
+) -> dict[str, set[str]]:
+    """The SOP Instance UIDs with a row, of each of these series (an empty set for one unknown)."""
+    return repository.instance_uids_by_series(session, series_instance_uids)
 
 
 def instance_counts_by_series(session: Session) -> dict[str, int]:

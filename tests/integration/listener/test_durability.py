@@ -87,15 +87,24 @@ def test_listener_killed_mid_study_then_a_full_resend_stores_each_instance_once(
     assert _instance_count(database_url) == len(files) == _stored_files(listener_settings)
 
 
+def _stored_by_the_listener(
+    settings: Settings, database_url: str, tmp_path: Path, count: int | None = None
+) -> list[Path]:
+    """A cervical spine study's files (the first `count` of them), sent to a listener process
+    that is stopped again."""
+    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")[:count]
+    destination = Destination("127.0.0.1", settings.dicom_port, "WORKLIST", "MODALITY")
+    with listener_process(settings, database_url):
+        send_files(files, destination)
+    return files
+
+
 def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     listener_settings: Settings, database_url: str, tmp_path: Path
 ) -> None:
     from dicom_listener.reconcile import reconcile
 
-    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
-    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
-    with listener_process(listener_settings, database_url):
-        send_files(files[:5], destination)
+    _stored_by_the_listener(listener_settings, database_url, tmp_path, count=5)
     with session_scope(database_url) as session:
         session.execute(text("DELETE FROM instances WHERE id IN (SELECT min(id) FROM instances)"))
     leftover = storage_of(listener_settings).spool_dir / "tmp-interrupted.dcm"
@@ -106,6 +115,41 @@ def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     assert indexed == 1
     assert _instance_count(database_url) == 5
     assert not leftover.exists()
+
+
+def test_reconciliation_looks_series_up_together_and_misses_none_between_lookups(
+    listener_settings: Settings,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prometheus_client import REGISTRY
+
+    from dicom_listener import reconcile
+
+    files = _stored_by_the_listener(listener_settings, database_url, tmp_path)
+    # One row gone in each series but the last, whose one file is gone instead.
+    with session_scope(database_url) as session:
+        series_ids = list(session.scalars(text("SELECT id FROM series ORDER BY id")))
+        for series_id in series_ids[:-1]:
+            session.execute(
+                text("DELETE FROM instances WHERE id = (SELECT min(id) FROM instances"
+                     " WHERE series_id = :series_id)"),
+                {"series_id": series_id},
+            )  # fmt: skip
+        lost = session.scalars(
+            text("SELECT storage_path FROM instances WHERE series_id = :series_id LIMIT 1"),
+            {"series_id": series_ids[-1]},
+        ).one()
+    (listener_settings.storage_dir / lost).unlink()
+    monkeypatch.setattr(reconcile, "SERIES_PER_LOOKUP", 2)
+
+    indexed = reconcile.reconcile(storage_of(listener_settings), database_url)
+
+    assert len(series_ids) > 2 * reconcile.SERIES_PER_LOOKUP
+    assert indexed == len(series_ids) - 1
+    assert _instance_count(database_url) == len(files)  # the lost file's row stays, reported
+    assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == 1
 
 
 def test_reconciliation_reports_rows_whose_file_is_missing(
@@ -120,10 +164,7 @@ def test_reconciliation_reports_rows_whose_file_is_missing(
 
     from dicom_listener.reconcile import reconcile
 
-    files = write_datasets(study_datasets(CERVICAL_SPINE_MR), tmp_path / "study")
-    destination = Destination("127.0.0.1", listener_settings.dicom_port, "WORKLIST", "MODALITY")
-    with listener_process(listener_settings, database_url):
-        send_files(files, destination)
+    _stored_by_the_listener(listener_settings, database_url, tmp_path)
     series_folders = sorted(listener_settings.storage_dir.glob("*/*/"))
     whole_series = series_folders[0]
     lost_in_series = len(list(whole_series.glob("*.dcm")))
