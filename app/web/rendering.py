@@ -21,15 +21,26 @@ templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.filters["person_name"] = display_name
 
 
+def _settings(context: Context) -> Settings:
+    settings: Settings = context["request"].app.state.settings
+    return settings
+
+
 @pass_context
 def on_department_clock(context: Context, moment: datetime, pattern: str) -> str:
     """`{{ task.due_at|clock("%H:%M %Z") }}`: a stored time as the department's clock shows it
     (`WORKLIST_TIMEZONE`), the clock its shifts and rules' time windows keep."""
-    settings: Settings = context["request"].app.state.settings
-    return moment.astimezone(settings.zone).strftime(pattern)
+    return moment.astimezone(_settings(context).zone).strftime(pattern)
+
+
+@pass_context
+def department_zone(context: Context) -> str:
+    """`{{ department_zone() }}`: the name of that clock's zone, "Europe/Paris"."""
+    return _settings(context).timezone
 
 
 templates.env.filters["clock"] = on_department_clock
+templates.env.globals["department_zone"] = department_zone
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

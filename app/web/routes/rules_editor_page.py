@@ -15,7 +15,6 @@ from app.routing.dry_run import dry_run
 from app.routing.rule_changes import save_rules
 from app.rules import service
 from app.rules.schemas import DryRunRequest, DryRunResult
-from app.settings import Settings
 from app.web.condition_tree import EDITS, TREE_FACTS, edited
 from app.web.rendering import page
 from app.web.routes.rules_page import answer_save
@@ -125,10 +124,8 @@ def _editor(
 ) -> HTMLResponse:  # fmt: skip
     pools = [pool.code for pool in people.list_subspecialties(session)]
     by_field = {error.form_field: error.message for error in proposal.errors if error.form_field}
-    settings: Settings = request.app.state.settings
     return page(
         request, "rules_edit.html", status_code, base_version=base_version, proposal=proposal,
         form=form or NEW_RULE, pools=pools, picked=PICKED, typed=TYPED, labels=FACT_LABELS,
-        tree_facts=TREE_FACTS, field_errors=by_field, trial=trial, zone=settings.timezone,
-        **context,
+        tree_facts=TREE_FACTS, field_errors=by_field, trial=trial, **context,
     )  # fmt: skip

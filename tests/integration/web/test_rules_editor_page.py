@@ -131,6 +131,17 @@ def test_an_existing_rule_opens_in_the_form_with_its_exclusions(
     assert 'name="when.region" value="CSPINE" checked' in page
 
 
+def test_the_editor_names_the_zone_time_windows_are_read_in(
+    client: TestClient, database_url: str
+) -> None:
+    make_account(database_url, "ms-admin", Role.ADMIN)
+    sign_in(client, "ms-admin")
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"timezone": "America/New_York"}
+    )
+    assert "department's time zone, America/New_York" in client.get("/admin/rules/edit").text
+
+
 def _json_view(html: str) -> dict[str, Any]:
     text = html.split('name="rules_json"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
     document: dict[str, Any] = json.loads(_unescaped(text))
