@@ -59,6 +59,7 @@ def _signed_in_radiologist(new_page: NewPage, session: Session, database_url: st
     sign_in(page, "dr-intake")
     page.get_by_role("link", name="Outside studies").click()
     expect(page.get_by_role("heading", name="Outside studies", level=1)).to_be_visible()
+    page.wait_for_load_state()  # the heading shows before the page's script listens for files
     return page
 
 

@@ -51,6 +51,7 @@ def test_next_case_by_keyboard_then_a_preliminary_and_a_final_report(
     sign_in(page, "dr-lee")
     page.get_by_role("link", name="My pools").click()
     expect(page.get_by_role("row")).to_have_count(3)
+    page.wait_for_load_state()  # the rows show before the page's script listens for keys
     page.keyboard.press("j")
     expect(page.locator(f'tr[data-task-id="{stat.id}"]')).to_have_class("selected")
     expect(page.get_by_role("link", name="MOUSE, MINNIE").first).to_be_focused()
