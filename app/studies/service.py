@@ -71,6 +71,6 @@ def known_instances_by_series(
     return repository.instance_uids_by_series(session, series_instance_uids)
 
 
-def instance_counts_by_series(session: Session) -> dict[str, int]:
-    """How many instance rows each series has, by Series Instance UID."""
-    return repository.instance_counts_by_series(session)
+def count_instances(session: Session) -> int:
+    """How many instance rows there are, in all series."""
+    return repository.count_instances(session)

@@ -178,3 +178,30 @@ def test_reconciliation_reports_rows_whose_file_is_missing(
     assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == missing
     (report,) = [r for r in caplog.records if r.msg.startswith("instances recorded without")]
     assert report.__dict__["rows_without_file"] == missing
+
+
+def test_reconciliation_quarantines_an_unreadable_stored_file_and_still_counts_every_lost_row(
+    listener_settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from prometheus_client import REGISTRY
+
+    from app.storage.quarantine import quarantined
+    from dicom_listener.reconcile import reconcile
+
+    _stored_by_the_listener(listener_settings, database_url, tmp_path)
+    series_folders = sorted(listener_settings.storage_dir.glob("*/*/"))
+    lost = len(list(series_folders[0].glob("*.dcm")))
+    shutil.rmtree(series_folders[0])
+    (series_folders[1] / "1.2.3.999.dcm").write_bytes(b"not a dataset" * 20)
+    rows_before = _instance_count(database_url)
+
+    indexed = reconcile(storage_of(listener_settings), database_url)
+
+    assert indexed == 0
+    assert _instance_count(database_url) == rows_before
+    (kept,) = quarantined(storage_of(listener_settings).quarantine)
+    assert kept.reason.startswith("found in storage: ")
+    assert not (series_folders[1] / "1.2.3.999.dcm").exists()
+    assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == lost
