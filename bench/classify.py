@@ -18,8 +18,9 @@ from app.classification.region import classify_region
 from app.classification.sequence import classify_series
 from app.classification.series_header import SeriesHeader
 from app.rules.dsl import RuleSet, load_default_rules
-from app.rules.engine import StudyFacts, route
+from app.rules.engine import route
 from app.rules.facts import route_referral
+from app.rules.study_facts import StudyFacts
 from bench.labelled_sets import (
     DEVELOPMENT,
     Row,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from app.rules.engine import StudyFacts
+from app.rules.study_facts import StudyFacts
 from app.studies.models import Series, Study
 from app.studies.queries import effective_sequence
 from app.tasks.models import ReadingTask

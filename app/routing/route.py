@@ -13,8 +13,9 @@ from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
 from app.routing.requested import as_requested, open_requests
 from app.routing.workload import workload_weight
-from app.rules.engine import RouteDecision, StudyFacts, route
+from app.rules.engine import RouteDecision, route
 from app.rules.service import current_rule_set, rule_set_of
+from app.rules.study_facts import StudyFacts
 from app.second_opinions.models import SecondOpinionRequest
 from app.settings import Settings
 from app.studies.models import Study

@@ -7,30 +7,12 @@ rule set), so routing a study costs a few set look-ups per rule.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from app.rules.acuity import with_clinical_acuity
 from app.rules.dsl import Condition, Rule, RuleSet
+from app.rules.study_facts import StudyFacts
 from app.time_windows import WEEKDAYS, TimeWindow
-
-
-@dataclass(frozen=True, slots=True)
-class StudyFacts:
-    """Everything a rule may test about a study, already classified."""
-
-    modalities: frozenset[str]
-    region: str
-    sequences: frozenset[str] = frozenset()
-    categories: frozenset[str] = frozenset()
-    text: str = ""
-    urgency: str = "ROUTINE"
-    acuity_steps: int = 0  # how far the question's modifiers move its categories' acuity
-    acuity_cue: str = ""
-    urgency_corrected: bool = False  # a person set the urgency: acuity does not move it
-    source_ae: str = ""
-    institution: str = ""
-    received_at: datetime | None = None  # on the department's clock, as time windows read it
 
 
 @dataclass(frozen=True, slots=True)

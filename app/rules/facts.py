@@ -9,7 +9,8 @@ from app.classification.question import QuestionClassification, classify_questio
 from app.classification.region import RegionClassification, classify_region
 from app.classification.sequence import SeriesClassification
 from app.rules.dsl import RuleSet
-from app.rules.engine import RouteDecision, StudyFacts, route
+from app.rules.engine import RouteDecision, route
+from app.rules.study_facts import StudyFacts
 
 
 def facts_from(

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.rules.dsl import RuleSet
-from app.rules.engine import StudyFacts
+from app.rules.study_facts import StudyFacts
 
 DEFAULT_RULE: dict[str, Any] = {"id": "default", "then": {"subspecialty": "GENERAL"}}
 

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
 from app.rules.dsl import RuleSet
-from app.rules.engine import StudyFacts, holds, route
+from app.rules.engine import holds, route
+from app.rules.study_facts import StudyFacts
 
 REGIONS = list(get_args(Region))
 SEQUENCES = list(get_args(Sequence))
