@@ -30,8 +30,7 @@ def acknowledge(message: Message, code: str, reason: str = "") -> str:
     ]  # fmt: skip
     answer = ["MSA", code, msh.text(10), *([encoding.escape(reason)] if reason else [])]
     separator = encoding.field_separator
-    # Ended by two CRs, as the ACK has always been (python-hl7's text ends in one, we added one).
-    return f"{separator.join(header)}\r{separator.join(answer)}\r\r"
+    return f"{separator.join(header)}\r{separator.join(answer)}\r"
 
 
 def reject_unparsable(raw_control_id: str, reason: str) -> str:

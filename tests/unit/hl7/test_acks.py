@@ -24,7 +24,7 @@ REASONS = [
 
 
 def _python_hl7_ack(text: str, code: str, reason: str) -> str:
-    """The ACK as python-hl7 wrote it, with MSH-18 and the CR the listener added."""
+    """The ACK as python-hl7 writes it, with MSH-18."""
     ack = hl7.parse(text).create_ack(code, application="WORKLIST")
     if reason:
         ack.assign_field(ack.escape(reason), "MSA", 1, 3, 1, 1)
@@ -32,7 +32,7 @@ def _python_hl7_ack(text: str, code: str, reason: str) -> str:
     fields = msh.split("|")
     fields += [""] * (18 - len(fields))
     fields[17] = OUR_CHARSET
-    return "|".join(fields) + "\r" + rest + "\r"
+    return "|".join(fields) + "\r" + rest
 
 
 def _without_time_and_id(ack: str, separator: str = "|") -> str:
@@ -49,6 +49,12 @@ def test_ack_is_python_hl7s_byte_for_byte(name: str, code: str, reason: str) -> 
     text = decode_message(sample_bytes(name)).strip("\r")
     ours = acknowledge(parse(text), code, reason)
     assert _without_time_and_id(ours) == _without_time_and_id(_python_hl7_ack(text, code, reason))
+
+
+def test_ack_ends_with_its_last_segment_and_no_empty_one() -> None:
+    message = parse(decode_message(sample_bytes("orm_o01_v23_new.hl7")))
+    segments = acknowledge(message, "AA").split("\r")
+    assert [segment[:3] for segment in segments] == ["MSH", "MSA", ""]  # "" after the last CR
 
 
 def test_ack_has_a_time_and_a_control_id_of_its_own() -> None:
