@@ -2,7 +2,7 @@
 studies still waiting for their quiet period. The dashboard and `/api/v1/metrics/ingest` both show
 this one report."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ class MinuteCount(BaseModel):
 
 
 class HourCount(BaseModel):
-    hour: datetime
+    hour: datetime = Field(description="the start of an hour of the department's clock")
     instances: int
     busiest_minute: int = Field(description="instances in the hour's busiest minute")
 
@@ -35,7 +35,8 @@ class IngestReport(BaseModel):
     waiting_for_stability: int = Field(description="studies not yet quiet long enough to route")
 
 
-def ingest_report(session: Session, now: datetime) -> IngestReport:
+def ingest_report(session: Session, now: datetime, zone: tzinfo) -> IngestReport:
+    """The last day's ingest, its hours those of the department's clock (`zone`)."""
     since = now - PERIOD
     counted = instances_per_minute(session, since)
     minutes = [MinuteCount(minute=at, instances=count) for at, count in counted]
@@ -43,17 +44,22 @@ def ingest_report(session: Session, now: datetime) -> IngestReport:
         since=since,
         instances=sum(minute.instances for minute in minutes),
         per_minute=minutes,
-        per_hour=_by_hour(minutes),
+        per_hour=by_department_hour(minutes, zone),
         failures_by_status=association_failures_by_status(session, since),
         waiting_for_stability=count_awaiting_stability(session),
     )
 
 
-def _by_hour(minutes: list[MinuteCount]) -> list[HourCount]:
+def by_department_hour(minutes: list[MinuteCount], zone: tzinfo) -> list[HourCount]:
+    """The minutes' counts summed by the hours of the clock of `zone`, oldest first."""
+    # Keyed by the hour's start as an instant: a zone half an hour off UTC starts its hours at
+    # half past, and the hour a clock repeats when summer time ends is two hours, not one.
     hours: dict[datetime, list[int]] = {}
     for minute in minutes:
-        hours.setdefault(minute.minute.replace(minute=0), []).append(minute.instances)
+        past_the_hour = minute.minute.astimezone(zone).minute
+        hour = minute.minute - timedelta(minutes=past_the_hour)
+        hours.setdefault(hour, []).append(minute.instances)
     return [
-        HourCount(hour=hour, instances=sum(counts), busiest_minute=max(counts))
+        HourCount(hour=hour.astimezone(zone), instances=sum(counts), busiest_minute=max(counts))
         for hour, counts in hours.items()
     ]

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import CurrentUser, SessionDep
+from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.studies.ingest_metrics import IngestReport, ingest_report
 from app.tasks.metrics import ConcordanceReport, TurnaroundReport, concordance, turnaround
 
@@ -37,10 +37,10 @@ def read_turnaround(
 
 
 @router.get("/ingest", summary="Instances received and refused over the last day")
-def read_ingest(user: CurrentUser, session: SessionDep) -> IngestReport:
+def read_ingest(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> IngestReport:
     """Instances received per minute and per hour over the last 24 hours, instances the DICOM
     listener refused by the status it answered, and studies still waiting for their quiet period.
 
-    Changes nothing.
+    The hours are those of the department's clock (`WORKLIST_TIMEZONE`). Changes nothing.
     """
-    return ingest_report(session, datetime.now(UTC))
+    return ingest_report(session, datetime.now(UTC), settings.zone)

@@ -3,7 +3,9 @@ same period, readers by name, and the over-reads needing review linked."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -75,9 +77,17 @@ def _association_refused(session: Session, failures: dict[str, int]) -> None:
     ))  # fmt: skip
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])  # Kolkata's hours start at :30 UTC
 def test_ingest_figures_equal_the_json_over_the_last_day(
-    client: TestClient, session: Session, database_url: str, admin_headers: dict[str, str]
+    client: TestClient,
+    session: Session,
+    database_url: str,
+    admin_headers: dict[str, str],
+    zone: str,
 ) -> None:
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"timezone": zone}
+    )
     _instances_received(session, [5, 5, 5, 70, 71, 2000])  # the last one is older than a day
     _association_refused(session, {"0xA700": 2, "0xC000": 1})
     _association_refused(session, {"0xC000": 3})
@@ -95,8 +105,12 @@ def test_ingest_figures_equal_the_json_over_the_last_day(
     assert f"<strong>{ingest['waiting_for_stability']}</strong> studies waiting" in html
     for status, count in ingest["failures_by_status"].items():
         assert _row(html, "Instances refused by status", status) == [str(count)]
+    assert f'<th scope="col">Hour ({zone})</th>' in html
     for hour in ingest["per_hour"]:
-        label = datetime.fromisoformat(hour["hour"]).strftime("%Y-%m-%d %H:00")
+        start = datetime.fromisoformat(hour["hour"])
+        assert start.utcoffset() == ZoneInfo(zone).utcoffset(start.replace(tzinfo=None))
+        assert (start.minute, start.second) == (0, 0)
+        label = start.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
         expected = [str(hour["instances"]), str(hour["busiest_minute"])]
         assert _row(html, "Instances received by hour", label) == expected
     assert html.count('<rect class="count"') == len(ingest["per_minute"])
