@@ -17,11 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import problem
+from app.row_ids import BIGINT_MAX
 from app.storage.quarantine import NAME as QUARANTINED_NAME
 
 # A row id to continue a list from; bounded so no client can send Postgres an out-of-range bigint.
 IdCursor = Annotated[
-    int | None, Query(ge=0, le=2**63 - 1, description="the next_cursor of the previous page")
+    int | None, Query(ge=0, le=BIGINT_MAX, description="the next_cursor of the previous page")
 ]
 # A quarantined dataset's name as the quarantine makes them, so a name never reaches elsewhere.
 QuarantinedName = Annotated[str, Path(max_length=64, pattern=f"^{QUARANTINED_NAME.pattern}$")]

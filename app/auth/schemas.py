@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.request_body import RequestBody
+from app.row_ids import RowId
 from app.vocabulary import Role
 
 # Printable text without control characters: names end up in audit rows and terminals.
@@ -34,7 +35,7 @@ class TokenPage(BaseModel):
 class TokenCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
     role: Role
-    radiologist_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    radiologist_id: RowId | None = None
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 
 
@@ -50,7 +51,7 @@ class SignInRole(StrEnum):
 class UserCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)
     role: SignInRole
-    radiologist_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    radiologist_id: RowId | None = None
 
 
 class UserPatch(RequestBody):

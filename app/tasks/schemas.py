@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Row
 
 from app.request_body import RequestBody
+from app.row_ids import RowId, RowVersion
 from app.second_opinions.schemas import RequestChange
 from app.studies.views import NamedPatient
 from app.vocabulary import Concordance, Radpeer
@@ -15,11 +16,13 @@ QUESTION_SUMMARY_LENGTH = 80
 
 
 class VersionIn(RequestBody):
-    version: int = Field(description="The task version the caller last saw; 409 if it moved on")
+    version: RowVersion = Field(
+        description="The task version the caller last saw; 409 if it moved on"
+    )
 
 
 class HeartbeatIn(RequestBody):
-    version: int | None = None
+    version: RowVersion | None = None
 
 
 class ReportIn(VersionIn):
@@ -38,7 +41,7 @@ class FinalizeIn(ReportIn):
 
 
 class AssignIn(VersionIn):
-    radiologist_id: int
+    radiologist_id: RowId
 
 
 class CancelIn(VersionIn):

@@ -42,7 +42,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit"}),
     frozenset({"classification"}),
     frozenset({"storage"}),
-    frozenset({"principal", "time_windows", "request_body", "ports"}),
+    frozenset({"principal", "time_windows", "request_body", "row_ids", "ports"}),
     frozenset({"db"}),
     frozenset(
         {

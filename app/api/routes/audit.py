@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from app.api.deps import CurrentUser, SessionDep
 from app.api.examples import AUDIT_LINES
+from app.api.limits import IdCursor
 from app.audit import service
 from app.audit.repository import AuditFilter
 from app.audit.schemas import AuditEventOut, AuditPage
@@ -51,9 +52,7 @@ def search_audit(
     session: SessionDep,
     user: CurrentUser,
     wanted: FilterDep,
-    cursor: Annotated[
-        int | None, Query(ge=0, le=2**63 - 1, description="from a next_cursor")
-    ] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     """Events newest first; follow `next_cursor` for older ones.

@@ -8,6 +8,7 @@ from app.api.deps import CurrentUser, SessionDep
 from app.deliveries import repository
 from app.deliveries.models import DeliveryState
 from app.deliveries.schemas import DeliveryList, DeliveryView
+from app.row_ids import RowId
 
 router = APIRouter(prefix="/api/v1/deliveries", tags=["deliveries"])
 
@@ -17,7 +18,7 @@ def list_deliveries(
     user: CurrentUser,
     session: SessionDep,
     state: DeliveryState | None = None,
-    task_id: int | None = None,
+    task_id: RowId | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> DeliveryList:
     """ORU^R01 reports queued for each HL7 destination, newest first: waiting, accepted, or

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from app.api.deps import CurrentUser, SessionDep
 from app.people import service
 from app.people.schemas import RadiologistCreate, RadiologistOut, RadiologistUpdate
+from app.row_ids import RowId
 
 router = APIRouter(prefix="/api/v1/radiologists", tags=["people"])
 
@@ -30,14 +31,16 @@ def list_radiologists(
 
 
 @router.get("/{radiologist_id}", summary="Read a radiologist")
-def read_radiologist(radiologist_id: int, session: SessionDep, user: CurrentUser) -> RadiologistOut:
+def read_radiologist(
+    radiologist_id: RowId, session: SessionDep, user: CurrentUser
+) -> RadiologistOut:
     """One radiologist. Changes nothing; `404` for an unknown id."""
     return service.get_radiologist(session, radiologist_id)
 
 
 @router.patch("/{radiologist_id}", summary="Update or deactivate a radiologist")
 def update_radiologist(
-    radiologist_id: int, body: RadiologistUpdate, session: SessionDep, user: CurrentUser
+    radiologist_id: RowId, body: RadiologistUpdate, session: SessionDep, user: CurrentUser
 ) -> RadiologistOut:
     """Change only the fields sent; `{"active": false}` deactivates (nobody is deleted).
 

@@ -5,10 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.limits import IdCursor
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Conflict, NotFound
 from app.principal import Principal
+from app.row_ids import RowId
 from app.second_opinions import repository
 from app.second_opinions.models import SecondOpinionRequest
 from app.second_opinions.report_pdf import report_pdf
@@ -24,7 +26,7 @@ from app.workflow.second_opinion_requests import submit_request
 
 router = APIRouter(prefix="/api/v1/second-opinion-requests", tags=["second-opinion requests"])
 
-RequestId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+RequestId = Annotated[RowId, Path()]
 PDF = "application/pdf"
 
 
@@ -56,9 +58,7 @@ def list_requests(
     status: RequestStatus | None = None,
     organisation: Annotated[str | None, Query(max_length=200)] = None,
     study_instance_uid: Annotated[str | None, Query(max_length=64)] = None,
-    cursor: Annotated[
-        int | None, Query(ge=0, le=2**63 - 1, description="from a next_cursor")
-    ] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SecondOpinionRequestList:
     """Newest first, filtered by status, requesting organisation or study; follow

@@ -9,6 +9,7 @@ from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import Invalid, NotFound
 from app.request_body import RequestBody
+from app.row_ids import RowId
 from app.studies.queries import series_of, studies_page, study_by_uid
 from app.studies.views import StudyPage, StudySummary, StudyView
 from app.tasks import worklist
@@ -28,7 +29,7 @@ class StudyPatch(RequestBody):
 
 class SecondOpinionIn(RequestBody):
     subspecialty: str
-    radiologist_id: int | None = None
+    radiologist_id: RowId | None = None
 
 
 @router.get("", summary="Look up studies")

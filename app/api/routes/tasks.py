@@ -3,7 +3,7 @@
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
@@ -13,6 +13,7 @@ from app.audit.service import record
 from app.errors import Invalid
 from app.principal import Principal
 from app.routing import returns
+from app.row_ids import RowId
 from app.tasks import service, worklist
 from app.tasks.detail import TaskDetail, task_detail
 from app.tasks.errors import TaskNotFound
@@ -32,7 +33,7 @@ from app.workflow import reads, reports
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
-TaskId = Annotated[int, "the reading task id"]
+TaskId = Annotated[RowId, Path(description="the reading task id")]
 Several = Annotated[list[str] | None, Query()]
 
 

@@ -9,10 +9,11 @@ from app.api.deps import CurrentUser, SessionDep
 from app.api.limits import IdCursor
 from app.auth import service
 from app.auth.schemas import TokenCreate, TokenCreated, TokenOut, TokenPage
+from app.row_ids import RowId
 
 router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
 
-TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+TokenId = Annotated[RowId, Path()]
 
 
 @router.get("", summary="List API tokens")

@@ -8,12 +8,13 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.auth import accounts
 from app.auth.accounts import IssuedLink
 from app.auth.schemas import UserCreate, UserOut, UserPatch, UserWithLink
+from app.row_ids import RowId
 from app.settings import Settings
 from app.vocabulary import Role
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+UserId = Annotated[RowId, Path()]
 
 
 @router.get("", summary="List sign-in accounts")

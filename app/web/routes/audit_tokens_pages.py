@@ -5,24 +5,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentUser, SessionDep
+from app.api.limits import IdCursor
 from app.audit import service as audit
 from app.audit.repository import AuditFilter
 from app.auth import service as tokens
 from app.auth.schemas import TokenCreate
 from app.errors import DomainError, Invalid
+from app.row_ids import RowId
 from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 100
 FILTER_FIELDS = ("actor", "action", "object_type", "object_id", "outcome", "since", "until")
-TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+TokenId = Annotated[RowId, Path()]
 
 
 def filled_filters(request: Request) -> dict[str, str]:
@@ -47,7 +49,7 @@ def audit_page(
     request: Request, user: CurrentUser, session: SessionDep,
     wanted: Annotated[AuditFilter, Depends(page_filter)],
     filled: Annotated[dict[str, str], Depends(filled_filters)],
-    cursor: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
+    cursor: IdCursor = None,
 ) -> HTMLResponse:  # fmt: skip
     """Newest first, a page at a time; the search itself is audited, as over the API."""
     events = audit.search(session, user, wanted, before_id=cursor, limit=PAGE_SIZE)

@@ -16,6 +16,7 @@ from app.audit.service import record
 from app.errors import Conflict, DomainError, Invalid
 from app.principal import Principal
 from app.routing import returns
+from app.row_ids import RowId, RowVersion
 from app.settings import Settings
 from app.tasks.detail import task_detail
 from app.tasks.reports import ReportText
@@ -28,7 +29,7 @@ from app.workflow import reads, reports
 
 router = APIRouter(include_in_schema=False)
 
-TaskId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+TaskId = Annotated[RowId, Path()]
 Long = Annotated[str, Form(max_length=100_000)]
 HEARTBEAT_SHARE = 3  # renew the lease three times per lease period
 
@@ -43,7 +44,8 @@ def case_page(
 @router.post("/tasks/{task_id}")
 def case_action(
     request: Request, task_id: TaskId, user: CurrentUser, session: SessionDep,
-    settings: SettingsDep, action: Annotated[Action, Form()], version: Annotated[int, Form()],
+    settings: SettingsDep, action: Annotated[Action, Form()],
+    version: Annotated[RowVersion, Form()],
     findings: Long = "", impression: Long = "", critical: Annotated[bool, Form()] = False,
     radpeer: Annotated[str, Form(max_length=4)] = "", radpeer_comment: Long = "",
     concordance: Annotated[str, Form(max_length=24)] = "",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.routing.assigner import explain
+from app.row_ids import RowId, RowVersion
 from app.settings import Settings
 from app.tasks import repository as tasks
 from app.tasks import service
@@ -17,7 +18,7 @@ from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 
-TaskId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+TaskId = Annotated[RowId, Path()]
 
 
 @router.get("/admin/tasks/{task_id}/eligibility")
@@ -31,8 +32,8 @@ def eligibility_page(
 @router.post("/admin/tasks/{task_id}/eligibility")
 def reassign(
     request: Request, task_id: TaskId, user: CurrentUser, session: SessionDep,
-    settings: SettingsDep, version: Annotated[int, Form(ge=1, le=2**31 - 1)],
-    radiologist_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
+    settings: SettingsDep, version: Annotated[RowVersion, Form()],
+    radiologist_id: Annotated[RowId, Form()],
 ) -> HTMLResponse:  # fmt: skip
     """Give the task to `radiologist_id`, if the task is still at `version`."""
     try:

@@ -9,6 +9,7 @@ from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.auth import accounts
 from app.auth.schemas import SignInRole
 from app.errors import DomainError
+from app.row_ids import RowId
 from app.vocabulary import Role
 from app.web.rendering import page
 
@@ -24,7 +25,7 @@ def people_page(request: Request, user: CurrentUser, session: SessionDep) -> HTM
 def create_person(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
     name: Annotated[str, Form(min_length=1, max_length=200)], role: Annotated[SignInRole, Form()],
-    radiologist_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
+    radiologist_id: Annotated[RowId | None, Form()] = None,
 ) -> HTMLResponse:  # fmt: skip
     """Create an account; its one-time link is on this answer only."""
     try:

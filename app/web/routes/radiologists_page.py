@@ -12,6 +12,7 @@ from app.errors import DomainError
 from app.people import service as people
 from app.people.schemas import RadiologistCreate, RadiologistOut, RadiologistUpdate
 from app.people.shift_text import ShiftTextInvalid, parse_shifts, shifts_text
+from app.row_ids import RowId
 from app.settings import Settings
 from app.tasks.board import open_tasks_of
 from app.web.people_view import on_duty_board
@@ -19,7 +20,7 @@ from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 
-RadiologistId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+RadiologistId = Annotated[RowId, Path()]
 Line = Annotated[str, Form(max_length=2000)]
 
 

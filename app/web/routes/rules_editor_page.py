@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.people import service as people
 from app.routing.dry_run import dry_run
 from app.routing.rule_changes import save_rules
+from app.row_ids import RowVersion
 from app.rules import service
 from app.rules.schemas import DryRunRequest, DryRunResult
 from app.web.condition_tree import EDITS, TREE_FACTS, edited
@@ -57,7 +58,7 @@ PostedFields = Annotated[dict[str, list[str]], Depends(posted_fields)]
 @router.post("/admin/rules/edit")
 def edit_rules(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
-    base_version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    base_version: Annotated[RowVersion, Form()],
     rules_json: Annotated[str, Form(max_length=1_000_000)],
     action: Annotated[str, Form(pattern=ACTIONS)], fields: PostedFields,
     position: Annotated[int | None, Form(ge=1, le=10_000)] = None,

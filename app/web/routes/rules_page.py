@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.routing.dry_run import dry_run
 from app.routing.rule_changes import restore_rules
+from app.row_ids import RowVersion
 from app.rules import service
 from app.rules.errors import RuleSetStale
 from app.rules.schemas import DryRunRequest, RuleSetSaved
@@ -19,15 +20,15 @@ from app.web.rules_view import rule_rows, versions_diff
 
 router = APIRouter(include_in_schema=False)
 
-Version = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Version = Annotated[RowVersion, Path()]
 Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/admin/rules")
 def rules_page(
     request: Request, user: CurrentUser, session: SessionDep,
-    older: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    newer: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    older: Annotated[RowVersion | None, Query()] = None,
+    newer: Annotated[RowVersion | None, Query()] = None,
 ) -> HTMLResponse:  # fmt: skip
     """The current rules in order, every version, and the diff of two when both are chosen."""
     version, rule_set = service.current_rule_set(session)
@@ -57,7 +58,7 @@ def restore_preview(
 @router.post("/admin/rules/versions/{version}/restore")
 def restore_version(
     request: Request, version: Version, user: CurrentUser, session: SessionDep,
-    settings: SettingsDep, base_version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    settings: SettingsDep, base_version: Annotated[RowVersion, Form()],
 ) -> HTMLResponse:  # fmt: skip
     """Restore `version` as a new version, only while the dry run's version is still current."""
     return answer_save(
