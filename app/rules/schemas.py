@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.row_ids import RowVersion
 from app.rules.dsl import RuleSet
 from app.rules.models import RuleSetVersion
 
@@ -13,7 +14,7 @@ class RuleSetDocument(RuleSet):
     """A rule set as `GET /api/v1/rules` returns it: what a version records besides its rules
     (`author`, `created_at`) is accepted and ignored, so the answer can be edited and sent back."""
 
-    version: int | None = Field(None, ge=1, description="the version this document was read as")
+    version: RowVersion | None = Field(None, description="the version this document was read as")
     comment: str = ""
     author: str | None = None
     created_at: datetime | None = None
@@ -26,7 +27,7 @@ class RuleSetSave(RuleSetDocument):
     (so what `GET` returned can be sent back as it is), else the request's `If-Match`.
     """
 
-    base_version: int | None = Field(None, ge=1, description="the current version this replaces")
+    base_version: RowVersion | None = Field(None, description="the current version this replaces")
 
     @model_validator(mode="after")
     def one_base(self) -> "RuleSetSave":

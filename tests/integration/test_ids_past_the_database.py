@@ -80,3 +80,16 @@ def test_the_largest_id_a_column_holds_is_looked_up(
     response = client.get(f"/api/v1/tasks/{BIGINT_MAX}", headers=admin_headers)
 
     assert response.status_code == 404
+
+
+def test_a_rule_set_version_past_its_column_is_refused_by_name(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    rules = client.get("/api/v1/rules", headers=admin_headers).json()
+
+    response = client.put(
+        "/api/v1/rules", json={**rules, "base_version": PAST_VERSION}, headers=admin_headers
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("body.base_version: Input should be less than")
