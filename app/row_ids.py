@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 BIGINT_MAX = 2**63 - 1  # every table's id
-INTEGER_MAX = 2**31 - 1  # a task's and a rule set's version
+INTEGER_MAX = 2**31 - 1  # versions and counts
 
 RowId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 RowVersion = Annotated[int, Field(ge=1, le=INTEGER_MAX)]

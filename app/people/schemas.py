@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.people.duty import ShiftWindow
 from app.request_body import RequestBody
+from app.row_ids import INTEGER_MAX
 from app.vocabulary import SubspecialtyCode
 
 Institution = str
@@ -18,7 +19,7 @@ class RadiologistCreate(RequestBody):
     states: list[str] = Field(default_factory=list, description="licensed states; empty = any")
     on_duty: bool = False
     shift_windows: list[ShiftWindow] = Field(default_factory=list)
-    max_open_tasks: int = Field(default=20, ge=0)
+    max_open_tasks: int = Field(default=20, ge=0, le=INTEGER_MAX)
 
 
 class RadiologistUpdate(RequestBody):
@@ -30,7 +31,7 @@ class RadiologistUpdate(RequestBody):
     states: list[str] | None = None
     on_duty: bool | None = None
     shift_windows: list[ShiftWindow] | None = None
-    max_open_tasks: int | None = Field(None, ge=0)
+    max_open_tasks: int | None = Field(None, ge=0, le=INTEGER_MAX)
     active: bool | None = None
 
 

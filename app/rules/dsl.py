@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
 from app.request_body import RequestBody
+from app.row_ids import RowId
 from app.time_windows import TimeWindow, Weekday
 from app.vocabulary import SubspecialtyCode
 
@@ -104,7 +105,7 @@ class Action(StrictModel):
     priority: Urgency | None = None
     second_opinion_required: bool = False
     second_opinion_subspecialty: SubspecialtyCode | None = None
-    radiologist_id: int | str | None = None
+    radiologist_id: RowId | str | None = None
 
     @model_validator(mode="after")
     def second_opinion_pool_needs_second_opinion(self) -> Self:

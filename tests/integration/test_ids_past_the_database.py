@@ -93,3 +93,20 @@ def test_a_rule_set_version_past_its_column_is_refused_by_name(
 
     assert response.status_code == 422
     assert response.json()["detail"].startswith("body.base_version: Input should be less than")
+
+
+def test_numbers_past_their_columns_in_a_radiologist_and_a_rule_are_refused_by_name(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    reader = {"name": "Dr Lee", "subspecialties": ["NEURO"], "max_open_tasks": PAST_VERSION}
+    rules = client.get("/api/v1/rules", headers=admin_headers).json()["rules"]
+    rules[0]["then"]["radiologist_id"] = PAST_ID
+
+    refused = [
+        client.post("/api/v1/radiologists", json=reader, headers=admin_headers),
+        client.post("/api/v1/rules/dry-run", json={"rules": rules}, headers=admin_headers),
+    ]
+
+    assert [answer.status_code for answer in refused] == [422, 422]
+    assert refused[0].json()["detail"].startswith("body.max_open_tasks: Input should be less")
+    assert refused[1].json()["detail"].startswith("body.rules.0.then.radiologist_id")
