@@ -37,7 +37,7 @@ def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -
                 known[series_uid], stored, storage, database_url
             )
             indexed, missing = indexed + series_indexed, missing + series_missing
-            rows_of_stored_series += len(known[series_uid])
+            rows_of_stored_series += len(known[series_uid]) + series_indexed
     missing += _rows_of_series_not_stored(rows_of_stored_series, database_url)
     if removed or indexed:
         logger.info("storage reconciled", extra={"indexed": indexed, "temp_removed": removed})
@@ -65,17 +65,12 @@ def _batches(series: Iterator[StoredSeries], size: int) -> Iterator[list[StoredS
 def _index_series(
     known: set[str], stored: list[StoredObject], storage: Storage, database_url: str
 ) -> tuple[int, int]:
-    """Index the series' instances without a row (`known` are those with one, and gains those
-    indexed); how many were indexed, and how many rows lack their instance."""
+    """Index the series' instances without a row (`known` are those with one); how many were
+    indexed, and how many rows lack their instance."""
     by_sop = {Path(one.key).stem: one for one in stored}
-    unindexed = [(sop, one) for sop, one in by_sop.items() if sop not in known]
-    missing = len(known - by_sop.keys())
-    indexed = 0
-    for sop, one in unindexed:
-        if _index_instance(one, storage, database_url):
-            known.add(sop)
-            indexed += 1
-    return indexed, missing
+    unindexed = [one for sop, one in by_sop.items() if sop not in known]
+    indexed = sum(_index_instance(one, storage, database_url) for one in unindexed)
+    return indexed, len(known - by_sop.keys())
 
 
 def _rows_of_series_not_stored(rows_of_stored_series: int, database_url: str) -> int:
