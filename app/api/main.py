@@ -2,13 +2,14 @@
 
 import sys
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api.limits import STREAMED_ROUTES, BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.openapi import document_api
 from app.api.problems import install_problem_handlers
+from app.api.request_text import refuse_unstorable_text
 from app.api.routes import (
     audit,
     changes,
@@ -55,6 +56,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         description="Routes DICOM studies to the right subspecialist; runs the reading workflow.",
         docs_url=None,  # served from the repository's own files: see app/web/routes/api_docs.py
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.settings = settings
     app.state.database_url = database_url
