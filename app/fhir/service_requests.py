@@ -1,5 +1,8 @@
 """FHIR R4 ServiceRequest (R4B models of `fhir.resources`) read into the same order facts as HL7."""
 
+import json
+import re
+
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.servicerequest import ServiceRequest
@@ -21,13 +24,37 @@ ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
 DICOM_UID_SYSTEM = "urn:dicom:uid"
 # v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2).
 PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
+# FHIR strings hold no character below U+0020 but tab, CR and LF; the models do not check it, and
+# Postgres would refuse a NUL without saying where it was.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_service_request(body: bytes) -> ServiceRequest:
     try:
-        return ServiceRequest.model_validate_json(body)
+        resource = ServiceRequest.model_validate_json(body)
     except ValidationError as error:
         raise ResourceInvalid.of_validation(error) from error
+    where = _control_character_at(json.loads(body), "ServiceRequest")
+    if where is not None:
+        problem = "a control character, which FHIR strings cannot hold"
+        raise ResourceInvalid(400, [(where, problem)])
+    return resource
+
+
+def _control_character_at(value: object, path: str) -> str | None:
+    """The FHIRPath of the first string (or name) holding a control character, if any."""
+    if isinstance(value, str):
+        return path if CONTROL_CHARACTER.search(value) else None
+    if isinstance(value, list):
+        items = (_control_character_at(item, f"{path}[{n}]") for n, item in enumerate(value))
+        return next((where for where in items if where is not None), None)
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if CONTROL_CHARACTER.search(name):
+                return path
+            if (where := _control_character_at(item, f"{path}.{name}")) is not None:
+                return where
+    return None
 
 
 def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
