@@ -3,6 +3,7 @@ receptions, and report rows whose stored instance is missing."""
 
 import itertools
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,9 @@ logger = logging.getLogger(__name__)
 # Stored series whose rows are looked up in one query: one query per series cost about 1.3 ms
 # each, an hour of every start at a year's volume (millions of series).
 SERIES_PER_LOOKUP = 500
+# The port opens once the storage is reconciled: minutes at a year's volume (docs/scaling.md), so
+# a start says how far it has come this often, rather than staying silent.
+SECONDS_BETWEEN_PROGRESS = 30.0
 
 StoredSeries = tuple[str, list[StoredObject]]
 
@@ -28,7 +32,9 @@ def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -
     """Return how many stored instances were indexed; unreadable ones go to quarantine."""
     storage.prepare()
     removed = storage.clear_spool(temp_idle_for)
-    indexed = missing = rows_of_stored_series = 0
+    logger.info("reconciling storage before listening")
+    indexed = missing = rows_of_stored_series = series_checked = 0
+    next_progress = time.monotonic() + SECONDS_BETWEEN_PROGRESS
     for batch in _batches(_stored_series(storage), SERIES_PER_LOOKUP):
         with session_scope(database_url) as session:
             known = known_instances_by_series(session, {series_uid for series_uid, _ in batch})
@@ -38,6 +44,13 @@ def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -
             )
             indexed, missing = indexed + series_indexed, missing + series_missing
             rows_of_stored_series += len(known[series_uid]) + series_indexed
+        series_checked += len(batch)
+        if time.monotonic() >= next_progress:
+            logger.info(
+                "reconciling storage",
+                extra={"series_checked": series_checked, "indexed": indexed, "missing": missing},
+            )
+            next_progress = time.monotonic() + SECONDS_BETWEEN_PROGRESS
     missing += _rows_of_series_not_stored(rows_of_stored_series, database_url)
     if removed or indexed:
         logger.info("storage reconciled", extra={"indexed": indexed, "temp_removed": removed})

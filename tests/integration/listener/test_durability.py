@@ -122,6 +122,7 @@ def test_reconciliation_looks_series_up_together_and_misses_none_between_lookups
     database_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from prometheus_client import REGISTRY
 
@@ -143,13 +144,20 @@ def test_reconciliation_looks_series_up_together_and_misses_none_between_lookups
         ).one()
     (listener_settings.storage_dir / lost).unlink()
     monkeypatch.setattr(reconcile, "SERIES_PER_LOOKUP", 2)
+    monkeypatch.setattr(reconcile, "SECONDS_BETWEEN_PROGRESS", 0.0)
 
-    indexed = reconcile.reconcile(storage_of(listener_settings), database_url)
+    with caplog.at_level("INFO", logger=reconcile.__name__):
+        indexed = reconcile.reconcile(storage_of(listener_settings), database_url)
 
     assert len(series_ids) > 2 * reconcile.SERIES_PER_LOOKUP
     assert indexed == len(series_ids) - 1
     assert _instance_count(database_url) == len(files)  # the lost file's row stays, reported
     assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == 1
+    # A long start says how far it has come, a lookup at a time here.
+    progress = [r.__dict__ for r in caplog.records if r.msg == "reconciling storage"]
+    lookups = -(-len(series_ids) // reconcile.SERIES_PER_LOOKUP)
+    assert len(progress) == lookups
+    assert (progress[-1]["series_checked"], progress[-1]["indexed"]) == (len(series_ids), indexed)
 
 
 def test_reconciliation_reports_rows_whose_file_is_missing(
