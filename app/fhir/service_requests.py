@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from app.fhir.outcomes import ResourceInvalid
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.orders.widths import too_long
 from app.vocabulary import Priority
 
 PRIORITY_OF_REQUEST = {
@@ -26,6 +27,17 @@ DICOM_UID_SYSTEM = "urn:dicom:uid"
 PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
 # FHIR strings hold no character below U+0020 but tab, CR and LF; the models do not check it, and
 # Postgres would refuse a NUL without saying where it was.
+# Where in the resource each order fact kept in a column of limited width comes from.
+PATH_OF_FACT = {
+    "accession_number": "ServiceRequest.identifier",
+    "placer_number": "ServiceRequest.identifier",
+    "filler_number": "ServiceRequest.identifier",
+    "study_instance_uid": "ServiceRequest.identifier",
+    "patient_id": "ServiceRequest.subject",
+    "priority": "ServiceRequest.priority",
+    "patient_class": "ServiceRequest.encounter",
+    "order_status": "ServiceRequest.status",
+}
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -84,6 +96,10 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
         scheduled_at=request.occurrenceDateTime,
         order_status=request.status,
     )
+    if overlong := too_long(facts):
+        name, width = overlong
+        problem = f"the {name.replace('_', ' ')} is longer than {width} characters"
+        raise ResourceInvalid(422, [(PATH_OF_FACT.get(name, "ServiceRequest"), problem)])
     control = OrderControl.CHANGE if update else OrderControl.NEW
     if request.status in CANCELLED_STATUSES:
         control = OrderControl.CANCEL

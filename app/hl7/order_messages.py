@@ -10,6 +10,7 @@ from app.hl7.fields import each_repetition, joined, person_name
 from app.hl7.priorities import priority_of
 from app.hl7.timestamps import parse_timestamp
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.orders.widths import CONTROL_ID_WIDTH, too_long
 from app.vocabulary import Priority
 
 ORDER_MESSAGES = frozenset({("ORM", "O01"), ("OMI", "O23")})
@@ -36,6 +37,9 @@ def header_of(message: Message) -> MessageHeader:
     control_id = msh.value(10)
     if not control_id:
         raise MessageRejected("MSH-10 (message control id) is empty")
+    if len(control_id) > CONTROL_ID_WIDTH:
+        reason = f"MSH-10 (message control id) is longer than {CONTROL_ID_WIDTH} characters"
+        raise MessageRejected(reason)
     sender = f"{msh.value(3)}|{msh.value(4)}"
     message_type = f"{msh.value(9, 1)}^{msh.value(9, 2)}"
     return MessageHeader(sender, control_id, message_type, msh.value(12))
@@ -106,6 +110,9 @@ def _order(
         scheduled_at=_scheduled(tq1, orc, obr),
         order_status=orc.value(5) or None,
     )
+    if overlong := too_long(facts):
+        name, width = overlong
+        raise OrderUnusable(f"the {name.replace('_', ' ')} is longer than {width} characters")
     return ReceivedOrder(control=control, facts=facts, source="HL7")
 
 

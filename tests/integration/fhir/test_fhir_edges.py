@@ -110,12 +110,17 @@ def test_invalid_service_requests_get_an_operation_outcome(
     del without_subject["subject"]
     without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
     with_nul = {**_service_request(code={"text": "CT\u0000HEAD"}), "resourceType": "ServiceRequest"}
+    long_accession = {
+        **_service_request(identifier=[{"type": ACSN, "value": "A" * 65}]),
+        "resourceType": "ServiceRequest",
+    }
     reasons = [{"text": "headache"}, {"text": "r/o\u001bbleed"}]
     with_escape = {**_service_request(reasonCode=reasons), "resourceType": "ServiceRequest"}
     cases = [
         (b"{not json", 400, None),
         (json.dumps(without_subject).encode(), 400, "subject"),
         (json.dumps(without_accession).encode(), 422, "ServiceRequest.identifier"),
+        (json.dumps(long_accession).encode(), 422, "ServiceRequest.identifier"),
         # FHIR strings hold no control character (and Postgres no NUL): refused saying where.
         (json.dumps(with_nul).encode(), 400, "ServiceRequest.code.text"),
         (json.dumps(with_escape).encode(), 400, "ServiceRequest.reasonCode[1].text"),

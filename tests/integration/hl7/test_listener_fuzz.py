@@ -79,6 +79,19 @@ def test_a_nul_character_is_refused_whole(settings: Settings, database_url: str)
     assert _orders(database_url) == 0
 
 
+def test_a_value_longer_than_its_column_is_refused_by_name_and_nothing_stored(
+    settings: Settings, database_url: str
+) -> None:
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(b"\x0b" + GOOD.replace(b"ACC1001", b"A" * 100) + b"\x1c\r")
+        ack = _read_ack(connection)
+        assert _msa_code(ack) == "AE"
+        assert b"accession number is longer than 64 characters" in ack
+        connection.sendall(b"\x0b" + GOOD.replace(b"RIS0001", b"RIS0002") + b"\x1c\r")
+        assert _msa_code(_read_ack(connection)) == "AA"
+    assert _orders(database_url) == 1
+
+
 def test_garbage_inside_a_frame_is_rejected(settings: Settings, database_url: str) -> None:
     with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
         for garbage in (b"\x00\xff\xfe", b"MSH", b"MSH|^~\\&|" + b"|" * 5000, b"\r\r\r"):

@@ -81,6 +81,10 @@ def _with_field(name: str, old: bytes, new: bytes) -> str:
         (b"ORM^O01", b"ADT^A01", MessageRejected, r"message type ADT\^A01"),
         (b"ORC|NW", b"ORC|ZZ", OrderUnusable, "order control 'ZZ'"),
         (b"|RIS0001|", b"||", MessageRejected, "MSH-10"),
+        (b"|RIS0001|", b"|" + b"C" * 200 + b"|", MessageRejected, "longer than 199 characters"),
+        (b"|ACC1001|", b"|" + b"A" * 65 + b"|", OrderUnusable, "accession number is longer"),
+        (b"PAT1001", b"P" * 65, OrderUnusable, "patient id is longer than 64 characters"),
+        (b"PV1|1|E|", b"PV1|1|" + b"E" * 17 + b"|", OrderUnusable, "patient class is longer"),
     ],
 )
 def test_unusable_messages_say_why(
@@ -88,6 +92,12 @@ def test_unusable_messages_say_why(
 ) -> None:
     with pytest.raises(error, match=reason):
         orders_of(parse(_with_field("orm_o01_v23_new.hl7", old, new)))
+
+
+def test_values_as_long_as_their_columns_are_read() -> None:
+    longest = _with_field("orm_o01_v23_new.hl7", b"|ACC1001|", b"|" + b"A" * 64 + b"|")
+    (order,) = orders_of(parse(longest.replace("RIS0001", "C" * 199, 1)))
+    assert order.facts.accession_number == "A" * 64
 
 
 def test_text_without_msh_is_rejected() -> None:
