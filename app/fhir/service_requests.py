@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, date, datetime
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.reference import Reference
@@ -93,7 +94,7 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
         patient_class=encounter[0],
         patient_location=encounter[1],
         requested_procedure=_text_of(request.code),
-        scheduled_at=request.occurrenceDateTime,
+        scheduled_at=_scheduled(request.occurrenceDateTime),
         order_status=request.status,
     )
     if overlong := too_long(facts):
@@ -118,6 +119,25 @@ def _identifiers(request: ServiceRequest) -> dict[str, str]:
             if coding.code:
                 found.setdefault(coding.code, identifier.value)
     return found
+
+
+def _scheduled(occurrence: datetime | date | str | None) -> datetime | None:
+    """occurrenceDateTime as a moment: a date, or a year or month alone (kept as text by the
+    models), at its start in UTC, as HL7 reads a timestamp without its time."""
+    if occurrence is None:
+        return None
+    if isinstance(occurrence, str):
+        year, _, month = occurrence.partition("-")
+        occurrence = date(int(year), int(month or 1), 1)
+    if not isinstance(occurrence, datetime):
+        occurrence = datetime(occurrence.year, occurrence.month, occurrence.day, tzinfo=UTC)
+    try:
+        # Postgres would keep 0001-01-01 at +14:00 as a year BC that no reader could read back.
+        occurrence.astimezone(UTC)
+    except OverflowError:
+        problem = "not a moment between the years 1 and 9999 in UTC"
+        raise ResourceInvalid(422, [("ServiceRequest.occurrenceDateTime", problem)]) from None
+    return occurrence
 
 
 def _patient_id(subject: Reference | None) -> str | None:

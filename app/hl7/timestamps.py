@@ -14,17 +14,27 @@ def parse_timestamp(text: str) -> datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
-    zone = UTC
-    if offset:
-        minutes = int(offset[1:3]) * 60 + int(offset[3:5])
-        zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
     try:
-        return datetime(
+        zone = _zone(offset) if offset else UTC
+        moment = datetime(
             int(year), int(month or 1), int(day or 1),
             int(hour or 0), int(minute or 0), int(second or 0), tzinfo=zone,
         )  # fmt: skip
-    except ValueError:
+        # A moment kept must also be one in UTC: 0001-01-01 at +14:00 is not, and Postgres would
+        # keep it as a year BC that no reader could then read back.
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
+    return moment
+
+
+def _zone(offset: str) -> timezone:
+    """+HHMM or -HHMM; ValueError past 23:59 or for minutes past 59."""
+    hours, minutes = int(offset[1:3]), int(offset[3:5])
+    if minutes > 59:
+        raise ValueError(f"offset {offset}")
+    span = timedelta(hours=hours, minutes=minutes)
+    return timezone(span if offset[0] == "+" else -span)
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -110,6 +111,10 @@ def test_invalid_service_requests_get_an_operation_outcome(
     del without_subject["subject"]
     without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
     with_nul = {**_service_request(code={"text": "CT\u0000HEAD"}), "resourceType": "ServiceRequest"}
+    before_the_year_1 = {
+        **_service_request(occurrenceDateTime="0001-01-01T00:00:00+14:00"),
+        "resourceType": "ServiceRequest",
+    }
     long_accession = {
         **_service_request(identifier=[{"type": ACSN, "value": "A" * 65}]),
         "resourceType": "ServiceRequest",
@@ -121,6 +126,7 @@ def test_invalid_service_requests_get_an_operation_outcome(
         (json.dumps(without_subject).encode(), 400, "subject"),
         (json.dumps(without_accession).encode(), 422, "ServiceRequest.identifier"),
         (json.dumps(long_accession).encode(), 422, "ServiceRequest.identifier"),
+        (json.dumps(before_the_year_1).encode(), 422, "ServiceRequest.occurrenceDateTime"),
         # FHIR strings hold no control character (and Postgres no NUL): refused saying where.
         (json.dumps(with_nul).encode(), 400, "ServiceRequest.code.text"),
         (json.dumps(with_escape).encode(), 400, "ServiceRequest.reasonCode[1].text"),
@@ -133,6 +139,22 @@ def test_invalid_service_requests_get_an_operation_outcome(
         assert outcome["resourceType"] == "OperationOutcome"
         if where:
             assert outcome["issue"][0]["expression"] == [where]
+
+
+@pytest.mark.parametrize(
+    ("occurrence", "scheduled"),
+    [
+        ("2026-12", datetime(2026, 12, 1, tzinfo=UTC)),
+        ("2027", datetime(2027, 1, 1, tzinfo=UTC)),
+        ("2026-12-24", datetime(2026, 12, 24, tzinfo=UTC)),
+    ],
+)
+def test_a_partial_occurrence_is_scheduled_at_its_start(
+    fhir: SyncFHIRClient, database_url: str, occurrence: str, scheduled: datetime
+) -> None:
+    fhir.resource("ServiceRequest", **_service_request(occurrenceDateTime=occurrence)).save()
+
+    assert _order(database_url).scheduled_at == scheduled
 
 
 def test_fhir_needs_a_token_and_says_so_as_fhir_does(base_url: str) -> None:
