@@ -24,6 +24,8 @@ from app.fhir.outcomes import FHIR_JSON, ResourceInvalid, operation_outcome
 from app.fhir.reading import diagnostic_report, reading_task, search_bundle
 from app.fhir.reads import read_tasks
 from app.fhir.service_requests import order_of, parse_service_request
+from app.orders.records import ReceivedOrder
+from app.orders.repository import order_by_id
 from app.principal import Principal
 from app.settings import Settings
 from app.workflow.orders import receive_order
@@ -79,7 +81,9 @@ async def update_service_request(
     order_id: str, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """A changed order, routed again while nobody has claimed its task; status `revoked` or
-    `entered-in-error` cancels it and its open tasks (audited). Errors as for POST."""
+    `entered-in-error` cancels it and its open tasks (audited). The resource's `id` must be the
+    URL's (`400`), an order's (`404`; a new order is sent with POST), and its accession number
+    that order's (`422`). Other errors as for POST."""
     return await _store(request, user, session, settings, order_id)
 
 
@@ -91,16 +95,34 @@ async def _store(
         return _outcome(415, [("", f"send {FHIR_JSON}, not {content_type or 'nothing'}")])
     try:
         resource = parse_service_request(await request.body())
-        if path_id is not None and resource.id not in (None, path_id):
-            raise ResourceInvalid(400, [("ServiceRequest.id", "differs from the id in the URL")])
+        if path_id is not None and resource.id != path_id:
+            raise ResourceInvalid(400, [("ServiceRequest.id", "must be the id in the URL")])
         received = order_of(resource, update=path_id is not None)
     except ResourceInvalid as invalid:
         return _outcome(invalid.status, invalid.problems)
+    if path_id is not None:
+        refused = await run_sync(_not_this_order, session, path_id, received)
+        if refused is not None:
+            return refused
     order = await run_sync(receive_order, session, user, settings, received)
     resource.id = str(order.id)
     body = resource.model_dump_json(exclude_none=True, by_alias=True)
     status = 201 if path_id is None else 200
     return _fhir(body, status, {"Location": f"/fhir/ServiceRequest/{order.id}"})
+
+
+def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> Response | None:
+    """Why an update cannot change the order its URL names, if it cannot: orders are kept by
+    accession number, so a resource of another accession would change another order."""
+    number = _row_number(path_id)
+    order = order_by_id(session, number) if number is not None else None
+    if order is None:
+        problem = f"no ServiceRequest/{path_id}: a new order is sent with POST"
+        return _outcome(404, [("", problem)], code="not-found")
+    if order.accession_number != received.facts.accession_number:
+        problem = f"the accession number differs from that of ServiceRequest/{path_id}"
+        return _outcome(422, [("ServiceRequest.identifier", problem)])
+    return None
 
 
 @router.get(
@@ -134,7 +156,7 @@ def search_diagnostic_reports(
 def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDep) -> Response:
     """The report of one reading task, the study as `imagingStudy`. Audited as a read of
     patient data; `404` (an OperationOutcome) for an unknown id."""
-    number = _task_number(report_id)
+    number = _row_number(report_id)
     reads = read_tasks(session, task_id=number) if number is not None else []
     if not reads or not reads[0].reports:
         return _outcome(404, [("", f"no DiagnosticReport/{report_id}")], code="not-found")
@@ -157,7 +179,7 @@ def search_tasks(
 ) -> Response:
     """A searchset Bundle of reading tasks by accession number (`identifier`) or id (`_id`),
     their status as the reading workflow has it. `400` without either. Changes nothing."""
-    number = _task_number(_id) if _id is not None else None
+    number = _row_number(_id) if _id is not None else None
     if (_id is not None and number is None) or (not identifier and number is None):
         return _outcome(400, [("", "search by identifier (accession number) or _id (a number)")])
     accession = identifier.split("|")[-1] if identifier else None
@@ -166,6 +188,6 @@ def search_tasks(
     return _fhir(json.dumps(search_bundle([reading_task(read) for read in reads])))
 
 
-def _task_number(text: str) -> int | None:
-    """A resource id as our task number, or None when it cannot be one."""
+def _row_number(text: str) -> int | None:
+    """A resource id as the number of our row (a task, an order), or None when it cannot be one."""
     return int(text) if text.isascii() and text.isdecimal() and len(text) <= 18 else None

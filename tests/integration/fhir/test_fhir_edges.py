@@ -157,6 +157,45 @@ def test_a_partial_occurrence_is_scheduled_at_its_start(
     assert _order(database_url).scheduled_at == scheduled
 
 
+def test_an_update_changes_only_the_order_its_url_names(
+    base_url: str, make_token: Callable[..., str], database_url: str
+) -> None:
+    headers = {
+        "Authorization": f"Bearer {make_token(Role.INTEGRATION)}",
+        "Content-Type": "application/fhir+json",
+    }
+    first = {**_service_request(), "resourceType": "ServiceRequest"}
+    created = httpx.post(f"{base_url}/ServiceRequest", json=first, headers=headers).json()
+    other = _service_request(identifier=[{"type": ACSN, "value": "ACC-F9"}])
+    second = {**other, "resourceType": "ServiceRequest"}
+    second_id = httpx.post(f"{base_url}/ServiceRequest", json=second, headers=headers).json()["id"]
+    routine = {**first, "priority": "routine"}
+    cases = [
+        # Another order's accession at this order's URL: it would have changed the other order.
+        (second_id, {**routine, "id": second_id}, 422, "ServiceRequest.identifier"),
+        ("987654", {**routine, "id": "987654"}, 404, None),
+        ("abc", {**routine, "id": "abc"}, 404, None),
+        (created["id"], routine, 400, "ServiceRequest.id"),  # FHIR: no id in the body is a 400
+        (created["id"], {**routine, "id": second_id}, 400, "ServiceRequest.id"),
+    ]
+    for path_id, body, status, where in cases:
+        url = f"{base_url}/ServiceRequest/{path_id}"
+        answer = httpx.put(url, json=body, headers=headers)
+        assert answer.status_code == status, answer.text
+        assert answer.json()["resourceType"] == "OperationOutcome"
+        if where:
+            assert answer.json()["issue"][0]["expression"] == [where]
+    assert _order(database_url).priority == "STAT"  # none of them changed it
+
+    changed = httpx.put(
+        f"{base_url}/ServiceRequest/{created['id']}",
+        json={**routine, "id": created["id"]},
+        headers=headers,
+    )
+    assert (changed.status_code, changed.json()["id"]) == (200, created["id"])
+    assert _order(database_url).priority == "ROUTINE"
+
+
 def test_fhir_needs_a_token_and_says_so_as_fhir_does(base_url: str) -> None:
     answer = httpx.get(f"{base_url}/Task", params={"identifier": "X"})
 
