@@ -24,6 +24,7 @@ CANCELLED_STATUSES = frozenset({"revoked", "entered-in-error"})
 # HL7 v2 table 0203 identifier types, as FHIR identifiers carry them.
 ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
 DICOM_UID_SYSTEM = "urn:dicom:uid"
+READ_IDENTIFIERS = frozenset({ACCESSION, PLACER, FILLER, DICOM_UID_SYSTEM})
 # v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2).
 PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
 # FHIR strings hold no character below U+0020 but tab, CR and LF; the models do not check it, and
@@ -108,16 +109,21 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
 
 
 def _identifiers(request: ServiceRequest) -> dict[str, str]:
-    """Identifier values by type code (ACSN, PLAC, FILL) or, for a Study Instance UID, system."""
+    """Identifier values by type code (ACSN, PLAC, FILL) or, for a Study Instance UID, system;
+    ResourceInvalid (422) for two different values of one we read, rather than taking either."""
     found: dict[str, str] = {}
     for identifier in request.identifier or []:
         if not identifier.value:
             continue
+        kinds = [coding.code for coding in identifier.type.coding or []] if identifier.type else []
+        value = identifier.value
         if identifier.system == DICOM_UID_SYSTEM:
-            found[DICOM_UID_SYSTEM] = identifier.value.removeprefix("urn:oid:")
-        for coding in identifier.type.coding or [] if identifier.type else []:
-            if coding.code:
-                found.setdefault(coding.code, identifier.value)
+            kinds, value = [DICOM_UID_SYSTEM, *kinds], value.removeprefix("urn:oid:")
+        for kind in filter(None, kinds):
+            if kind in READ_IDENTIFIERS and found.get(kind, value) != value:
+                problem = f"two different identifiers of type {kind}"
+                raise ResourceInvalid(422, [("ServiceRequest.identifier", problem)])
+            found.setdefault(kind, value)
     return found
 
 

@@ -111,6 +111,12 @@ def test_invalid_service_requests_get_an_operation_outcome(
     del without_subject["subject"]
     without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
     with_nul = {**_service_request(code={"text": "CT\u0000HEAD"}), "resourceType": "ServiceRequest"}
+    two_accessions = {
+        **_service_request(
+            identifier=[{"type": ACSN, "value": "A1"}, {"type": ACSN, "value": "A2"}]
+        ),
+        "resourceType": "ServiceRequest",
+    }
     before_the_year_1 = {
         **_service_request(occurrenceDateTime="0001-01-01T00:00:00+14:00"),
         "resourceType": "ServiceRequest",
@@ -127,6 +133,7 @@ def test_invalid_service_requests_get_an_operation_outcome(
         (json.dumps(without_accession).encode(), 422, "ServiceRequest.identifier"),
         (json.dumps(long_accession).encode(), 422, "ServiceRequest.identifier"),
         (json.dumps(before_the_year_1).encode(), 422, "ServiceRequest.occurrenceDateTime"),
+        (json.dumps(two_accessions).encode(), 422, "ServiceRequest.identifier"),
         # FHIR strings hold no control character (and Postgres no NUL): refused saying where.
         (json.dumps(with_nul).encode(), 400, "ServiceRequest.code.text"),
         (json.dumps(with_escape).encode(), 400, "ServiceRequest.reasonCode[1].text"),
