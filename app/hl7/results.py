@@ -14,9 +14,14 @@ RESULT_VERSION = "2.5.1"
 RESULT_STATUS = {ReportKind.PRELIMINARY: "P", ReportKind.FINAL: "F", ReportKind.ADDENDUM: "C"}
 # OBX-8 abnormal flag (HL7 table 0078) of a critical finding.
 CRITICAL_FLAG = "AA"
-# HL7 v2 section 2.7.4, for the standard encoding characters; the escape character first.
+# HL7 v2 section 2.7.4, for the standard encoding characters; the escape character first. A
+# line break inside a value (a name or an accession number as another system sent it) would end
+# the segment there: written as its hexadecimal escape.
 # (python-hl7's own escape writes every non-ASCII character as \Xhh\, which UTF-8 needs not.)
-_ESCAPES = (("\\", "\\E\\"), ("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\"))
+_ESCAPES = (
+    ("\\", "\\E\\"), ("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\"),
+    ("\r", "\\X0D\\"), ("\n", "\\X0A\\"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +85,7 @@ def result_message(report: ResultReport) -> str:
                 32: f"&{_name(report.radiologist, '&')}",
             },
         ),  # fmt: skip
-        _segment(
-            "ZDS", {1: f"{_e(report.study_instance_uid)}^{OUR_APPLICATION}^Application^DICOM"}
-        ),
+        _study_reference(report.study_instance_uid),
         *_observations(report, status),
     ]
     return "\r".join(segments) + "\r"
