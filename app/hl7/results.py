@@ -1,5 +1,6 @@
 """ORU^R01 (HL7 v2.5.1) result messages for preliminary, final and amended reports."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,14 +15,13 @@ RESULT_VERSION = "2.5.1"
 RESULT_STATUS = {ReportKind.PRELIMINARY: "P", ReportKind.FINAL: "F", ReportKind.ADDENDUM: "C"}
 # OBX-8 abnormal flag (HL7 table 0078) of a critical finding.
 CRITICAL_FLAG = "AA"
-# HL7 v2 section 2.7.4, for the standard encoding characters; the escape character first. A
-# line break inside a value (a name or an accession number as another system sent it) would end
-# the segment there: written as its hexadecimal escape.
+# HL7 v2 section 2.7.4, for the standard encoding characters; the escape character first.
 # (python-hl7's own escape writes every non-ASCII character as \Xhh\, which UTF-8 needs not.)
-_ESCAPES = (
-    ("\\", "\\E\\"), ("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\"),
-    ("\r", "\\X0D\\"), ("\n", "\\X0A\\"),
-)  # fmt: skip
+_ESCAPES = (("\\", "\\E\\"), ("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\"))
+# A control character inside a value (a name or an accession number as another system sent it)
+# could end the segment (CR, LF) or the MLLP frame (FS) there: written as its hexadecimal escape.
+# A tab is text, and stays.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def _e(text: str | None) -> str:
     text = text or ""
     for character, escaped in _ESCAPES:
         text = text.replace(character, escaped)
-    return text
+    return _CONTROL.sub(lambda control: f"\\X{ord(control[0]):02X}\\", text)
 
 
 def _segment(name: str, fields: dict[int, str]) -> str:

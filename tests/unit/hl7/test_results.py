@@ -30,7 +30,7 @@ def _report(**changes: object) -> ResultReport:
 
 def test_separators_and_line_breaks_inside_values_stay_inside_their_fields() -> None:
     report = _report(
-        accession_number="ACC\n1",
+        accession_number="ACC\n1\x1c",
         patient_name="O'Brien|Smith^Ann\rMarie",
         procedure="CT & CTA ~ head\\neck",
     )
@@ -41,13 +41,14 @@ def test_separators_and_line_breaks_inside_values_stay_inside_their_fields() -> 
     assert names == ["MSH", "PID", "ORC", "OBR", "ZDS", "OBX", "OBX"]
     (obr,) = message.segments_named("OBR")
     (pid,) = message.segments_named("PID")
-    assert obr.text(18) == "ACC\\X0A\\1"
+    assert obr.text(18) == "ACC\\X0A\\1\\X1C\\"
     assert (pid.value(5, 1), pid.value(5, 2)) == ("O'Brien|Smith", "Ann\nMarie")
     assert obr.value(4, 2) == "CT & CTA ~ head\\neck"
 
 
 def test_each_line_of_the_report_is_an_observation() -> None:
-    message = parse(result_message(_report(findings="one\ntwo\r\nthree", impression="done")))
+    report = _report(findings="one\ntwo\r\nthree", impression="size:\t4 mm")
+    message = parse(result_message(report))
 
     texts = [segment.value(5) for segment in message.segments_named("OBX")]
-    assert texts == ["one", "two", "three", "done"]
+    assert texts == ["one", "two", "three", "size:\t4 mm"]
