@@ -13,8 +13,9 @@ sent; an absent field, repetition or component reads as "".
 
 Escape sequences (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\.br\\ \\Xhh\\ ...) stay python-hl7's: a value
 holding the escape character is unescaped by python-hl7's own `unescape`, and text is escaped
-by its `escape`, on a container that has only these encoding characters. python-hl7 also stays
-the library of the ORU^R01 results and of the outbound MLLP client.
+by its `escape`, on a container that has only these encoding characters. An escape character
+that opens no sequence python-hl7 knows (a bare backslash in free text) is read as sent.
+python-hl7 also stays the library of the ORU^R01 results and of the outbound MLLP client.
 """
 
 import re
@@ -34,6 +35,14 @@ DEFAULT_ENCODING_CHARACTERS = "^~\\&"
 # python-hl7 writes out what a formatting sequence repeats (\.sp2000000000\ as that many line
 # breaks): a short message must not cost gigabytes. No form needs more than this.
 MOST_REPEATS = 1000
+# The escape sequences python-hl7 reads (HL7 v2.5.1 section 2.7): separators, highlighting,
+# formatting (a count after it, if any, is python-hl7's to read), hexadecimal bytes, and
+# character set switches (which carry no text).
+_KNOWN_SEQUENCE = re.compile(
+    r"^(?:[HNFRSTE]|\.(?:br|sp|fi|nf|in|ti|sk|ce).*|X(?:[0-9A-Fa-f]{2})+"
+    r"|C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{2})?)$",
+    re.DOTALL,
+)
 
 
 class MalformedMessage(MessageRejected):
@@ -78,7 +87,7 @@ class Encoding:
                     f"an escape sequence repeats a character {count} times (at most {MOST_REPEATS})"
                 )
         try:
-            unescaped = str(_python_hl7_container(self).unescape(text))
+            unescaped = str(_python_hl7_container(self).unescape(self._unknown_kept(text)))
         except ValueError as error:  # python-hl7's, on a count that is not a number (\.spX\)
             raise MalformedMessage(
                 "a field holds an escape sequence that cannot be read"
@@ -86,6 +95,25 @@ class Encoding:
         if NUL in unescaped:
             raise MalformedMessage("a field escapes a NUL character, which text cannot hold")
         return unescaped
+
+    def _unknown_kept(self, text: str) -> str:
+        """The text with every escape character that opens no sequence python-hl7 knows written
+        as an escaped one, so that it reads as sent.
+
+        python-hl7 drops an unknown sequence with what it holds, and everything after an
+        unclosed one, logging the field (patient data): a sender's bare backslash in free text
+        ("r/o fracture L4\\L5 disc") lost "L5 disc" from the clinical question.
+        """
+        escape = self.escape_character
+        parts = text.split(escape)
+        kept = [parts[0]]
+        for place in range(1, len(parts), 2):
+            if place + 1 < len(parts) and _KNOWN_SEQUENCE.match(parts[place]):
+                kept.append(f"{escape}{parts[place]}{escape}{parts[place + 1]}")
+            else:
+                literal = f"{escape}E{escape}"
+                kept.append(literal + literal.join(parts[place : place + 2]))
+        return "".join(kept)
 
     def escape(self, text: str) -> str:
         """Text with its separators and non-ASCII characters escaped, by python-hl7's rules."""

@@ -130,6 +130,28 @@ def test_escape_sequences_unescape_as_python_hl7_does(sequence: str, meaning: st
     assert note.value(3, 2) == "c"  # an escaped separator separates nothing
 
 
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        # Unclosed: python-hl7 lost the rest of the text.
+        ("r/o fracture L4\\L5 disc", "r/o fracture L4\\L5 disc"),
+        # Not a sequence python-hl7 knows: it lost "temp".
+        ("path C:\\temp\\file seen", "path C:\\temp\\file seen"),
+        ("a \\\\ b", "a \\\\ b"),
+        ("hex \\XZZ\\ q", "hex \\XZZ\\ q"),
+        ("known \\F\\ and \\X41\\ and \\Q\\", "known | and A and \\Q\\"),
+    ],
+)
+def test_an_escape_character_that_opens_no_known_sequence_reads_as_sent(
+    sent: str, read: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING"):
+        note = parse(f"{ORDER}\rNTE|2||{sent}").segments_named("NTE")[1]
+
+    assert note.value(3) == read
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []  # nor the field logged
+
+
 def test_custom_encoding_characters_separate_and_escape() -> None:
     message = parse(CUSTOM)
     assert message.encoding.characters() == "$%*#@"
