@@ -6,6 +6,7 @@ declared sizes are not trusted: bytes are counted as they are inflated.
 """
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ MAX_ENTRIES = 50_000
 MAX_TOTAL_BYTES = 20 * 1024**3
 MAX_RATIO = 100  # inflated size over compressed size
 CHUNK = 1024 * 1024
+# What a damaged entry raises while it is inflated: a bad CRC, a deflate stream that is not one
+# (zlib), one that ends early (EOFError), an unknown method or an encrypted entry.
+UNPACKING_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError,
+)  # fmt: skip
 
 
 class ZipRefused(Exception):
@@ -73,6 +79,7 @@ def _inflated(
 def _copy(
     archive: zipfile.ZipFile, entry: zipfile.ZipInfo, incoming: Path, budget: _Budget
 ) -> Reception:
+    reception: Reception | None = None
     try:
         with archive.open(entry) as source:
             first = source.read(CHUNK)
@@ -82,11 +89,14 @@ def _copy(
             while chunk:
                 written += len(chunk)
                 if written > entry.file_size or written > budget.left:
-                    reception.discard()
                     raise EntryRefused("inflates to more than it declares")
                 reception.write(memoryview(chunk))
                 chunk = source.read(CHUNK)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as error:
+    except (EntryRefused, *UNPACKING_ERRORS) as error:
+        if reception is not None:
+            reception.discard()  # what was inflated before the damage: not kept
+        if isinstance(error, EntryRefused):
+            raise
         raise EntryRefused(f"cannot be unpacked: {error}") from error
     budget.left -= written
     return reception

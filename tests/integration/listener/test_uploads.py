@@ -2,6 +2,7 @@
 that was not stored listed with why, and zips that try tricks refused."""
 
 import io
+import random
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,45 @@ def test_zip_bombs_and_path_tricks_are_refused_and_no_name_becomes_a_path(
     assert [item["name"] for item in body["skipped"]] == ["tricks.zip//etc/absolute.txt"]
     assert not list(settings.home.parent.rglob("escaped.dcm"))
     assert not list(settings.home.rglob("absolute.txt"))
+
+
+def _damaged(entries: dict[str, bytes], damage: Callable[[bytearray, int], None]) -> bytes:
+    """A zip whose first entry's compressed bytes are damaged by `damage(zip, where)`."""
+    damaged = bytearray(_zip(entries))
+    name_length, extra_length = damaged[26] | damaged[27] << 8, damaged[28] | damaged[29] << 8
+    damage(damaged, 30 + name_length + extra_length)  # where the first entry's data begins
+    return bytes(damaged)
+
+
+def _invalid_deflate(zip_bytes: bytearray, where: int) -> None:
+    zip_bytes[where] = 0xFF  # a block type deflate does not have
+
+
+def _wrong_checksum(zip_bytes: bytearray, where: int) -> None:
+    zip_bytes[where + 40] ^= 0x01  # inflates, to bytes whose CRC-32 differs
+
+
+def test_a_damaged_entry_is_refused_by_name_and_the_other_entries_are_stored(
+    client: TestClient, make_token: Callable[..., str], session: Session, settings: Settings
+) -> None:
+    first, second = list(study_datasets(KNEE_MR))[:2]
+    noise = random.Random(7).randbytes(200_000)  # compresses too little to look like a bomb
+    files = [
+        ("files", (f"{name}.zip", _damaged({"A.dcm": noise, "B.dcm": part10(kept)}, damage)))
+        for name, damage, kept in (("deflate", _invalid_deflate, first),
+                                   ("checksum", _wrong_checksum, second))
+    ]  # fmt: skip
+
+    answer = client.post("/api/v1/uploads", files=files, headers=_headers(make_token))
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    refused = {item["name"]: item["reason"] for item in body["refused"]}
+    assert refused.keys() == {"deflate.zip/A.dcm", "checksum.zip/A.dcm"}
+    assert all(reason.startswith("cannot be unpacked") for reason in refused.values())
+    assert body["stored"] == 2
+    assert _instances(session) == 2
+    assert not list((settings.storage_dir / ".incoming").iterdir())  # nothing half-inflated kept
 
 
 def test_an_upload_that_is_not_a_form_is_refused(
