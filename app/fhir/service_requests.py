@@ -27,8 +27,6 @@ DICOM_UID_SYSTEM = "urn:dicom:uid"
 READ_IDENTIFIERS = frozenset({ACCESSION, PLACER, FILLER, DICOM_UID_SYSTEM})
 # v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2).
 PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
-# FHIR strings hold no character below U+0020 but tab, CR and LF; the models do not check it, and
-# Postgres would refuse a NUL without saying where it was.
 # Where in the resource each order fact kept in a column of limited width comes from.
 PATH_OF_FACT = {
     "accession_number": "ServiceRequest.identifier",
@@ -40,6 +38,8 @@ PATH_OF_FACT = {
     "patient_class": "ServiceRequest.encounter",
     "order_status": "ServiceRequest.status",
 }
+# FHIR strings hold no character below U+0020 but tab, CR and LF; the models do not check it, and
+# Postgres would refuse a NUL without saying where it was.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -99,8 +99,7 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
         order_status=request.status,
     )
     if overlong := too_long(facts):
-        name, width = overlong
-        problem = f"the {name.replace('_', ' ')} is longer than {width} characters"
+        name, problem = overlong
         raise ResourceInvalid(422, [(PATH_OF_FACT.get(name, "ServiceRequest"), problem)])
     control = OrderControl.CHANGE if update else OrderControl.NEW
     if request.status in CANCELLED_STATUSES:

@@ -111,8 +111,7 @@ def _order(
         order_status=orc.value(5) or None,
     )
     if overlong := too_long(facts):
-        name, width = overlong
-        raise OrderUnusable(f"the {name.replace('_', ' ')} is longer than {width} characters")
+        raise OrderUnusable(overlong[1])
     return ReceivedOrder(control=control, facts=facts, source="HL7")
 
 

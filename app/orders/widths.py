@@ -23,10 +23,10 @@ FACT_WIDTHS: dict[str, int] = {
 CONTROL_ID_WIDTH = _width(ReceivedMessage.__table__.columns["control_id"]) or 0
 
 
-def too_long(facts: OrderFacts) -> tuple[str, int] | None:
-    """The first of the order's values longer than its column holds, with that width."""
+def too_long(facts: OrderFacts) -> tuple[str, str] | None:
+    """The first of the order's values longer than its column holds, and why in words."""
     for name, width in FACT_WIDTHS.items():
         value = getattr(facts, name)
         if isinstance(value, str) and len(value) > width:
-            return name, width
+            return name, f"the {name.replace('_', ' ')} is longer than {width} characters"
     return None
