@@ -13,7 +13,10 @@ ADMIN_OR_INTEGRATION = frozenset({Role.ADMIN, Role.INTEGRATION})
 RADIOLOGIST = frozenset({Role.RADIOLOGIST})
 READERS = frozenset({Role.ADMIN, Role.RADIOLOGIST})
 
-PUBLIC_ROUTES = frozenset({("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")})
+# What a FHIR client asks first, before it has a token: what the endpoint does.
+PUBLIC_ROUTES = frozenset(
+    {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/fhir/metadata")}
+)
 # Pages anyone may load: the API's own reference, and what it takes to sign in.
 PUBLIC_PAGES = frozenset(
     {
@@ -65,9 +68,12 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     # FHIR R4 at the edge
     ("POST", "/fhir/ServiceRequest"): ADMIN_OR_INTEGRATION,
     ("PUT", "/fhir/ServiceRequest/{order_id}"): ADMIN_OR_INTEGRATION,
+    ("GET", "/fhir/ServiceRequest"): ADMIN_OR_INTEGRATION,
+    ("GET", "/fhir/ServiceRequest/{order_id}"): ADMIN_OR_INTEGRATION,
     ("GET", "/fhir/DiagnosticReport"): ANY_ROLE,
     ("GET", "/fhir/DiagnosticReport/{report_id}"): ANY_ROLE,
     ("GET", "/fhir/Task"): ANY_ROLE,
+    ("GET", "/fhir/Task/{task_id}"): ANY_ROLE,
     # tasks
     ("GET", "/api/v1/tasks/{task_id}/eligibility"): READERS,
     ("GET", "/api/v1/tasks"): ANY_ROLE,

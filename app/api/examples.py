@@ -530,6 +530,29 @@ FHIR_TASK = {
     "code": {"text": "read imaging study"},
     "owner": {"display": "Dr Lee"},
 }
+FHIR_CAPABILITY_STATEMENT = {
+    "resourceType": "CapabilityStatement",
+    "status": "active",
+    "date": "2026-12-07T08:00:00+00:00",
+    "kind": "instance",
+    "fhirVersion": "4.0.1",
+    "format": ["application/fhir+json", "json"],
+    "rest": [
+        {
+            "mode": "server",
+            "resource": [
+                {
+                    "type": "Task",
+                    "interaction": [{"code": "read"}, {"code": "search-type"}],
+                    "searchParam": [
+                        {"name": "identifier", "type": "token"},
+                        {"name": "_id", "type": "token"},
+                    ],
+                }
+            ],
+        }
+    ],
+}
 OPERATION_OUTCOME = {
     "resourceType": "OperationOutcome",
     "issue": [

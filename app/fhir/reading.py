@@ -4,12 +4,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+from fhir.resources.R4B.domainresource import DomainResource
 from fhir.resources.R4B.task import Task
 
+from app.fhir.service_requests import (
+    ACCESSION,
+    DICOM_UID_SYSTEM,
+    REQUEST_PRIORITY,
+    identifier_of_type,
+)
 from app.studies.models import Study
 from app.studies.person_names import display_name
 from app.tasks.models import ReadingTask, TaskReport
-from app.vocabulary import ReportKind, TaskState
+from app.vocabulary import Priority, ReportKind, TaskState
 
 REPORT_STATUS = {
     TaskState.PRELIMINARY.value: "preliminary",
@@ -25,14 +32,10 @@ TASK_STATUS = {
     TaskState.ADDENDED.value: "completed",
     TaskState.CANCELLED.value: "cancelled",
 }
-TASK_PRIORITY = {"STAT": "stat", "URGENT": "urgent", "ROUTINE": "routine"}
 IMAGING_REPORT = {
     "system": "http://loinc.org",
     "code": "18748-4",
     "display": "Diagnostic imaging study",
-}
-ACCESSION_TYPE = {
-    "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "ACSN"}]
 }
 
 
@@ -50,7 +53,7 @@ class ReadTask:
 def _accession(study: Study) -> list[dict[str, object]]:
     if not study.accession_number:
         return []
-    return [{"type": ACCESSION_TYPE, "value": study.accession_number}]
+    return [identifier_of_type(ACCESSION, study.accession_number)]
 
 
 def _subject(study: Study) -> dict[str, object] | None:
@@ -69,7 +72,7 @@ def _person(name: str | None) -> dict[str, object] | None:
 
 
 def _imaging_study(study: Study) -> dict[str, object]:
-    uid = {"system": "urn:dicom:uid", "value": f"urn:oid:{study.study_instance_uid}"}
+    uid = {"system": DICOM_UID_SYSTEM, "value": f"urn:oid:{study.study_instance_uid}"}
     return {"identifier": uid, "display": study.study_description or "imaging study"}
 
 
@@ -102,7 +105,7 @@ def reading_task(read: ReadTask) -> Task:
         status=TASK_STATUS[task.state],
         businessStatus={"text": task.state},
         intent="order",
-        priority=TASK_PRIORITY.get(task.priority, "routine"),
+        priority=REQUEST_PRIORITY[Priority(task.priority)],
         code={"text": "Read the imaging study" if task.kind == "PRIMARY" else "Second opinion"},
         identifier=_accession(study),
         focus={"identifier": _imaging_study(study)["identifier"], "display": "imaging study"},
@@ -115,13 +118,23 @@ def reading_task(read: ReadTask) -> Task:
     )
 
 
-def search_bundle(resources: Sequence[DiagnosticReport | Task]) -> dict[str, object]:
+def search_bundle(
+    resources: Sequence[DomainResource], base_url: str, searched_url: str
+) -> dict[str, object]:
+    """A searchset of every match: each entry at its absolute URL (`base_url` is the FHIR base),
+    the search itself as the bundle's `self` link."""
     entries = [
-        {"fullUrl": f"{resource.get_resource_type()}/{resource.id}", "resource": _json(resource)}
+        {
+            "fullUrl": f"{base_url}/{resource.get_resource_type()}/{resource.id}",
+            "resource": resource.model_dump(mode="json", exclude_none=True, by_alias=True),
+            "search": {"mode": "match"},
+        }
         for resource in resources
     ]
-    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
-
-
-def _json(resource: DiagnosticReport | Task) -> dict[str, object]:
-    return dict(resource.model_dump(mode="json", exclude_none=True, by_alias=True))
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": searched_url}],
+        "entry": entries,
+    }

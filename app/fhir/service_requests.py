@@ -1,4 +1,5 @@
-"""FHIR R4 ServiceRequest (R4B models of `fhir.resources`) read into the same order facts as HL7."""
+"""FHIR R4 ServiceRequest (R4B models of `fhir.resources`) read into the same order facts as HL7,
+and any order, however it came, written back as one."""
 
 import json
 import re
@@ -10,8 +11,10 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError
 
 from app.fhir.outcomes import ResourceInvalid
-from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
+from app.orders.models import Order
+from app.orders.records import OrderControl, OrderFacts, OrderStatus, ReceivedOrder
 from app.orders.widths import too_long
+from app.studies.person_names import display_name
 from app.vocabulary import Priority
 
 PRIORITY_OF_REQUEST = {
@@ -20,13 +23,22 @@ PRIORITY_OF_REQUEST = {
     "asap": Priority.STAT,
     "stat": Priority.STAT,
 }
+# A priority written back: the last code above that reads as it ("stat" rather than "asap").
+REQUEST_PRIORITY = {priority: code for code, priority in PRIORITY_OF_REQUEST.items()}
+REQUEST_STATUSES = frozenset(
+    {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}
+)
 CANCELLED_STATUSES = frozenset({"revoked", "entered-in-error"})
 # HL7 v2 table 0203 identifier types, as FHIR identifiers carry them.
+IDENTIFIER_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
 ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
 DICOM_UID_SYSTEM = "urn:dicom:uid"
 READ_IDENTIFIERS = frozenset({ACCESSION, PLACER, FILLER, DICOM_UID_SYSTEM})
-# v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2).
+# v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2), and back.
+ENCOUNTER_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+PATIENT_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0004"
 PATIENT_CLASS_OF_ENCOUNTER = {"EMER": "E", "IMP": "I", "ACUTE": "I", "AMB": "O", "OBSENC": "O"}
+ENCOUNTER_OF_PATIENT_CLASS = {"E": "EMER", "I": "IMP", "O": "AMB"}
 # Where in the resource each order fact kept in a column of limited width comes from.
 PATH_OF_FACT = {
     "accession_number": "ServiceRequest.identifier",
@@ -189,3 +201,94 @@ def _contained_encounter(request: ServiceRequest) -> tuple[str | None, str | Non
             places = [entry.location.display for entry in resource.location or []]  # type: ignore[attr-defined]
             return PATIENT_CLASS_OF_ENCOUNTER.get(code or "", code), next(iter(places), None)
     return None, None
+
+
+def service_request_of(order: Order) -> ServiceRequest:
+    """An order as a ServiceRequest, whichever interface sent it: what was read from it, the
+    status its sender last gave (`revoked` once cancelled) and, contained, its encounter."""
+    identifiers = [
+        identifier_of_type(code, value)
+        for code, value in (
+            (ACCESSION, order.accession_number),
+            (PLACER, order.placer_number),
+            (FILLER, order.filler_number),
+        )
+        if value
+    ]
+    if order.study_instance_uid:
+        uid = f"urn:oid:{order.study_instance_uid}"
+        identifiers.append({"system": DICOM_UID_SYSTEM, "value": uid})
+    subject: dict[str, object] = {"display": display_name(order.patient_name)}
+    if order.patient_id:
+        subject["identifier"] = {"value": order.patient_id}
+    encounter = _encounter(order)
+    return ServiceRequest(
+        id=str(order.id),
+        meta={"lastUpdated": order.updated_at},
+        status=_request_status(order),
+        intent="order",
+        priority=REQUEST_PRIORITY[Priority(order.priority)] if order.priority else None,
+        identifier=identifiers,
+        code={"text": order.requested_procedure} if order.requested_procedure else None,
+        subject=subject,
+        requester={"display": display_name(order.ordering_physician)}
+        if order.ordering_physician
+        else None,
+        reasonCode=_reasons(order),
+        occurrenceDateTime=order.scheduled_at,
+        authoredOn=order.created_at,
+        encounter={"reference": f"#{encounter['id']}"} if encounter else None,
+        contained=[encounter] if encounter else None,
+    )
+
+
+def identifier_of_type(code: str, value: str) -> dict[str, object]:
+    """An identifier typed by HL7 v2 table 0203 (ACSN: an accession number)."""
+    return {"type": {"coding": [{"system": IDENTIFIER_TYPE_SYSTEM, "code": code}]}, "value": value}
+
+
+def _request_status(order: Order) -> str:
+    """`revoked` for a cancelled order unless its sender said `entered-in-error`; a FHIR
+    sender's own status otherwise; HL7 order statuses (ORC-5) are not FHIR's: `active`."""
+    said = order.order_status or ""
+    if order.status == OrderStatus.CANCELLED:
+        return said if said in CANCELLED_STATUSES else "revoked"
+    if order.source == "FHIR" and said in REQUEST_STATUSES - CANCELLED_STATUSES:
+        return said
+    return "active"
+
+
+def _reasons(order: Order) -> list[dict[str, object]] | None:
+    """The question and its codes as one concept; the codes as read (`icd-10:R51`), without a
+    system, since reading them kept only its last part."""
+    reason: dict[str, object] = {}
+    if order.reason:
+        reason["text"] = order.reason
+    if order.reason_codes:
+        reason["coding"] = [{"code": code} for code in order.reason_codes]
+    return [reason] if reason else None
+
+
+def _encounter(order: Order) -> dict[str, object] | None:
+    """The visit the order names, contained: its class (an ActCode when FHIR sent or HL7's
+    E, I or O maps to one, else the HL7 patient class) and its location."""
+    if order.patient_class is None and order.patient_location is None:
+        return None
+    patient_class = order.patient_class
+    if patient_class is None:
+        kind: dict[str, object] = {"display": "not given in the order"}
+    elif patient_class in ENCOUNTER_OF_PATIENT_CLASS:
+        kind = {"system": ENCOUNTER_CLASS_SYSTEM, "code": ENCOUNTER_OF_PATIENT_CLASS[patient_class]}
+    elif order.source == "FHIR":
+        kind = {"system": ENCOUNTER_CLASS_SYSTEM, "code": patient_class}
+    else:
+        kind = {"system": PATIENT_CLASS_SYSTEM, "code": patient_class}
+    encounter: dict[str, object] = {
+        "resourceType": "Encounter",
+        "id": "encounter",
+        "status": "unknown",
+        "class": kind,
+    }
+    if order.patient_location:
+        encounter["location"] = [{"location": {"display": order.patient_location}}]
+    return encounter

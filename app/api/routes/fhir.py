@@ -1,17 +1,23 @@
-"""FHIR R4 at the edge: orders in as ServiceRequest; reports and reading tasks out.
+"""FHIR R4 at the edge: orders in as ServiceRequest; orders, reports and reading tasks out.
 
 Bodies are `application/fhir+json`; an invalid resource is answered with an OperationOutcome.
+What the endpoint does is read from these routes into its CapabilityStatement (`/fhir/metadata`).
 """
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from anyio.to_thread import run_sync
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fhir.resources.R4B.domainresource import DomainResource
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.api.examples import (
+    FHIR_CAPABILITY_STATEMENT,
     FHIR_DIAGNOSTIC_REPORT,
     FHIR_SERVICE_REQUEST,
     FHIR_TASK,
@@ -20,12 +26,13 @@ from app.api.examples import (
 )
 from app.audit.events import AuditAction
 from app.audit.service import record
+from app.fhir.capabilities import ResourceInteractions, capability_statement
 from app.fhir.outcomes import FHIR_JSON, ResourceInvalid, operation_outcome
 from app.fhir.reading import diagnostic_report, reading_task, search_bundle
 from app.fhir.reads import read_tasks
-from app.fhir.service_requests import order_of, parse_service_request
+from app.fhir.service_requests import order_of, parse_service_request, service_request_of
 from app.orders.records import ReceivedOrder
-from app.orders.repository import order_by_id
+from app.orders.repository import order_by_accession, order_by_id
 from app.principal import Principal
 from app.settings import Settings
 from app.workflow.orders import receive_order
@@ -33,6 +40,7 @@ from app.workflow.orders import receive_order
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
+INTERACTION_OF_METHOD = {"POST": "create", "PUT": "update"}
 
 
 def _documented(answer: dict[str, Any], *statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -52,6 +60,84 @@ def _fhir(body: str, status: int = 200, headers: dict[str, str] | None = None) -
 
 def _outcome(status: int, problems: list[tuple[str, str]], code: str = "invalid") -> Response:
     return _fhir(operation_outcome(problems, code), status)
+
+
+def _not_found(reference: str) -> Response:
+    return _outcome(404, [("", f"no {reference}")], code="not-found")
+
+
+def _resource(resource: DomainResource) -> Response:
+    return _fhir(resource.model_dump_json(exclude_none=True, by_alias=True))
+
+
+def _base(request: Request) -> str:
+    """The FHIR base URL as the client reached it."""
+    return str(request.base_url).rstrip("/") + router.prefix
+
+
+def _searchset(request: Request, resources: list[Any]) -> Response:
+    return _fhir(json.dumps(search_bundle(resources, _base(request), str(request.url))))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchKeys:
+    """What a search of orders or tasks names: an accession number, a row number, or both."""
+
+    accession_number: str | None
+    row_number: int | None
+
+
+def _search_keys(
+    identifier: str | None = None, _id: Annotated[str | None, Query(alias="_id")] = None
+) -> SearchKeys:
+    """`identifier` as an accession number (a `system|` prefix ignored) and `_id` as a row
+    number; `400` when neither is given, or an `_id` no row can have."""
+    number = _row_number(_id) if _id is not None else None
+    if (_id is not None and number is None) or (not identifier and number is None):
+        raise HTTPException(400, "search by identifier (accession number) or _id (a number)")
+    return SearchKeys(identifier.split("|")[-1] if identifier else None, number)
+
+
+Searched = Annotated[SearchKeys, Depends(_search_keys)]
+
+
+@router.get(
+    "/metadata",
+    response_class=Response,
+    summary="What this FHIR endpoint does",
+    responses=_documented(FHIR_CAPABILITY_STATEMENT, 200),
+)
+def capabilities(request: Request) -> Response:
+    """The CapabilityStatement (FHIR's `capabilities` interaction): each resource type with its
+    interactions and search parameters, read from the routes. Needs no token, as FHIR clients
+    ask before they sign in."""
+    statement = capability_statement(_base(request), request.app.version, _interactions())
+    return _resource(statement)
+
+
+def _interactions() -> list[ResourceInteractions]:
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        resource_type, _, instance = route.path.removeprefix(f"{router.prefix}/").partition("/")
+        if not resource_type[:1].isupper():
+            continue  # not a resource: this statement itself
+        interactions, parameters = found.setdefault(resource_type, ([], []))
+        for method in sorted(route.methods or ()):
+            if method != "GET":
+                interactions.append(INTERACTION_OF_METHOD[method])
+            elif instance:
+                interactions.append("read")
+            else:
+                interactions.append("search-type")
+                parameters += _query_parameters(route.dependant)
+    return [ResourceInteractions(name, *described) for name, described in found.items()]
+
+
+def _query_parameters(dependant: Dependant) -> list[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    inner = [name for each in dependant.dependencies for name in _query_parameters(each)]
+    return [parameter.alias for parameter in dependant.query_params] + inner
 
 
 @router.post(
@@ -117,12 +203,55 @@ def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> 
     number = _row_number(path_id)
     order = order_by_id(session, number) if number is not None else None
     if order is None:
-        problem = f"no ServiceRequest/{path_id}: a new order is sent with POST"
-        return _outcome(404, [("", problem)], code="not-found")
+        return _not_found(f"ServiceRequest/{path_id}: a new order is sent with POST")
     if order.accession_number != received.facts.accession_number:
         problem = f"the accession number differs from that of ServiceRequest/{path_id}"
         return _outcome(422, [("ServiceRequest.identifier", problem)])
     return None
+
+
+@router.get(
+    "/ServiceRequest/{order_id}",
+    response_class=Response,
+    summary="Read one order",
+    responses=_documented(FHIR_SERVICE_REQUEST, 200, 404),
+)
+def read_service_request(order_id: str, user: CurrentUser, session: SessionDep) -> Response:
+    """An order as a ServiceRequest, whether HL7 or FHIR brought it: the facts read from it,
+    the status its sender last gave (`revoked` once cancelled), its encounter contained. The
+    resource reports and tasks name in `basedOn`. Audited as a read of patient data; `404` for
+    an unknown id."""
+    number = _row_number(order_id)
+    order = order_by_id(session, number) if number is not None else None
+    if order is None:
+        return _not_found(f"ServiceRequest/{order_id}")
+    read = AuditAction.PATIENT_RECORD
+    record(session, user, read, object_type="ServiceRequest", object_id=order_id)
+    return _resource(service_request_of(order))
+
+
+@router.get(
+    "/ServiceRequest",
+    response_class=Response,
+    summary="Find an order",
+    responses=_documented(search_set(FHIR_SERVICE_REQUEST), 200, 400),
+)
+def search_service_requests(
+    request: Request, user: CurrentUser, session: SessionDep, searched: Searched
+) -> Response:
+    """A searchset Bundle of the order with this accession number (`identifier=ACC` or
+    `system|ACC`) or id (`_id`); both must name the same order. `400` without either. Audited
+    as a query; changes nothing."""
+    accession, number = searched.accession_number, searched.row_number
+    order = order_by_id(session, number) if number is not None else None
+    if number is None and accession is not None:
+        order = order_by_accession(session, accession)
+    if order is not None and accession not in (None, order.accession_number):
+        order = None
+    found = [service_request_of(order)] if order else []
+    returned = {"returned": len(found)}
+    record(session, user, AuditAction.QUERY, object_type="ServiceRequest", details=returned)
+    return _searchset(request, found)
 
 
 @router.get(
@@ -132,7 +261,10 @@ def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> 
     responses=_documented(search_set(FHIR_DIAGNOSTIC_REPORT), 200),
 )
 def search_diagnostic_reports(
-    user: CurrentUser, session: SessionDep, identifier: Annotated[str, Query(min_length=1)]
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    identifier: Annotated[str, Query(min_length=1)],
 ) -> Response:
     """A searchset Bundle of the reports of the study with this accession number
     (`identifier=ACC` or `system|ACC`): status preliminary, final or amended, the conclusion,
@@ -144,7 +276,7 @@ def search_diagnostic_reports(
     ]
     returned = {"returned": len(found)}
     record(session, user, AuditAction.QUERY, object_type="DiagnosticReport", details=returned)
-    return _fhir(json.dumps(search_bundle(found)))
+    return _searchset(request, found)
 
 
 @router.get(
@@ -159,10 +291,27 @@ def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDe
     number = _row_number(report_id)
     reads = read_tasks(session, task_id=number) if number is not None else []
     if not reads or not reads[0].reports:
-        return _outcome(404, [("", f"no DiagnosticReport/{report_id}")], code="not-found")
+        return _not_found(f"DiagnosticReport/{report_id}")
     read = AuditAction.PATIENT_RECORD
     record(session, user, read, object_type="DiagnosticReport", object_id=report_id)
-    return _fhir(diagnostic_report(reads[0]).model_dump_json(exclude_none=True, by_alias=True))
+    return _resource(diagnostic_report(reads[0]))
+
+
+@router.get(
+    "/Task/{task_id}",
+    response_class=Response,
+    summary="Read one reading task",
+    responses=_documented(FHIR_TASK, 200, 404),
+)
+def read_task(task_id: str, user: CurrentUser, session: SessionDep) -> Response:
+    """A reading task, its status as the reading workflow has it. Audited as a read of patient
+    data; `404` for an unknown id."""
+    number = _row_number(task_id)
+    reads = read_tasks(session, task_id=number) if number is not None else []
+    if not reads:
+        return _not_found(f"Task/{task_id}")
+    record(session, user, AuditAction.PATIENT_RECORD, object_type="Task", object_id=task_id)
+    return _resource(reading_task(reads[0]))
 
 
 @router.get(
@@ -172,20 +321,14 @@ def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDe
     responses=_documented(search_set(FHIR_TASK), 200, 400),
 )
 def search_tasks(
-    user: CurrentUser,
-    session: SessionDep,
-    identifier: str | None = None,
-    _id: Annotated[str | None, Query(alias="_id")] = None,
+    request: Request, user: CurrentUser, session: SessionDep, searched: Searched
 ) -> Response:
     """A searchset Bundle of reading tasks by accession number (`identifier`) or id (`_id`),
     their status as the reading workflow has it. `400` without either. Changes nothing."""
-    number = _row_number(_id) if _id is not None else None
-    if (_id is not None and number is None) or (not identifier and number is None):
-        return _outcome(400, [("", "search by identifier (accession number) or _id (a number)")])
-    accession = identifier.split("|")[-1] if identifier else None
-    reads = read_tasks(session, accession_number=accession, task_id=number)
+    number = searched.row_number
+    reads = read_tasks(session, accession_number=searched.accession_number, task_id=number)
     record(session, user, AuditAction.QUERY, object_type="Task", details={"returned": len(reads)})
-    return _fhir(json.dumps(search_bundle([reading_task(read) for read in reads])))
+    return _searchset(request, [reading_task(read) for read in reads])
 
 
 def _row_number(text: str) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhirpy import SyncFHIRClient
 from sqlalchemy import select
 
@@ -251,3 +252,77 @@ def test_a_study_without_patient_details_is_read_back_without_a_subject(
     (reading,) = fhir.resources("Task").search(identifier="ACC-F3").fetch()
     assert "for" not in reading
     assert reading["status"] == "ready"
+
+
+def test_the_capability_statement_says_what_each_resource_answers(
+    base_url: str, make_token: Callable[..., str]
+) -> None:
+    answer = httpx.get(f"{base_url}/metadata")  # FHIR clients ask before they have a token
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/fhir+json")
+    statement = CapabilityStatement.model_validate_json(answer.content)
+    assert (statement.fhirVersion, statement.kind) == ("4.0.1", "instance")
+    (rest,) = statement.rest or []
+    offered = {
+        resource.type: {interaction.code for interaction in resource.interaction or []}
+        for resource in rest.resource or []
+    }
+    assert offered == {
+        "ServiceRequest": {"create", "update", "read", "search-type"},
+        "DiagnosticReport": {"read", "search-type"},
+        "Task": {"read", "search-type"},
+    }
+    # Every interaction offered is answered, none with 404 for want of a route or 405.
+    token = {"Authorization": f"Bearer {make_token(Role.ADMIN)}"}
+    for resource_type, interactions in offered.items():
+        if "read" in interactions:
+            answer = httpx.get(f"{base_url}/{resource_type}/1", headers=token)
+            assert answer.json()["issue"][0]["code"] == "not-found", resource_type
+        if "search-type" in interactions:
+            answer = httpx.get(f"{base_url}/{resource_type}?identifier=none", headers=token)
+            assert answer.json()["resourceType"] == "Bundle", resource_type
+
+
+def test_an_order_reads_back_as_it_was_sent_and_reports_point_to_it(
+    fhir: SyncFHIRClient, base_url: str, database_url: str, settings: Settings
+) -> None:
+    sent = fhir.resource("ServiceRequest", **_service_request())
+    sent.save()
+
+    read = fhir.reference("ServiceRequest", sent.id).to_resource()
+    assert (read["status"], read["priority"]) == ("active", "stat")
+    assert read["code"] == {"text": "CT HEAD WO CONTRAST"}
+    assert read["subject"] == {"identifier": {"value": "PAT-F1"}, "display": "Doe, Jane"}
+    assert read["reasonCode"][0]["text"] == "sudden severe headache"
+    assert read["contained"][0]["class"]["code"] == "EMER"
+    assert read["occurrenceDateTime"].startswith("2026-12-06T09:00:00")
+    (found,) = fhir.resources("ServiceRequest").search(identifier="ACC-F1").fetch()
+    assert found["id"] == sent.id
+    assert fhir.resources("ServiceRequest").search(identifier="ACC-F1", _id="999").fetch() == []
+
+    with session_scope(database_url) as session:
+        study = make_study(
+            session, accession_number="ACC-F1", study_instance_uid="1.2.826.0.1.3680043.10.9999.7"
+        )
+        order = session.scalars(select(Order).where(Order.accession_number == "ACC-F1")).one()
+        order.study_id = study.id
+        make_task(session, study)
+    bundle = httpx.get(
+        f"{base_url}/Task",
+        params={"identifier": "ACC-F1"},
+        headers={"Authorization": fhir.authorization or ""},
+    ).json()
+    (entry,) = bundle["entry"]
+    task_id = entry["resource"]["id"]
+    assert entry["fullUrl"] == f"{base_url}/Task/{task_id}"
+    assert entry["search"] == {"mode": "match"}
+    assert bundle["link"][0]["relation"] == "self"
+    task = fhir.reference("Task", task_id).to_resource()
+    assert task["status"] == "ready"
+    (based_on,) = task["basedOn"]
+    assert fhir.reference(reference=based_on["reference"]).to_resource()["id"] == sent.id
+
+    sent["status"] = "revoked"
+    sent.save()
+    assert fhir.reference("ServiceRequest", sent.id).to_resource()["status"] == "revoked"
