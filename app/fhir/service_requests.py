@@ -14,7 +14,6 @@ from app.fhir.outcomes import ResourceInvalid
 from app.orders.models import Order
 from app.orders.records import OrderControl, OrderFacts, OrderStatus, ReceivedOrder
 from app.orders.widths import too_long
-from app.studies.person_names import display_name
 from app.vocabulary import Priority
 
 PRIORITY_OF_REQUEST = {
@@ -29,6 +28,11 @@ REQUEST_STATUSES = frozenset(
     {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}
 )
 CANCELLED_STATUSES = frozenset({"revoked", "entered-in-error"})
+# ServiceRequest.subject is required; for an order that names no patient FHIR says why it is empty.
+PATIENT_NOT_NAMED = {
+    "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+    "valueCode": "unknown",
+}
 # HL7 v2 table 0203 identifier types, as FHIR identifiers carry them.
 IDENTIFIER_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
 ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
@@ -59,12 +63,25 @@ def parse_service_request(body: bytes) -> ServiceRequest:
     try:
         resource = ServiceRequest.model_validate_json(body)
     except ValidationError as error:
-        raise ResourceInvalid.of_validation(error) from error
+        raise _wrong_type(body) or ResourceInvalid.of_validation(error) from error
     where = _control_character_at(json.loads(body), "ServiceRequest")
     if where is not None:
         problem = "a control character, which FHIR strings cannot hold"
         raise ResourceInvalid(400, [(where, problem)])
     return resource
+
+
+def _wrong_type(body: bytes) -> ResourceInvalid | None:
+    """Another resource sent where a ServiceRequest belongs, said in FHIR's words rather than
+    the model library's."""
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return None
+    kind = sent.get("resourceType") if isinstance(sent, dict) else None
+    if kind == "ServiceRequest" or not isinstance(kind, str):
+        return None
+    return ResourceInvalid(400, [("resourceType", f"a ServiceRequest belongs here, not {kind!r}")])
 
 
 def _control_character_at(value: object, path: str) -> str | None:
@@ -116,7 +133,7 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
     control = OrderControl.CHANGE if update else OrderControl.NEW
     if request.status in CANCELLED_STATUSES:
         control = OrderControl.CANCEL
-    return ReceivedOrder(control=control, facts=facts, source="FHIR")
+    return ReceivedOrder(control=control, facts=facts, source="FHIR", states_every_fact=True)
 
 
 def _identifiers(request: ServiceRequest) -> dict[str, str]:
@@ -205,7 +222,11 @@ def _contained_encounter(request: ServiceRequest) -> tuple[str | None, str | Non
 
 def service_request_of(order: Order) -> ServiceRequest:
     """An order as a ServiceRequest, whichever interface sent it: what was read from it, the
-    status its sender last gave (`revoked` once cancelled) and, contained, its encounter."""
+    status its sender last gave (`revoked` once cancelled) and, contained, its encounter.
+
+    Names are written as kept, not as the worklist shows them: a client reads the resource,
+    changes it and sends it back whole, and what it did not change must stay as it was.
+    """
     identifiers = [
         identifier_of_type(code, value)
         for code, value in (
@@ -218,9 +239,11 @@ def service_request_of(order: Order) -> ServiceRequest:
     if order.study_instance_uid:
         uid = f"urn:oid:{order.study_instance_uid}"
         identifiers.append({"system": DICOM_UID_SYSTEM, "value": uid})
-    subject: dict[str, object] = {"display": display_name(order.patient_name)}
+    subject: dict[str, object] = {}
     if order.patient_id:
         subject["identifier"] = {"value": order.patient_id}
+    if order.patient_name:
+        subject["display"] = order.patient_name
     encounter = _encounter(order)
     return ServiceRequest(
         id=str(order.id),
@@ -230,12 +253,11 @@ def service_request_of(order: Order) -> ServiceRequest:
         priority=REQUEST_PRIORITY[Priority(order.priority)] if order.priority else None,
         identifier=identifiers,
         code={"text": order.requested_procedure} if order.requested_procedure else None,
-        subject=subject,
-        requester={"display": display_name(order.ordering_physician)}
-        if order.ordering_physician
-        else None,
+        subject=subject or {"extension": [PATIENT_NOT_NAMED]},
+        requester={"display": order.ordering_physician} if order.ordering_physician else None,
         reasonCode=_reasons(order),
-        occurrenceDateTime=order.scheduled_at,
+        # In UTC, as Postgres gives it back, whatever offset the order was sent with.
+        occurrenceDateTime=order.scheduled_at.astimezone(UTC) if order.scheduled_at else None,
         authoredOn=order.created_at,
         encounter={"reference": f"#{encounter['id']}"} if encounter else None,
         contained=[encounter] if encounter else None,

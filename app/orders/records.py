@@ -53,3 +53,6 @@ class ReceivedOrder:
     control: OrderControl
     facts: OrderFacts
     source: str  # "HL7" or "FHIR"
+    # A FHIR resource states the whole order, so a fact it leaves out is no longer so; an HL7
+    # change may carry only what changed, so a fact it leaves empty keeps what was said before.
+    states_every_fact: bool = False

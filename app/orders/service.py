@@ -21,7 +21,7 @@ def store_order(session: Session, received: ReceivedOrder) -> Order:
     if order is None:
         order = Order(accession_number=facts.accession_number, source=received.source)
         session.add(order)
-    _copy_facts(order, facts)
+    _copy_facts(order, facts, received.states_every_fact)
     order.last_control = received.control.value
     cancelled = received.control in CANCELLING
     order.status = (OrderStatus.CANCELLED if cancelled else OrderStatus.ACTIVE).value
@@ -29,8 +29,9 @@ def store_order(session: Session, received: ReceivedOrder) -> Order:
     return order
 
 
-def _copy_facts(order: Order, facts: OrderFacts) -> None:
-    """Every fact the message carries; one it leaves empty keeps what an earlier one said."""
+def _copy_facts(order: Order, facts: OrderFacts, states_every_fact: bool) -> None:
+    """Every fact the message carries; one it leaves empty keeps what an earlier one said,
+    unless the message states every fact."""
     for name in (
         "placer_number",
         "filler_number",
@@ -46,11 +47,11 @@ def _copy_facts(order: Order, facts: OrderFacts) -> None:
         "order_status",
     ):
         value = getattr(facts, name)
-        if value is not None:
+        if value is not None or states_every_fact:
             setattr(order, name, value)
-    if facts.priority is not None:
-        order.priority = facts.priority.value
-    if facts.reason_codes:
+    if facts.priority is not None or states_every_fact:
+        order.priority = facts.priority.value if facts.priority else None
+    if facts.reason_codes or states_every_fact:
         order.reason_codes = list(facts.reason_codes)
 
 

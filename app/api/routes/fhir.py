@@ -145,15 +145,16 @@ def _query_parameters(dependant: Dependant) -> list[str]:
     status_code=201,
     response_class=Response,
     summary="Receive an order as a FHIR ServiceRequest",
-    responses=_documented(FHIR_SERVICE_REQUEST, 201, 400, 415, 422),
+    responses=_documented(FHIR_SERVICE_REQUEST, 201, 200, 400, 415, 422),
 )
 async def create_service_request(
     request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """An order (identifier of type ACSN = accession number), stored and matched to its study
-    like an HL7 order; its reason, priority and encounter class feed routing. Answers the
-    resource with its id. `400` unreadable, `415` not FHIR JSON, `422` unusable (an
-    OperationOutcome says where)."""
+    like an HL7 order; its reason, priority and encounter class feed routing. Answers the order
+    as kept, as a read would: `201`, or `200` when an order of this accession number was there
+    already (a request sent again), which the resource now states in full. `400` unreadable,
+    `415` not FHIR JSON, `422` unusable (an OperationOutcome says where)."""
     return await _store(request, user, session, settings, None)
 
 
@@ -166,10 +167,11 @@ async def create_service_request(
 async def update_service_request(
     order_id: str, request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """A changed order, routed again while nobody has claimed its task; status `revoked` or
-    `entered-in-error` cancels it and its open tasks (audited). The resource's `id` must be the
-    URL's (`400`), an order's (`404`; a new order is sent with POST), and its accession number
-    that order's (`422`). Other errors as for POST."""
+    """A changed order, stated in full (a fact left out is cleared), routed again while nobody
+    has claimed its task; status `revoked` or `entered-in-error` cancels it and its open tasks
+    (audited). The resource's `id` must be the URL's (`400`), an order's (`404`; a new order is
+    sent with POST), and its accession number that order's (`422`). Answers the order as kept;
+    other errors as for POST."""
     return await _store(request, user, session, settings, order_id)
 
 
@@ -190,11 +192,13 @@ async def _store(
         refused = await run_sync(_not_this_order, session, path_id, received)
         if refused is not None:
             return refused
+        known = True
+    else:
+        accession = received.facts.accession_number
+        known = await run_sync(order_by_accession, session, accession) is not None
     order = await run_sync(receive_order, session, user, settings, received)
-    resource.id = str(order.id)
-    body = resource.model_dump_json(exclude_none=True, by_alias=True)
-    status = 201 if path_id is None else 200
-    return _fhir(body, status, {"Location": f"/fhir/ServiceRequest/{order.id}"})
+    kept = service_request_of(order).model_dump_json(exclude_none=True, by_alias=True)
+    return _fhir(kept, 200 if known else 201, {"Location": f"/fhir/ServiceRequest/{order.id}"})
 
 
 def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> Response | None:

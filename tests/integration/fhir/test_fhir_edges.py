@@ -32,6 +32,15 @@ def base_url(settings: Settings, database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def headers(make_token: Callable[..., str]) -> dict[str, str]:
+    """An integration's token and FHIR's content type, for requests made without a client."""
+    return {
+        "Authorization": f"Bearer {make_token(Role.INTEGRATION)}",
+        "Content-Type": "application/fhir+json",
+    }
+
+
+@pytest.fixture
 def fhir(base_url: str, make_token: Callable[..., str]) -> SyncFHIRClient:
     return SyncFHIRClient(
         base_url,
@@ -102,12 +111,8 @@ def test_service_request_created_updated_and_revoked(
 
 
 def test_invalid_service_requests_get_an_operation_outcome(
-    base_url: str, make_token: Callable[..., str]
+    base_url: str, headers: dict[str, str]
 ) -> None:
-    headers = {
-        "Authorization": f"Bearer {make_token(Role.INTEGRATION)}",
-        "Content-Type": "application/fhir+json",
-    }
     without_subject = {**_service_request(), "resourceType": "ServiceRequest"}
     del without_subject["subject"]
     without_accession = {**_service_request(identifier=[]), "resourceType": "ServiceRequest"}
@@ -166,12 +171,8 @@ def test_a_partial_occurrence_is_scheduled_at_its_start(
 
 
 def test_an_update_changes_only_the_order_its_url_names(
-    base_url: str, make_token: Callable[..., str], database_url: str
+    base_url: str, headers: dict[str, str], database_url: str
 ) -> None:
-    headers = {
-        "Authorization": f"Bearer {make_token(Role.INTEGRATION)}",
-        "Content-Type": "application/fhir+json",
-    }
     first = {**_service_request(), "resourceType": "ServiceRequest"}
     created = httpx.post(f"{base_url}/ServiceRequest", json=first, headers=headers).json()
     other = _service_request(identifier=[{"type": ACSN, "value": "ACC-F9"}])
@@ -293,7 +294,7 @@ def test_an_order_reads_back_as_it_was_sent_and_reports_point_to_it(
     read = fhir.reference("ServiceRequest", sent.id).to_resource()
     assert (read["status"], read["priority"]) == ("active", "stat")
     assert read["code"] == {"text": "CT HEAD WO CONTRAST"}
-    assert read["subject"] == {"identifier": {"value": "PAT-F1"}, "display": "Doe, Jane"}
+    assert read["subject"] == {"identifier": {"value": "PAT-F1"}, "display": "Doe^Jane"}
     assert read["reasonCode"][0]["text"] == "sudden severe headache"
     assert read["contained"][0]["class"]["code"] == "EMER"
     assert read["occurrenceDateTime"].startswith("2026-12-06T09:00:00")
@@ -326,3 +327,37 @@ def test_an_order_reads_back_as_it_was_sent_and_reports_point_to_it(
     sent["status"] = "revoked"
     sent.save()
     assert fhir.reference("ServiceRequest", sent.id).to_resource()["status"] == "revoked"
+
+
+def test_a_read_changed_and_sent_back_changes_only_what_was_changed(
+    base_url: str, headers: dict[str, str], database_url: str
+) -> None:
+    sent = {**_service_request(), "resourceType": "ServiceRequest"}
+    created = httpx.post(f"{base_url}/ServiceRequest", json=sent, headers=headers)
+    assert created.status_code == 201
+    url = f"{base_url}/ServiceRequest/{created.json()['id']}"
+    read = httpx.get(url, headers=headers).json()
+    assert created.json() == read  # the answer is the order as kept
+
+    changed = httpx.put(url, json={**read, "priority": "routine"}, headers=headers).json()
+    assert {**changed, "meta": None} == {**read, "priority": "routine", "meta": None}
+    # A resource states the whole order: what it leaves out is no longer so.
+    without_requester = {key: value for key, value in read.items() if key != "requester"}
+    assert "requester" not in httpx.put(url, json=without_requester, headers=headers).json()
+    assert _order(database_url).ordering_physician is None
+
+    again = httpx.post(f"{base_url}/ServiceRequest", json=sent, headers=headers)
+    assert (again.status_code, again.json()["id"]) == (200, read["id"])  # sent again: no new order
+    assert again.json()["requester"] == {"display": "Cameron^Allison"}
+
+
+def test_another_resource_where_a_service_request_belongs_is_named(
+    base_url: str, headers: dict[str, str]
+) -> None:
+    patient = {"resourceType": "Patient", "id": "p1"}
+    answer = httpx.post(f"{base_url}/ServiceRequest", json=patient, headers=headers)
+
+    assert answer.status_code == 400
+    (issue,) = answer.json()["issue"]
+    assert issue["expression"] == ["resourceType"]
+    assert issue["diagnostics"] == "a ServiceRequest belongs here, not 'Patient'"

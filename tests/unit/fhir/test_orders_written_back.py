@@ -41,7 +41,7 @@ def _written(**changes: Any) -> dict[str, Any]:
     return dict(resource.model_dump(mode="json", exclude_none=True, by_alias=True))
 
 
-def test_what_was_read_from_an_order_is_written_back() -> None:
+def test_what_was_read_from_an_order_is_written_back_as_kept() -> None:
     written = _written()
 
     assert (written["id"], written["status"], written["intent"]) == ("41", "active", "order")
@@ -53,8 +53,8 @@ def test_what_was_read_from_an_order_is_written_back() -> None:
     }
     assert typed == {"ACSN": "ACC-9", "PLAC": "PL-1"}
     assert {"system": "urn:dicom:uid", "value": "urn:oid:1.2.3.4"} in written["identifier"]
-    assert written["subject"] == {"identifier": {"value": "MRN-7"}, "display": "DOE, JANE"}
-    assert written["requester"] == {"display": "CAMERON, ALLISON"}
+    assert written["subject"] == {"identifier": {"value": "MRN-7"}, "display": "DOE^JANE"}
+    assert written["requester"] == {"display": "CAMERON^ALLISON"}
     assert written["code"] == {"text": "MRI C-SPINE"}
     assert written["reasonCode"] == [{"coding": [{"code": "I10:M47.1"}], "text": "r/o myelopathy"}]
     assert written["authoredOn"].startswith("2026-12-07T08:00:00")
@@ -82,8 +82,10 @@ def test_the_status_is_the_senders_and_revoked_once_cancelled() -> None:
     assert erroneous["status"] == "entered-in-error"
 
 
-def test_an_order_without_patient_or_question_still_names_a_subject() -> None:
+def test_an_order_naming_no_patient_says_why_its_subject_is_empty() -> None:
     written = _written(patient_id=None, patient_name=None, reason=None, reason_codes=[])
 
-    assert written["subject"] == {"display": "(no name)"}
+    (absent,) = written["subject"]["extension"]
+    assert absent["url"].endswith("/data-absent-reason")
+    assert set(written["subject"]) == {"extension"}
     assert "reasonCode" not in written
