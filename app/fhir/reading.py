@@ -1,7 +1,9 @@
 """Reading tasks and their reports as FHIR R4 resources: DiagnosticReport and Task (IHE AIW)."""
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.domainresource import DomainResource
@@ -94,8 +96,29 @@ def diagnostic_report(read: ReadTask) -> DiagnosticReport:
         resultsInterpreter=performer,
         imagingStudy=[_imaging_study(study)],
         conclusion="\n\n".join(report.impression for report in shown if report.impression) or None,
+        presentedForm=[_presented_form(shown)] if shown else None,
         basedOn=[{"reference": f"ServiceRequest/{read.order_id}"}] if read.order_id else None,
     )
+
+
+def _presented_form(shown: Sequence[TaskReport]) -> dict[str, object]:
+    """The report whole, findings included (`conclusion` holds the impressions alone): plain
+    UTF-8 text, each addendum under its own heading and time."""
+    parts: list[str] = []
+    for report in shown:
+        if report.kind == ReportKind.ADDENDUM.value:
+            parts.append(f"ADDENDUM {report.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+        if report.findings:
+            parts.append(f"FINDINGS:\n{report.findings}")
+        if report.impression:
+            parts.append(f"IMPRESSION:\n{report.impression}")
+    text = "\n\n".join(parts)
+    return {
+        "contentType": "text/plain; charset=utf-8",
+        "data": base64.b64encode(text.encode()).decode("ascii"),
+        "title": "Report",
+        "creation": shown[-1].created_at,
+    }
 
 
 def reading_task(read: ReadTask) -> Task:

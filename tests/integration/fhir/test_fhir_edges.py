@@ -1,5 +1,6 @@
 """FHIR R4 at the edge, through an independent client (fhirpy) against a live server."""
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -235,6 +236,10 @@ def test_diagnostic_report_and_task_read_back(
     assert report["imagingStudy"][0]["identifier"]["value"] == f"urn:oid:{uid}"
     same = fhir.reference("DiagnosticReport", str(task_id)).to_resource()
     assert same["id"] == report["id"]
+    (form,) = report["presentedForm"]  # the findings too, which `conclusion` leaves out
+    assert form["contentType"] == "text/plain; charset=utf-8"
+    whole = base64.b64decode(form["data"]).decode()
+    assert whole == "FINDINGS:\nno bleed\n\nIMPRESSION:\nnormal head CT"
 
     (reading,) = fhir.resources("Task").search(identifier="ACC-F2").fetch()
     assert reading["status"] == "completed"
@@ -361,3 +366,25 @@ def test_another_resource_where_a_service_request_belongs_is_named(
     (issue,) = answer.json()["issue"]
     assert issue["expression"] == ["resourceType"]
     assert issue["diagnostics"] == "a ServiceRequest belongs here, not 'Patient'"
+
+
+def test_an_amended_report_reads_with_its_addendum(
+    fhir: SyncFHIRClient, database_url: str, settings: Settings
+) -> None:
+    with session_scope(database_url) as session:
+        reader = make_radiologist(session, name="Reader^Rita")
+        study = make_study(session, accession_number="ACC-F4")
+        task = make_task(session, study, state=TaskState.IN_PROGRESS.value, assignee_id=reader.id)
+        principal = Principal("rita", Role.RADIOLOGIST, radiologist_id=reader.id)
+        first = ReportText(findings="no bleed", impression="normal head CT")
+        reports.finalize(session, principal, settings, task.id, None, first)
+        later = ReportText(findings="", impression="small left frontal contusion on review")
+        reports.addendum(session, principal, settings, task.id, None, later)
+
+    (report,) = fhir.resources("DiagnosticReport").search(identifier="ACC-F4").fetch()
+    assert report["status"] == "amended"
+    assert report["conclusion"] == "normal head CT\n\nsmall left frontal contusion on review"
+    whole = base64.b64decode(report["presentedForm"][0]["data"]).decode()
+    first_part, addendum = whole.split("\n\nADDENDUM ")
+    assert first_part == "FINDINGS:\nno bleed\n\nIMPRESSION:\nnormal head CT"
+    assert addendum.endswith(" UTC\n\nIMPRESSION:\nsmall left frontal contusion on review")
