@@ -1,17 +1,20 @@
 """Small keyword-argument factories: each makes one row with plausible defaults and flushes it."""
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.people.models import Radiologist, RadiologistCredential, RadiologistSubspecialty
+from app.settings import Settings
 from app.studies.models import Series, Study
 from app.tasks.models import ReadingTask
+from app.tasks.service_levels import due_at
 from app.vocabulary import Priority, TaskKind, TaskState
 
 _numbers = itertools.count(1)
+DEFAULT_SETTINGS = Settings()
 
 
 def _uid() -> str:
@@ -78,14 +81,16 @@ def make_radiologist(
 
 
 def make_task(session: Session, study: Study | None = None, **fields: Any) -> ReadingTask:
+    """A task due when the default service level of its priority says, unless `due_at` is given."""
     study = study or make_study(session)
+    priority = fields.get("priority", Priority.ROUTINE.value)
     values: dict[str, Any] = {
         "study_id": study.id,
         "kind": TaskKind.PRIMARY.value,
         "state": TaskState.UNASSIGNED.value,
         "subspecialty": "NEURO",
-        "priority": Priority.ROUTINE.value,
-        "due_at": datetime.now(UTC) + timedelta(hours=24),
+        "priority": priority,
+        "due_at": due_at(DEFAULT_SETTINGS, priority, datetime.now(UTC)),
     }
     task = ReadingTask(**(values | fields))
     session.add(task)
