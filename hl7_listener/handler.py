@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from app.db.session import session_scope
 from app.hl7.acks import acknowledge, reject_unparsable
-from app.hl7.charsets import UnknownCharset, decode_message
+from app.hl7.charsets import Undecodable, UnknownCharset, decode_message
 from app.hl7.er7 import Message, parse
 from app.hl7.errors import MessageNotAccepted, MessageRejected
 from app.hl7.order_messages import MessageHeader, header_of, read_orders
@@ -103,8 +103,6 @@ def _raw_control_id(raw: bytes) -> str:
 
 
 def _why_unreadable(error: Exception) -> str:
-    if isinstance(error, (MessageRejected, UnknownCharset)):
+    if isinstance(error, (MessageRejected, UnknownCharset, Undecodable)):
         return str(error)
-    if isinstance(error, UnicodeDecodeError):
-        return f"the bytes are not {error.encoding} as MSH-18 says: {error.reason}"
     return f"the message cannot be read: {type(error).__name__}"

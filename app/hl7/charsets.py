@@ -51,6 +51,18 @@ def codec_of(charset: str) -> str:
     return codec
 
 
+class Undecodable(ValueError):
+    """The bytes are not text in the character set MSH-18 names, or in UTF-8 without one."""
+
+
 def decode_message(raw: bytes) -> str:
-    """The message as text, decoded as MSH-18 says; raises UnknownCharset or UnicodeDecodeError."""
-    return raw.decode(codec_of(declared_charset(raw)))
+    """The message as text, decoded as MSH-18 says; raises UnknownCharset or Undecodable."""
+    charset = declared_charset(raw)
+    try:
+        return raw.decode(codec_of(charset))
+    except UnicodeDecodeError as error:
+        if charset:
+            said = f"{charset}, the character set MSH-18 names"
+        else:
+            said = "UTF-8, as a message without MSH-18 is read: name its character set there"
+        raise Undecodable(f"the bytes are not {said} ({error.reason})") from error

@@ -27,6 +27,7 @@ import hl7
 from app.hl7.errors import MessageRejected
 
 SEGMENT_SEPARATOR = "\r"
+BATCH_HEADERS = ("FHS", "BHS")
 # Not text in HL7 (nor in Postgres, where an order's values go): a message or escape holding one
 # is refused whole rather than failing at its commit.
 NUL = "\x00"
@@ -265,9 +266,15 @@ def parse(text: str) -> Message:
     text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
     lines = text.rstrip().split(SEGMENT_SEPARATOR)
     first = lines[0]
+    if first.startswith(BATCH_HEADERS):
+        raise MalformedMessage("a batch (FHS, BHS) is not read: send one message per MLLP frame")
     if not first.startswith("MSH") or len(first) < 4 or len(text) < 8:
         raise MalformedMessage("the message does not begin with an MSH segment")
     separator = first[3]
+    # Answering the first of two messages in one frame would leave the second unanswered.
+    if f"{SEGMENT_SEPARATOR}MSH{separator}" in text:
+        second = next(n for n, line in enumerate(lines, 1) if n > 1 and line.startswith("MSH"))
+        raise MalformedMessage(f"segment {second} is a second MSH: send one message per MLLP frame")
     characters, _, rest = first[4:].partition(separator)
     encoding = _declared_encoding(separator, characters[:4])
     header_fields = ["MSH", separator, characters, *(rest.split(separator) if rest else ())]

@@ -100,6 +100,33 @@ def test_garbage_inside_a_frame_is_rejected(settings: Settings, database_url: st
     assert _orders(database_url) == 0
 
 
+def test_two_messages_in_one_frame_are_refused_rather_than_one_answered(
+    settings: Settings, database_url: str
+) -> None:
+    second = GOOD.replace(b"RIS0001", b"RIS0002").replace(b"ACC1001", b"ACC1002")
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(b"\x0b" + GOOD.rstrip(b"\r") + b"\r" + second + b"\x1c\r")
+        ack = _read_ack(connection)
+        assert _msa_code(ack) == "AR"
+        assert b"is a second MSH: send one message per MLLP frame" in ack
+        batch = b"BHS|^~\\&|RIS\r" + GOOD.rstrip(b"\r") + b"\rBTS|1\r"
+        connection.sendall(b"\x0b" + batch + b"\x1c\r")
+        assert b"a batch (FHS, BHS) is not read" in _read_ack(connection)
+    assert _orders(database_url) == 0
+
+
+def test_bytes_not_utf8_without_msh18_say_how_they_were_read(
+    settings: Settings, database_url: str
+) -> None:
+    latin1 = GOOD.replace(b"DOE^JOHN", "MÜLLER^JÖRG".encode("latin-1"))
+    with running_hl7_listener(settings, database_url) as port, _connect(port) as connection:
+        connection.sendall(b"\x0b" + latin1 + b"\x1c\r")
+        ack = _read_ack(connection)
+    assert _msa_code(ack) == "AR"
+    assert b"not UTF-8, as a message without MSH-18 is read: name its character set there" in ack
+    assert _orders(database_url) == 0
+
+
 @pytest.mark.slow
 def test_ten_megabyte_message_is_refused_and_the_connection_goes_on(
     settings: Settings, database_url: str

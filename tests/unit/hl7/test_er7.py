@@ -181,6 +181,9 @@ def test_missing_encoding_characters_are_python_hl7s_defaults() -> None:
         ("MSH|^^\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3", "five different characters"),
         ("MSH|^~\\^|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3", "five different characters"),
         ("MSH|^~\\&|RIS|GEN|WL|RAD|20261206||ORM^O01|ID1|P|2.3\rPID|1||A\x00B", "NUL character"),
+        # Two messages in one frame: answering the first would leave the second unanswered.
+        (f"{ORDER}\r{ORDER}", "segment 7 is a second MSH"),
+        (f"BHS|^~\\&|RIS\r{ORDER}\rBTS|1", "a batch"),
     ],
 )
 def test_what_is_not_er7_is_refused_with_a_reason(text: str, reason: str) -> None:

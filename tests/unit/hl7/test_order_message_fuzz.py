@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.hl7.charsets import UnknownCharset, decode_message
+from app.hl7.charsets import Undecodable, UnknownCharset, decode_message
 from app.hl7.er7 import parse
 from app.hl7.errors import MessageNotAccepted
 from app.hl7.order_messages import header_of, read_orders
@@ -16,7 +16,7 @@ def _read(raw: bytes) -> None:
     try:
         message = parse(decode_message(raw))
         read_orders(message, header_of(message))
-    except (MessageNotAccepted, UnknownCharset, UnicodeDecodeError):
+    except (MessageNotAccepted, UnknownCharset, Undecodable):
         pass
 
 
