@@ -40,6 +40,7 @@ _FHIR_ISSUE_TYPES = {
     401: "login",
     403: "forbidden",
     404: "not-found",
+    406: "not-supported",
     409: "conflict",
     413: "too-long",
     422: "invalid",

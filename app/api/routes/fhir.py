@@ -37,9 +37,20 @@ from app.principal import Principal
 from app.settings import Settings
 from app.workflow.orders import receive_order
 
-router = APIRouter(prefix="/fhir", tags=["fhir"])
-
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
+# What a client may ask for (Accept, or FHIR's `_format`) and be answered in JSON.
+JSON_ANSWERS = frozenset({FHIR_JSON, "application/json", "json", "application/*", "*/*"})
+
+
+def _answerable_in_json(request: Request) -> None:
+    """`406` for a client that will read only another format (XML, Turtle): we answer JSON."""
+    wanted = request.query_params.get("_format") or request.headers.get("accept") or "*/*"
+    ranges = {media_range.split(";")[0].strip().lower() for media_range in wanted.split(",")}
+    if ranges.isdisjoint(JSON_ANSWERS):
+        raise HTTPException(406, f"resources are answered as {FHIR_JSON} only, not {wanted}")
+
+
+router = APIRouter(prefix="/fhir", tags=["fhir"], dependencies=[Depends(_answerable_in_json)])
 INTERACTION_OF_METHOD = {"POST": "create", "PUT": "update"}
 
 

@@ -388,3 +388,26 @@ def test_an_amended_report_reads_with_its_addendum(
     first_part, addendum = whole.split("\n\nADDENDUM ")
     assert first_part == "FINDINGS:\nno bleed\n\nIMPRESSION:\nnormal head CT"
     assert addendum.endswith(" UTC\n\nIMPRESSION:\nsmall left frontal contusion on review")
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "status"),
+    [
+        ("application/fhir+xml", None, 406),
+        (None, "xml", 406),
+        ("application/fhir+json; fhirVersion=4.0", None, 200),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None, 200),
+        ("application/fhir+xml", "json", 200),  # _format outranks Accept, as FHIR says
+    ],
+)
+def test_a_client_that_reads_only_another_format_is_told_so(
+    base_url: str, accept: str | None, fmt: str | None, status: int
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    params = {"_format": fmt} if fmt else {}
+    answer = httpx.get(f"{base_url}/metadata", headers=headers, params=params)
+
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("application/fhir+json")
+    if status == 406:
+        assert answer.json()["issue"][0]["code"] == "not-supported"
