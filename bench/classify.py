@@ -17,10 +17,10 @@ from pathlib import Path
 from app.classification.region import classify_region
 from app.classification.sequence import classify_series
 from app.classification.series_header import SeriesHeader
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import RuleSet, load_default_rules
 from app.rules.engine import route
 from app.rules.facts import route_referral
-from app.rules.study_facts import StudyFacts
 from bench.labelled_sets import (
     DEVELOPMENT,
     Row,
@@ -91,7 +91,9 @@ def speed_report(rule_set: RuleSet) -> None:
     print(f"classify a {STUDY_SERIES}-series study (+ study region): {study * 1e3:.3f} ms")
     print(f"baseline, JSON round trip of the same {STUDY_SERIES} headers: {baseline * 1e3:.3f} ms")
     print(f"ratio: {study / baseline:.1f}x the baseline")
-    facts = StudyFacts(frozenset({"MR"}), "LSPINE", categories=frozenset({"FACET_ARTHROPATHY"}))
+    facts = ClassifiedStudy(
+        frozenset({"MR"}), "LSPINE", categories=frozenset({"FACET_ARTHROPATHY"})
+    )
     start = time.perf_counter()
     for _ in range(ROUTED_STUDIES):
         route(rule_set, facts)

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from app.rules.study_facts import StudyFacts
+from app.rules.classified_study import ClassifiedStudy
 from app.studies.models import Series, Study
 from app.studies.queries import effective_sequence
 from app.tasks.models import ReadingTask
 from app.vocabulary import TaskKind, TaskState
 
 
-def study_facts(study: Study, sequences: Iterable[str | None], zone: tzinfo) -> StudyFacts:
+def study_facts(study: Study, sequences: Iterable[str | None], zone: tzinfo) -> ClassifiedStudy:
     """The facts of one classified study, given its series' sequence types; its time of receipt
     on the clock of `zone`, the department's."""
     return _facts(
@@ -43,7 +43,7 @@ class WindowStudy:
     stable_at: datetime
     id: int
     study_instance_uid: str
-    facts: StudyFacts
+    facts: ClassifiedStudy
     task_id: int | None
     task_state: str | None
 
@@ -136,9 +136,9 @@ def _facts(
     institution: str | None,
     received_at: datetime | None,
     **_: Any,
-) -> StudyFacts:
+) -> ClassifiedStudy:
     corrected = correction or {}
-    return StudyFacts(
+    return ClassifiedStudy(
         modalities=frozenset(modality.upper() for modality in modalities or () if modality),
         region=corrected.get("region") or region or "OTHER",
         sequences=frozenset(sequence for sequence in sequences or () if sequence),

@@ -13,9 +13,9 @@ from app.routing.assigner import assign_all
 from app.routing.facts import study_facts
 from app.routing.requested import as_requested, open_requests
 from app.routing.workload import workload_weight
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.engine import RouteDecision, route
 from app.rules.service import current_rule_set, rule_set_of
-from app.rules.study_facts import StudyFacts
 from app.second_opinions.models import SecondOpinionRequest
 from app.settings import Settings
 from app.studies.models import Study
@@ -125,7 +125,10 @@ def reroute_unclaimed(
 
 
 def _routed_as(
-    session: Session, task: ReadingTask, facts: StudyFacts, request: SecondOpinionRequest | None
+    session: Session,
+    task: ReadingTask,
+    facts: ClassifiedStudy,
+    request: SecondOpinionRequest | None,
 ) -> PoolAndPriority:
     """Where the version that routed the task sends the study today."""
     assert task.rule_version is not None  # only tasks routed by rules are routed again

@@ -8,13 +8,13 @@ edit it, the dry run applies it), moved one step by the question's modifiers.
 from dataclasses import replace
 
 from app.classification.vocabulary import URGENCY_ORDER, Urgency
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import CategoryAcuity, RuleSet
-from app.rules.study_facts import StudyFacts
 
 ACUITY_KEY = "acuity.table"
 
 
-def clinical_acuity(rule_set: RuleSet, facts: StudyFacts) -> tuple[Urgency, str]:
+def clinical_acuity(rule_set: RuleSet, facts: ClassifiedStudy) -> tuple[Urgency, str]:
     """The acuity of the most acute category as the question's modifiers set it, and why.
 
     A raising modifier takes a category to its acute acuity; a lowering one (chronic, known,
@@ -36,7 +36,7 @@ def clinical_acuity(rule_set: RuleSet, facts: StudyFacts) -> tuple[Urgency, str]
     return URGENCY_ORDER[level], f"{deciding} is {why}" if deciding else ""
 
 
-def _moved(entry: CategoryAcuity, facts: StudyFacts) -> tuple[Urgency, str]:
+def _moved(entry: CategoryAcuity, facts: ClassifiedStudy) -> tuple[Urgency, str]:
     usual = entry.usual
     if facts.acuity_steps > 0 and entry.acute is not None and entry.acute != usual:
         return entry.acute, f"{entry.acute} when acute, as {facts.acuity_cue} says"
@@ -45,7 +45,7 @@ def _moved(entry: CategoryAcuity, facts: StudyFacts) -> tuple[Urgency, str]:
     return usual, f"{usual} in the rule set"
 
 
-def with_clinical_acuity(rule_set: RuleSet, facts: StudyFacts) -> tuple[StudyFacts, str]:
+def with_clinical_acuity(rule_set: RuleSet, facts: ClassifiedStudy) -> tuple[ClassifiedStudy, str]:
     """The facts with the more urgent of their urgency and the clinical acuity, and the reason
     when the acuity decided."""
     if facts.urgency_corrected:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from app.rules.acuity import with_clinical_acuity
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import Condition, Rule, RuleSet
-from app.rules.study_facts import StudyFacts
 from app.time_windows import WEEKDAYS, TimeWindow
 
 
@@ -34,7 +34,7 @@ class NoDefaultRule(ValueError):
     """A rule set built without validation has no rule that matches this study."""
 
 
-Test = Callable[[StudyFacts], bool]
+Test = Callable[[ClassifiedStudy], bool]
 FACT_WORDS: dict[str, str] = {
     "modality": "modality is one of",
     "region": "region is one of",
@@ -51,7 +51,7 @@ FACT_WORDS: dict[str, str] = {
 PLAN_KEY = "engine.plan"
 
 
-def route(rule_set: RuleSet, facts: StudyFacts) -> RouteDecision:
+def route(rule_set: RuleSet, facts: ClassifiedStudy) -> RouteDecision:
     """The decision of the first enabled rule whose condition holds."""
     facts, acuity_reason = with_clinical_acuity(rule_set, facts)
     for rule, test, explanation in rule_set.memo(PLAN_KEY, lambda: _plan(rule_set)):
@@ -63,7 +63,7 @@ def route(rule_set: RuleSet, facts: StudyFacts) -> RouteDecision:
     raise NoDefaultRule("the rule set has no enabled default rule")
 
 
-def holds(condition: Condition, facts: StudyFacts) -> bool:
+def holds(condition: Condition, facts: ClassifiedStudy) -> bool:
     """Whether one condition node is true for the study."""
     return compile_condition(condition)(facts)
 
@@ -109,7 +109,7 @@ def _plan(rule_set: RuleSet) -> tuple[tuple[Rule, Test | None, str], ...]:
     )
 
 
-def _decide(rule: Rule, explanation: str, facts: StudyFacts) -> RouteDecision:
+def _decide(rule: Rule, explanation: str, facts: ClassifiedStudy) -> RouteDecision:
     action = rule.then
     reasons = [f"rule '{rule.id}' matched: {explanation}", f"subspecialty {action.subspecialty}"]
     if action.priority is not None:

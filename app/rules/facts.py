@@ -1,4 +1,4 @@
-"""One way to turn a study's classification results into `StudyFacts`."""
+"""One way to turn a study's classification results into `ClassifiedStudy`."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -8,9 +8,9 @@ from typing import Any
 from app.classification.question import QuestionClassification, classify_question
 from app.classification.region import RegionClassification, classify_region
 from app.classification.sequence import SeriesClassification
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import RuleSet
 from app.rules.engine import RouteDecision, route
-from app.rules.study_facts import StudyFacts
 
 
 def facts_from(
@@ -24,9 +24,9 @@ def facts_from(
     source_ae: str = "",
     institution: str = "",
     received_at: datetime | None = None,
-) -> StudyFacts:
+) -> ClassifiedStudy:
     """Facts for routing; keywords are searched in the question and the study description."""
-    return StudyFacts(
+    return ClassifiedStudy(
         modalities=frozenset(modality.strip().upper() for modality in modalities if modality),
         region=region.region,
         sequences=frozenset(classification.sequence for classification in series),

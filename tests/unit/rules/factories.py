@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import RuleSet
-from app.rules.study_facts import StudyFacts
 
 DEFAULT_RULE: dict[str, Any] = {"id": "default", "then": {"subspecialty": "GENERAL"}}
 
@@ -22,6 +22,6 @@ def make_rule_set(*rules: dict[str, Any]) -> RuleSet:
     return RuleSet.model_validate({"rules": [*rules, DEFAULT_RULE]})
 
 
-def make_facts(**fields: Any) -> StudyFacts:
+def make_facts(**fields: Any) -> ClassifiedStudy:
     defaults: dict[str, Any] = {"modalities": frozenset({"MR"}), "region": "BRAIN"}
-    return StudyFacts(**{**defaults, **fields})
+    return ClassifiedStudy(**{**defaults, **fields})

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.classification.vocabulary import Category, Region, Sequence, Urgency
+from app.rules.classified_study import ClassifiedStudy
 from app.rules.dsl import RuleSet
 from app.rules.engine import holds, route
-from app.rules.study_facts import StudyFacts
 
 REGIONS = list(get_args(Region))
 SEQUENCES = list(get_args(Sequence))
@@ -61,7 +61,7 @@ def rule_sets(draw: st.DrawFn) -> RuleSet:
 
 
 facts_strategy = st.builds(
-    StudyFacts,
+    ClassifiedStudy,
     modalities=st.frozensets(st.sampled_from(MODALITIES), min_size=1, max_size=2),
     region=st.sampled_from(REGIONS),
     sequences=st.frozensets(st.sampled_from(SEQUENCES), max_size=6),
@@ -77,7 +77,7 @@ facts_strategy = st.builds(
 @settings(max_examples=100, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
 def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(
-    rule_set: RuleSet, facts: StudyFacts
+    rule_set: RuleSet, facts: ClassifiedStudy
 ) -> None:
     decision = route(rule_set, facts)
 
@@ -94,7 +94,7 @@ def test_any_valid_rule_set_routes_every_study_to_exactly_the_first_match(
 @settings(max_examples=100, deadline=None)
 @given(rule_set=rule_sets(), facts=facts_strategy)
 def test_the_default_rule_decides_exactly_when_no_other_enabled_rule_matches(
-    rule_set: RuleSet, facts: StudyFacts
+    rule_set: RuleSet, facts: ClassifiedStudy
 ) -> None:
     others = [
         rule

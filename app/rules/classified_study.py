@@ -5,7 +5,7 @@ from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
-class StudyFacts:
+class ClassifiedStudy:
     """Everything a rule may test about a study, already classified."""
 
     modalities: frozenset[str]
