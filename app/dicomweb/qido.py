@@ -15,6 +15,23 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 # Parameters that shape the answer rather than match attributes.
 CONTROLS = frozenset({"limit", "offset", "includefield", "fuzzymatching"})
+# The attributes each level matches on, by keyword.
+STUDY_KEYS = frozenset(
+    {
+        "PatientID",
+        "PatientName",
+        "AccessionNumber",
+        "StudyDate",
+        "ModalitiesInStudy",
+        "StudyInstanceUID",
+    }
+)
+SERIES_KEYS = frozenset({"Modality", "SeriesInstanceUID", "SeriesNumber"})
+INSTANCE_KEYS: frozenset[str] = frozenset()
+KEYS_IGNORED = "The following query keys are not supported and were ignored: "
+LITERAL_MATCHING_ONLY = (
+    "The fuzzymatching parameter is not supported. Only literal matching has been performed."
+)
 
 Params = Mapping[str, Sequence[str]]
 
@@ -49,6 +66,19 @@ def series_match(params: Params) -> SeriesMatch:
         series_uids=_uid_list(keys.get("SeriesInstanceUID")),
         series_number=int(number) if number is not None else None,
     )
+
+
+def warnings(params: Params, matched_on: frozenset[str]) -> list[str]:
+    """What a search leaves undone, as PS3.18 Warning texts: keys this level does not match on
+    (the search runs without them, so the client must be told), and fuzzy matching."""
+    said: list[str] = []
+    ignored = sorted(set(_keys(params)) - matched_on)
+    if ignored:
+        said.append(f"{KEYS_IGNORED}{', '.join(ignored)}")
+    fuzzy = params.get("fuzzymatching", [])
+    if fuzzy and fuzzy[-1].lower() == "true":
+        said.append(LITERAL_MATCHING_ONLY)
+    return said
 
 
 def study_json(study: Study, base_url: str) -> dict[str, Any]:
@@ -130,16 +160,15 @@ def _date_range(value: str) -> tuple[date | None, date | None]:
     earliest, _, latest = value.partition("-")
     if "-" not in value:
         latest = earliest
-    return _parsed_date(earliest), _parsed_date(latest)
+    try:
+        return _parsed_date(earliest), _parsed_date(latest)
+    except ValueError:
+        problem = f"StudyDate {value!r} is not a date or a range of dates as YYYYMMDD-YYYYMMDD"
+        raise MalformedRequest(problem) from None
 
 
 def _parsed_date(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        raise MalformedRequest(f"StudyDate {value!r} is not a date as YYYYMMDD") from None
+    return datetime.strptime(value, "%Y%m%d").date() if value else None
 
 
 def _uid_list(value: str | None) -> tuple[str, ...]:

@@ -43,6 +43,15 @@ def _dicom_json(body: list[dict[str, Any]]) -> Response:
     return JSONResponse(body, media_type=DICOM_JSON)
 
 
+def _found(request: Request, matched_on: frozenset[str], body: list[dict[str, Any]]) -> Response:
+    """The matches, with a Warning (PS3.18 §8.4) for each part of the query left undone."""
+    answer = _dicom_json(body)
+    agent = request.url.netloc or "worklist"
+    for text in qido.warnings(_params(request), matched_on):
+        answer.headers.append("Warning", f'299 {agent} "{text}"')
+    return answer
+
+
 @router.get(
     "/studies",
     summary="Search studies (QIDO-RS)",
@@ -60,7 +69,9 @@ def search_for_studies(request: Request, user: CurrentUser, session: SessionDep)
     record(
         session, user, AuditAction.QUERY, object_type="studies", details={"returned": len(found)}
     )
-    return _dicom_json([qido.study_json(study, base_url(request)) for study in found])
+    return _found(
+        request, qido.STUDY_KEYS, [qido.study_json(study, base_url(request)) for study in found]
+    )
 
 
 @router.get(
@@ -80,7 +91,8 @@ def search_for_series(
         return problem(400, str(error))
     record(session, user, AuditAction.QUERY, object_type="study", object_id=study)
     base = base_url(request)
-    return _dicom_json([qido.series_json(series, uid, base) for series, uid in found])
+    matches = [qido.series_json(series, uid, base) for series, uid in found]
+    return _found(request, qido.SERIES_KEYS, matches)
 
 
 @router.get(
@@ -100,7 +112,8 @@ def search_for_instances(
     found = search_instances(session, study, page, series_uid=series)
     record(session, user, AuditAction.QUERY, object_type="series", object_id=series)
     base = base_url(request)
-    return _dicom_json([qido.instance_json(row, st, se, base) for row, st, se in found])
+    matches = [qido.instance_json(row, st, se, base) for row, st, se in found]
+    return _found(request, qido.INSTANCE_KEYS, matches)
 
 
 def _params(request: Request) -> dict[str, list[str]]:

@@ -52,11 +52,32 @@ def test_studies_are_found_by_the_standard_matching_keys(
     assert search(ModalitiesInStudy="CT") == [head_uid]
     assert search(StudyInstanceUID=f"{head_uid},{knee_uid}") == [knee_uid, head_uid]
     assert search(limit="1", offset="1", includefield="all") == [head_uid]
-    bad = client.get("/dicomweb/studies", params={"StudyDate": "yesterday"}, headers=headers)
+    bad = client.get("/dicomweb/studies", params={"StudyDate": "2026-12-01"}, headers=headers)
     assert bad.status_code == 400
-    assert "StudyDate" in bad.json()["detail"]
+    assert "StudyDate '2026-12-01' is not a date or a range" in bad.json()["detail"]
     audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "Query")).all()
     assert len(audited) == 10
+
+
+def test_what_a_search_cannot_match_on_is_said_in_a_warning(
+    client: TestClient, make_token: Callable[..., str]
+) -> None:
+    headers = {"Authorization": f"Bearer {make_token(Role.INTEGRATION, name='PORTAL')}"}
+    _store(client, headers, list(study_datasets(KNEE_MR, PatientName="SMITH^ANNA"))[:1])
+    params = {"StudyDescription": "KNEE*", "00080090": "X", "fuzzymatching": "true"}
+
+    answer = client.get("/dicomweb/studies", params=params, headers=headers)
+
+    assert answer.status_code == 200
+    assert len(answer.json()) == 1  # matched on what is supported, which here is nothing
+    assert answer.headers.get_list("warning") == [
+        '299 testserver "The following query keys are not supported and were ignored:'
+        ' ReferringPhysicianName, StudyDescription"',
+        '299 testserver "The fuzzymatching parameter is not supported.'
+        ' Only literal matching has been performed."',
+    ]
+    plain = client.get("/dicomweb/studies", params={"PatientName": "SMITH*"}, headers=headers)
+    assert "warning" not in plain.headers
 
 
 def test_a_stored_series_is_searched_and_retrieved_as_stored(
