@@ -28,6 +28,10 @@ REQUEST_STATUSES = frozenset(
     {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}
 )
 CANCELLED_STATUSES = frozenset({"revoked", "entered-in-error"})
+# Intents that ask for the study to be done: a proposal, plan, directive or option does not.
+ORDER_INTENTS = frozenset(
+    {"order", "original-order", "reflex-order", "filler-order", "instance-order"}
+)
 # ServiceRequest.subject is required; for an order that names no patient FHIR says why it is empty.
 PATIENT_NOT_NAMED = {
     "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
@@ -109,6 +113,12 @@ def order_of(request: ServiceRequest, *, update: bool) -> ReceivedOrder:
         raise ResourceInvalid(422, [("ServiceRequest.identifier", problem)])
     if request.priority and request.priority not in PRIORITY_OF_REQUEST:
         raise ResourceInvalid(422, [("ServiceRequest.priority", f"unknown {request.priority!r}")])
+    if request.intent not in ORDER_INTENTS:
+        problem = f"a {request.intent} is not an order: send the order itself (intent order)"
+        raise ResourceInvalid(422, [("ServiceRequest.intent", problem)])
+    if request.status == "draft":
+        problem = "a draft is not an order yet: send it once it is active"
+        raise ResourceInvalid(422, [("ServiceRequest.status", problem)])
     encounter = _contained_encounter(request)
     facts = OrderFacts(
         accession_number=accession,

@@ -132,6 +132,8 @@ def test_invalid_service_requests_get_an_operation_outcome(
         **_service_request(identifier=[{"type": ACSN, "value": "A" * 65}]),
         "resourceType": "ServiceRequest",
     }
+    draft = {**_service_request(status="draft"), "resourceType": "ServiceRequest"}
+    proposal = {**_service_request(intent="proposal"), "resourceType": "ServiceRequest"}
     reasons = [{"text": "headache"}, {"text": "r/o\u001bbleed"}]
     with_escape = {**_service_request(reasonCode=reasons), "resourceType": "ServiceRequest"}
     cases = [
@@ -141,6 +143,9 @@ def test_invalid_service_requests_get_an_operation_outcome(
         (json.dumps(long_accession).encode(), 422, "ServiceRequest.identifier"),
         (json.dumps(before_the_year_1).encode(), 422, "ServiceRequest.occurrenceDateTime"),
         (json.dumps(two_accessions).encode(), 422, "ServiceRequest.identifier"),
+        # Not yet an order, or not an order at all: stored, either would route a study.
+        (json.dumps(draft).encode(), 422, "ServiceRequest.status"),
+        (json.dumps(proposal).encode(), 422, "ServiceRequest.intent"),
         # FHIR strings hold no control character (and Postgres no NUL): refused saying where.
         (json.dumps(with_nul).encode(), 400, "ServiceRequest.code.text"),
         (json.dumps(with_escape).encode(), 400, "ServiceRequest.reasonCode[1].text"),
