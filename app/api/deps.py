@@ -110,7 +110,7 @@ def get_current_user(
 ) -> Principal:
     """The caller (a bearer token, else a signed-in person), if their role may use this route."""
     source = request.client.host if request.client else None
-    route = getattr(request.scope.get("route"), "path", request.url.path)
+    route = getattr(request.scope.get("route"), "path_format", request.url.path)
     try:
         principal = _authenticate(request, session, credentials, csrf_token, source)
     except AuthenticationError as error:

@@ -49,7 +49,7 @@ class RequestObservation:
     @staticmethod
     def _observe(scope: Scope, status: int, seconds: float, request_id: str) -> None:
         # The route template, never the raw path: paths carry UIDs and query strings carry PHI.
-        route = getattr(scope.get("route"), "path", "unmatched")
+        route = getattr(scope.get("route"), "path_format", "unmatched")
         REQUESTS.labels(scope["method"], route, str(status)).inc()
         LATENCY.labels(scope["method"], route).observe(seconds)
         fields: dict[str, Any] = {

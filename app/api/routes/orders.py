@@ -32,10 +32,13 @@ def unmatched_orders(
     return OrderList(items=[OrderView.model_validate(order) for order in orders])
 
 
-@router.get("/{accession_number}", summary="Read an order by accession number")
+# `path`: an accession number may hold a slash (`2026/00123`), sent percent-encoded as `%2F`,
+# which reaches routing decoded.
+@router.get("/{accession_number:path}", summary="Read an order by accession number")
 def read_order(accession_number: str, user: CurrentUser, session: SessionDep) -> OrderView:
-    """The order as the RIS or EHR last sent it, and the study it met. Audited as a read of
-    patient data; `404` for an unknown accession number."""
+    """The order as the RIS or EHR last sent it, and the study it met; an accession number
+    holding `/`, `#`, `?` or `%` is sent percent-encoded. Audited as a read of patient data;
+    `404` for an unknown accession number."""
     order = repository.order_by_accession(session, accession_number)
     if order is None:
         raise NotFound(f"no order with accession number {accession_number}")

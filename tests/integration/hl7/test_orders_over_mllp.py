@@ -130,3 +130,18 @@ def test_unmatched_orders_are_listed_after_the_expiry(
     assert listed.status_code == 200
     assert [item["accession_number"] for item in listed.json()["items"]] == ["ACC1001"]
     assert _order(database_url, "ACC1001") is not None
+
+
+def test_an_order_is_read_by_an_accession_number_holding_a_slash(
+    client: TestClient, settings: Settings, database_url: str, admin_headers: dict[str, str]
+) -> None:
+    message = sample_bytes("orm_o01_v23_new.hl7").replace(b"ACC1001", b"2026/1001 #2")
+    with running_hl7_listener(settings, database_url) as port:
+        (ack,) = send_with_hl7_client(port, [message])
+    assert str(ack.segment("MSA")(1)) == "AA"
+
+    read = client.get("/api/v1/orders/2026%2F1001%20%232", headers=admin_headers)
+
+    assert read.status_code == 200, read.text
+    assert read.json()["accession_number"] == "2026/1001 #2"
+    assert client.get("/api/v1/orders/2026%2F1002", headers=admin_headers).status_code == 404
