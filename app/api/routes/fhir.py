@@ -208,8 +208,10 @@ async def _store(
         accession = received.facts.accession_number
         known = await run_sync(order_by_accession, session, accession) is not None
     order = await run_sync(receive_order, session, user, settings, received)
-    kept = service_request_of(order).model_dump_json(exclude_none=True, by_alias=True)
-    return _fhir(kept, 200 if known else 201, {"Location": f"/fhir/ServiceRequest/{order.id}"})
+    # Read back off the event loop: what the database set (the order's times) may be loaded.
+    kept = await run_sync(service_request_of, order)
+    body = kept.model_dump_json(exclude_none=True, by_alias=True)
+    return _fhir(body, 200 if known else 201, {"Location": f"/fhir/ServiceRequest/{order.id}"})
 
 
 def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> Response | None:
