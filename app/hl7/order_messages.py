@@ -60,7 +60,16 @@ def read_orders(
         raise OrderUnusable("the message has no ORC segment")
     patient = next(iter(message.segments_named("PID")), ABSENT)
     visit = next(iter(message.segments_named("PV1")), ABSENT)
-    return [_order(group, patient, visit, accession_fields) for group in groups]
+    if len(groups) == 1:
+        return [_order(groups[0], patient, visit, accession_fields)]
+    orders = []
+    for number, group in enumerate(groups, 1):
+        try:
+            orders.append(_order(group, patient, visit, accession_fields))
+        except OrderUnusable as unusable:
+            # Of several orders, the sender must know which one to correct.
+            raise OrderUnusable(f"order {number} of {len(groups)}: {unusable.reason}") from None
+    return orders
 
 
 def _order_groups(message: Message) -> Iterator[Group]:

@@ -136,3 +136,13 @@ def test_a_few_line_breaks_by_formatting_sequence_are_read() -> None:
     text = _with_field("orm_o01_v23_new.hl7", note, b"patient on\\.sp2\\anticoagulants")
     (order,) = orders_of(parse(text))
     assert "patient on\n\nanticoagulants" in (order.facts.reason or "")
+
+
+def test_of_several_orders_the_one_that_cannot_be_used_is_named() -> None:
+    text = decode_message(sample_bytes("orm_o01_v23_new.hl7")).strip()
+    groups = text[text.index("ORC|") :]
+    second = groups.replace("ACC1001", "").replace("OBR|1|", "OBR|2|")
+    message = parse(f"{text}\r{second}")
+
+    with pytest.raises(OrderUnusable, match=r"^order 2 of 2: no accession number in OBR-18"):
+        orders_of(message, ["OBR-18"])
