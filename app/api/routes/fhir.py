@@ -278,19 +278,16 @@ def search_service_requests(
     responses=_documented(search_set(FHIR_DIAGNOSTIC_REPORT), 200),
 )
 def search_diagnostic_reports(
-    request: Request,
-    user: CurrentUser,
-    session: SessionDep,
-    identifier: Annotated[str, Query(min_length=1)],
+    request: Request, user: CurrentUser, session: SessionDep, searched: Searched
 ) -> Response:
     """A searchset Bundle of the reports of the study with this accession number
-    (`identifier=ACC` or `system|ACC`): status preliminary, final or amended, the conclusion,
-    the reader. Audited as a query; changes nothing."""
-    found = [
-        diagnostic_report(read)
-        for read in read_tasks(session, accession_number=identifier.split("|")[-1])
-        if read.reports
-    ]
+    (`identifier=ACC` or `system|ACC`) or of the task `_id`: status preliminary, final or
+    amended, the conclusion, the reader. `400` without either. Audited as a query; changes
+    nothing."""
+    reads = read_tasks(
+        session, accession_number=searched.accession_number, task_id=searched.row_number
+    )
+    found = [diagnostic_report(read) for read in reads if read.reports]
     returned = {"returned": len(found)}
     record(session, user, AuditAction.QUERY, object_type="DiagnosticReport", details=returned)
     return _searchset(request, found)

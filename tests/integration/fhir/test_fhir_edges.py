@@ -293,6 +293,8 @@ def test_the_capability_statement_says_what_each_resource_answers(
         if "search-type" in interactions:
             answer = httpx.get(f"{base_url}/{resource_type}?identifier=none", headers=token)
             assert answer.json()["resourceType"] == "Bundle", resource_type
+            unnamed = httpx.get(f"{base_url}/{resource_type}", headers=token)
+            assert unnamed.status_code == 400, resource_type  # a search names what it seeks
 
 
 def test_an_order_reads_back_as_it_was_sent_and_reports_point_to_it(
