@@ -5,6 +5,7 @@ What the endpoint does is read from these routes into its CapabilityStatement (`
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -86,7 +87,7 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + router.prefix
 
 
-def _searchset(request: Request, resources: list[Any]) -> Response:
+def _searchset(request: Request, resources: Sequence[DomainResource]) -> Response:
     return _fhir(json.dumps(search_bundle(resources, _base(request), str(request.url))))
 
 
@@ -129,7 +130,8 @@ def capabilities(request: Request) -> Response:
 def _interactions() -> list[ResourceInteractions]:
     found: dict[str, tuple[list[str], list[str]]] = {}
     for route in router.routes:
-        assert isinstance(route, APIRoute)
+        if not isinstance(route, APIRoute):
+            continue
         resource_type, _, instance = route.path.removeprefix(f"{router.prefix}/").partition("/")
         if not resource_type[:1].isupper():
             continue  # not a resource: this statement itself
