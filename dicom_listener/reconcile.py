@@ -5,7 +5,9 @@ import itertools
 import logging
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from app.db.session import session_scope
 from app.storage.objects import StoredObject
@@ -21,29 +23,38 @@ logger = logging.getLogger(__name__)
 # Stored series whose rows are looked up in one query: one query per series cost about 1.3 ms
 # each, an hour of every start at a year's volume (millions of series).
 SERIES_PER_LOOKUP = 500
-# The port opens once the storage is reconciled: minutes at a year's volume (docs/scaling.md), so
+# Reconciling takes minutes at a year's volume (docs/scaling.md), while associations are served:
 # a start says how far it has come this often, rather than staying silent.
 SECONDS_BETWEEN_PROGRESS = 30.0
 
 StoredSeries = tuple[str, list[StoredObject]]
 
 
-def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -> int:
-    """Return how many stored instances were indexed; unreadable ones go to quarantine."""
+def reconcile(
+    storage: Storage,
+    database_url: str,
+    temp_idle_for: float = 0.0,
+    listening_since: datetime | None = None,
+) -> int:
+    """Return how many stored instances were indexed; unreadable ones go to quarantine.
+
+    With `listening_since`, associations are served meanwhile: rows received since then are
+    left out of the count of rows without a file, as the listing may have passed their folder
+    before their file was written. Every row received before it had its file written first.
+    """
     storage.prepare()
     removed = storage.clear_spool(temp_idle_for)
-    logger.info("reconciling storage before listening")
+    counted_before = listening_since or datetime.now(UTC)
+    logger.info("reconciling storage at start")
     indexed = missing = rows_of_stored_series = series_checked = 0
     next_progress = time.monotonic() + SECONDS_BETWEEN_PROGRESS
     for batch in _batches(_stored_series(storage), SERIES_PER_LOOKUP):
         with session_scope(database_url) as session:
             known = known_instances_by_series(session, {series_uid for series_uid, _ in batch})
         for series_uid, stored in batch:
-            series_indexed, series_missing = _index_series(
-                known[series_uid], stored, storage, database_url
-            )
-            indexed, missing = indexed + series_indexed, missing + series_missing
-            rows_of_stored_series += len(known[series_uid]) + series_indexed
+            found = _index_series(known[series_uid], stored, storage, database_url, counted_before)
+            indexed, missing = indexed + found.indexed, missing + found.missing
+            rows_of_stored_series += found.counted_rows
         series_checked += len(batch)
         if time.monotonic() >= next_progress:
             logger.info(
@@ -51,7 +62,7 @@ def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -
                 extra={"series_checked": series_checked, "indexed": indexed, "missing": missing},
             )
             next_progress = time.monotonic() + SECONDS_BETWEEN_PROGRESS
-    missing += _rows_of_series_not_stored(rows_of_stored_series, database_url)
+    missing += _rows_of_series_not_stored(rows_of_stored_series, database_url, counted_before)
     if removed or indexed:
         logger.info("storage reconciled", extra={"indexed": indexed, "temp_removed": removed})
     _report_rows_without_file(missing)
@@ -75,25 +86,42 @@ def _batches(series: Iterator[StoredSeries], size: int) -> Iterator[list[StoredS
         yield batch
 
 
+class SeriesReconciled(NamedTuple):
+    indexed: int  # stored instances given a row
+    counted_rows: int  # rows received before the count's moment, those just given included
+    missing: int  # of those, rows whose stored instance is not there
+
+
 def _index_series(
-    known: set[str], stored: list[StoredObject], storage: Storage, database_url: str
-) -> tuple[int, int]:
-    """Index the series' instances without a row (`known` are those with one); how many were
-    indexed, and how many rows lack their instance."""
+    known: dict[str, datetime],
+    stored: list[StoredObject],
+    storage: Storage,
+    database_url: str,
+    counted_before: datetime,
+) -> SeriesReconciled:
+    """Index the series' instances without a row (`known` are those with one, and when each
+    was received)."""
     by_sop = {Path(one.key).stem: one for one in stored}
     unindexed = [one for sop, one in by_sop.items() if sop not in known]
-    indexed = sum(_index_instance(one, storage, database_url) for one in unindexed)
-    return indexed, len(known - by_sop.keys())
+    indexed = [one for one in unindexed if _index_instance(one, storage, database_url)]
+    counted = {sop for sop, received_at in known.items() if received_at < counted_before}
+    # An instance indexed here has its file's time as its reception time.
+    counted_indexed = sum(1 for one in indexed if one.modified < counted_before)
+    return SeriesReconciled(
+        len(indexed), len(counted) + counted_indexed, len(counted - by_sop.keys())
+    )
 
 
-def _rows_of_series_not_stored(rows_of_stored_series: int, database_url: str) -> int:
+def _rows_of_series_not_stored(
+    rows_of_stored_series: int, database_url: str, counted_before: datetime
+) -> int:
     """Rows beyond those of the series found in storage: each one's whole series folder is gone.
 
     One count of all rows rather than a count by series: at 10 million rows that grouping
     spilled 692 MB to disk and took 96 s of every start (docs/scaling.md).
     """
     with session_scope(database_url) as session:
-        rows = count_instances(session)
+        rows = count_instances(session, received_before=counted_before)
     # Never below none: rows may be purged while the storage is listed.
     return max(0, rows - rows_of_stored_series)
 

@@ -7,6 +7,7 @@ import socketserver
 import ssl
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
@@ -205,29 +206,41 @@ def start_acceptor(
 
 
 def serve(settings: Settings, database_url: str) -> None:
-    """Reconcile storage, then listen until SIGINT or SIGTERM; open associations get
-    `STOP_GRACE` seconds to finish."""
+    """Listen until SIGINT or SIGTERM, reconciling storage meanwhile at start; open
+    associations get `STOP_GRACE` seconds to finish.
+
+    The port opens first, so senders are not turned away for the minutes a year's storage takes
+    to list; no study is judged quiet until the reconciliation is over (`reconciling`), whose
+    lock is taken before the port opens.
+    """
     block_stop_signals()
-    with reconciling(database_url):
-        indexed = reconcile(storage_of(settings), database_url, settings.network_timeout)
+    storage = storage_of(settings)
+    storage.prepare()  # the spool associations receive into
     processes = settings.listener_processes
     if processes == 1:
         _serve_metrics(settings, REGISTRY)
-        _serve_until_stopped(settings, database_url)
+        with reconciling(database_url):
+            server = _start_serving(settings, database_url)
+            reconcile(storage, database_url, settings.network_timeout, datetime.now(UTC))
+        _serve_until_stopped(server)
         return
     address = (settings.dicom_host, settings.dicom_port)
     with (
         shared_metrics_folder(prefix="listener-metrics-"),
         socket.create_server(address, backlog=128) as listening,
     ):
-        arguments = (settings, database_url, listening)  # the socket reaches each child duplicated
-        children = start_children(_child_main, arguments, processes, "listener")
         registry = all_processes_registry()
         registry.register(metrics.RECONCILIATION)
         _serve_metrics(settings, registry)
-        logger.info(
-            "DICOM listener processes started", extra={"processes": processes, "indexed": indexed}
-        )
+        with reconciling(database_url):
+            arguments = (
+                settings,
+                database_url,
+                listening,
+            )  # the socket reaches each child duplicated
+            children = start_children(_child_main, arguments, processes, "listener")
+            logger.info("DICOM listener processes started", extra={"processes": processes})
+            reconcile(storage, database_url, settings.network_timeout, datetime.now(UTC))
         wait_for_stop()
         stop_children(children)
     logger.info("DICOM listener stopped")
@@ -246,12 +259,12 @@ def _child_main(settings: Settings, database_url: str, listening: socket.socket)
     block_stop_signals()
     stop_with_parent()
     configure_logging(settings.log_level, settings.log_format)
-    _serve_until_stopped(settings, database_url, listening)
+    _serve_until_stopped(_start_serving(settings, database_url, listening))
 
 
-def _serve_until_stopped(
+def _start_serving(
     settings: Settings, database_url: str, shared: socket.socket | None = None
-) -> None:
+) -> Acceptor:
     server = start_acceptor(settings, database_url, shared)
     logger.info(
         "DICOM listener ready",
@@ -261,6 +274,10 @@ def _serve_until_stopped(
             "port": settings.dicom_port,
         },
     )
+    return server
+
+
+def _serve_until_stopped(server: Acceptor) -> None:
     wait_for_stop()
     server.shutdown()
     still_open = server.wait_for_open_associations(STOP_GRACE)

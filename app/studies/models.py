@@ -139,7 +139,8 @@ class PatientLink(Base):
 
 
 class ListenerStart(Base):
-    """When a listener last started receiving (after reconciling its storage): one row."""
+    """When a listener last finished reconciling its storage at start, from which studies'
+    quiet periods count: one row."""
 
     __tablename__ = "listener_starts"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)

@@ -258,20 +258,23 @@ def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | 
 
 def instance_uids_by_series(
     session: Session, series_instance_uids: Collection[str]
-) -> dict[str, set[str]]:
+) -> dict[str, dict[str, datetime]]:
     query = (
-        select(Series.series_instance_uid, Instance.sop_instance_uid)
+        select(Series.series_instance_uid, Instance.sop_instance_uid, Instance.received_at)
         .join(Series, Series.id == Instance.series_id)
         .where(Series.series_instance_uid.in_(series_instance_uids))
     )
-    known: dict[str, set[str]] = {series_uid: set() for series_uid in series_instance_uids}
-    for series_uid, sop_uid in session.execute(query):
-        known[series_uid].add(sop_uid)
+    known: dict[str, dict[str, datetime]] = {uid: {} for uid in series_instance_uids}
+    for series_uid, sop_uid, received_at in session.execute(query):
+        known[series_uid][sop_uid] = received_at
     return known
 
 
-def count_instances(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Instance)) or 0
+def count_instances(session: Session, received_before: datetime | None = None) -> int:
+    query = select(func.count()).select_from(Instance)
+    if received_before is not None:
+        query = query.where(Instance.received_at < received_before)
+    return session.scalar(query) or 0
 
 
 # Not yet stable, or received images since: what the stability sweep has still to settle.

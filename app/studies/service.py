@@ -1,6 +1,7 @@
 """Operations on studies: filing received instances."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -66,11 +67,12 @@ def storage_path_of_instance(session: Executor, sop_instance_uid: str) -> str | 
 
 def known_instances_by_series(
     session: Session, series_instance_uids: Collection[str]
-) -> dict[str, set[str]]:
-    """The SOP Instance UIDs with a row, of each of these series (an empty set for one unknown)."""
+) -> dict[str, dict[str, datetime]]:
+    """The SOP Instance UIDs with a row, of each of these series, with when each was received
+    (none for a series unknown)."""
     return repository.instance_uids_by_series(session, series_instance_uids)
 
 
-def count_instances(session: Session) -> int:
-    """How many instance rows there are, in all series."""
-    return repository.count_instances(session)
+def count_instances(session: Session, received_before: datetime | None = None) -> int:
+    """How many instance rows there are, in all series (received before a moment, if given)."""
+    return repository.count_instances(session, received_before)

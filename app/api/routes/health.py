@@ -35,7 +35,7 @@ def healthz() -> dict[str, str]:
 )
 def readyz(request: Request) -> dict[str, str] | JSONResponse:
     """The database answers, its schema is at the migration head this build expects, and the
-    DICOM listener accepts connections (it opens its port only once reconciliation is done).
+    DICOM listener accepts connections (it does while it reconciles its storage at start).
 
     No token; changes nothing. `503` with a `detail` saying what is missing otherwise.
     """
@@ -62,8 +62,8 @@ def _not_ready(detail: str) -> JSONResponse:
 def _listener_not_accepting(settings: Settings) -> str | None:
     """Why the DICOM listener is not ready, or None when it accepts (or is not checked).
 
-    A TCP connection closed at once: the listener opens its port after reconciling storage,
-    and a connection that sends nothing costs it no association, no log line and no audit row.
+    A TCP connection closed at once: a connection that sends nothing costs the listener no
+    association, no log line and no audit row.
     """
     address = settings.listener_address_for_readiness
     if address is None:

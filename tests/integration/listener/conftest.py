@@ -8,11 +8,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pydicom import Dataset
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
@@ -22,6 +23,7 @@ from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
 from app.storage.store import storage_of
+from app.studies.models import ListenerStart
 from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
 from dicom_listener.sender import Destination, send_files
@@ -87,8 +89,11 @@ def settle(settings: Settings, database_url: str) -> int | None:
 
 
 @contextmanager
-def listener_process(settings: Settings, database_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """`worklist listener` as a process of its own, stopped (if still alive) at the end."""
+def listener_process(
+    settings: Settings, database_url: str, reconciled: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`worklist listener` as a process of its own, stopped (if still alive) at the end; once
+    it answers, and (unless `reconciled` is False) has reconciled its storage."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -102,17 +107,32 @@ def listener_process(settings: Settings, database_url: str) -> Iterator[subproce
         "WORKLIST_S3_TIMEOUT": str(settings.s3_timeout),
     }
     settings.home.mkdir(parents=True, exist_ok=True)
+    launched = datetime.now(UTC)
     with (settings.home / "listener.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "listener"], env=env, stdout=log, stderr=log
         )
     try:
         wait_for_echo(settings)
+        if reconciled:
+            wait_for_reconciliation(database_url, launched)
         yield process
     finally:
         if process.poll() is None:
             process.terminate()
             process.wait(30)
+
+
+def wait_for_reconciliation(database_url: str, since: datetime, timeout: float = 60) -> None:
+    """Until a listener started after `since` has reconciled its storage (it serves meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with session_scope(database_url) as session:
+            finished = session.scalar(select(func.max(ListenerStart.started_at)))
+        if finished is not None and finished >= since:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"no reconciliation finished since {since}")
 
 
 def wait_for_echo(settings: Settings, timeout: float = 60) -> None:

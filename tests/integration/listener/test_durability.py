@@ -4,6 +4,7 @@ import re
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,39 @@ def test_reconciliation_indexes_files_without_rows_and_drops_temp_files(
     assert indexed == 1
     assert _instance_count(database_url) == 5
     assert not leftover.exists()
+
+
+def test_rows_received_while_the_storage_is_listed_are_not_taken_for_lost(
+    listener_settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    """Associations are served while a start lists the storage: a row received meanwhile may
+    have had its file written after the listing passed its folder, so it is not counted."""
+    from prometheus_client import REGISTRY
+
+    from dicom_listener.reconcile import reconcile
+
+    _stored_by_the_listener(listener_settings, database_url, tmp_path, count=3)
+    with session_scope(database_url) as session:
+        rows = session.execute(text("SELECT storage_path, series_id FROM instances ORDER BY id"))
+        paths, series_ids = zip(*rows, strict=True)
+    assert len(set(series_ids)) == 1
+    for path in paths[:2]:
+        (listener_settings.storage_dir / path).unlink()
+    listening_since = datetime.now(UTC) - timedelta(seconds=10)
+    with session_scope(database_url) as session:
+        session.execute(
+            text("UPDATE instances SET received_at = :later WHERE storage_path = :path"),
+            {"later": listening_since + timedelta(seconds=5), "path": paths[1]},
+        )
+        session.execute(
+            text("UPDATE instances SET received_at = :earlier WHERE storage_path <> :path"),
+            {"earlier": listening_since - timedelta(seconds=5), "path": paths[1]},
+        )
+
+    reconcile(storage_of(listener_settings), database_url, listening_since=listening_since)
+
+    # The first row's file is lost; the second's is not counted, its row being too new.
+    assert REGISTRY.get_sample_value("worklist_ingest_rows_without_file") == 1
 
 
 def test_reconciliation_looks_series_up_together_and_misses_none_between_lookups(

@@ -9,9 +9,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.db.session import get_engine
 from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
@@ -19,7 +21,7 @@ from app.storage.store import instance_key
 from app.studies.models import Instance, Study
 from app.studies.quiet_period import reconciling
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
-from tests.integration.listener.conftest import listener_process
+from tests.integration.listener.conftest import listener_process, wait_for_reconciliation
 from tests.support.factories import make_study
 
 _REPOSITORY = Path(__file__).resolve().parents[3]
@@ -116,3 +118,29 @@ def test_study_left_partial_by_a_crash_waits_the_quiet_period_from_the_listeners
     study = session.scalars(select(Study)).one()
     assert study.stable_at is not None
     assert study.instance_count == len(datasets)
+
+
+def test_senders_are_answered_while_the_storage_is_reconciled(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    """The port opens before the storage is listed (minutes at a year's volume), and nothing is
+    judged quiet until the listing is done. Here the listing waits on a lock on the instances
+    table, taken before the start, to index a file a crash left without its row."""
+    (dataset,) = list(study_datasets(KNEE_MR))[:1]
+    key = instance_key(dataset.StudyInstanceUID, dataset.SeriesInstanceUID, dataset.SOPInstanceUID)
+    write_datasets(iter([dataset]), (listener_settings.storage_dir / key).parent)
+    launched = datetime.now(UTC)
+    _quiet_study(session)  # what the sweep would mark stable, were it not held off
+
+    with get_engine(database_url).connect() as holder:
+        holder.execute(text("LOCK TABLE instances IN EXCLUSIVE MODE"))
+        with listener_process(listener_settings, database_url, reconciled=False):
+            # listener_process has had a C-ECHO answered: the port is open.
+            with pytest.raises(TimeoutError):
+                wait_for_reconciliation(database_url, launched, timeout=1.0)
+            assert _sweep(listener_settings, database_url) == 0
+            holder.rollback()
+            wait_for_reconciliation(database_url, launched)
+            assert session.scalars(select(Instance.sop_instance_uid)).all() == [
+                dataset.SOPInstanceUID
+            ]
