@@ -30,21 +30,16 @@ SECONDS_BETWEEN_PROGRESS = 30.0
 StoredSeries = tuple[str, list[StoredObject]]
 
 
-def reconcile(
-    storage: Storage,
-    database_url: str,
-    temp_idle_for: float = 0.0,
-    listening_since: datetime | None = None,
-) -> int:
+def reconcile(storage: Storage, database_url: str, temp_idle_for: float = 0.0) -> int:
     """Return how many stored instances were indexed; unreadable ones go to quarantine.
 
-    With `listening_since`, associations are served meanwhile: rows received since then are
-    left out of the count of rows without a file, as the listing may have passed their folder
-    before their file was written. Every row received before it had its file written first.
+    Associations may be served meanwhile. Rows received after the listing began are left out of
+    the count of rows without a file, as the listing may have passed their folder before their
+    file was written; a row received before it had its file written first, so it is listed.
     """
     storage.prepare()
     removed = storage.clear_spool(temp_idle_for)
-    counted_before = listening_since or datetime.now(UTC)
+    counted_before = datetime.now(UTC)
     logger.info("reconciling storage at start")
     indexed = missing = rows_of_stored_series = series_checked = 0
     next_progress = time.monotonic() + SECONDS_BETWEEN_PROGRESS

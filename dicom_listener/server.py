@@ -7,7 +7,6 @@ import socketserver
 import ssl
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
@@ -221,7 +220,7 @@ def serve(settings: Settings, database_url: str) -> None:
         _serve_metrics(settings, REGISTRY)
         with reconciling(database_url):
             server = _start_serving(settings, database_url)
-            reconcile(storage, database_url, settings.network_timeout, datetime.now(UTC))
+            reconcile(storage, database_url, settings.network_timeout)
         _serve_until_stopped(server)
         return
     address = (settings.dicom_host, settings.dicom_port)
@@ -233,14 +232,11 @@ def serve(settings: Settings, database_url: str) -> None:
         registry.register(metrics.RECONCILIATION)
         _serve_metrics(settings, registry)
         with reconciling(database_url):
-            arguments = (
-                settings,
-                database_url,
-                listening,
-            )  # the socket reaches each child duplicated
+            # The socket reaches each child duplicated.
+            arguments = (settings, database_url, listening)
             children = start_children(_child_main, arguments, processes, "listener")
             logger.info("DICOM listener processes started", extra={"processes": processes})
-            reconcile(storage, database_url, settings.network_timeout, datetime.now(UTC))
+            reconcile(storage, database_url, settings.network_timeout)
         wait_for_stop()
         stop_children(children)
     logger.info("DICOM listener stopped")
