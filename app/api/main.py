@@ -9,6 +9,7 @@ from app.api.limits import STREAMED_ROUTES, BodySizeLimit, PollingRateLimit
 from app.api.middleware import RequestObservation
 from app.api.openapi import document_api
 from app.api.problems import install_problem_handlers
+from app.api.query_parameters import refuse_unknown_query_parameters
 from app.api.request_text import refuse_unstorable_text
 from app.api.routes import (
     audit,
@@ -56,7 +57,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         description="Routes DICOM studies to the right subspecialist; runs the reading workflow.",
         docs_url=None,  # served from the repository's own files: see app/web/routes/api_docs.py
         redoc_url=None,
-        dependencies=[Depends(refuse_unstorable_text)],
+        dependencies=[Depends(refuse_unstorable_text), Depends(refuse_unknown_query_parameters)],
     )
     app.state.settings = settings
     app.state.database_url = database_url

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from anyio.to_thread import run_sync
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fhir.resources.R4B.domainresource import DomainResource
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from app.api.examples import (
     OPERATION_OUTCOME,
     search_set,
 )
+from app.api.query_parameters import declared_query_parameters
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.fhir.capabilities import ResourceInteractions, capability_statement
@@ -143,14 +143,8 @@ def _interactions() -> list[ResourceInteractions]:
                 interactions.append("read")
             else:
                 interactions.append("search-type")
-                parameters += _query_parameters(route.dependant)
+                parameters += declared_query_parameters(route.dependant)
     return [ResourceInteractions(name, *described) for name, described in found.items()]
-
-
-def _query_parameters(dependant: Dependant) -> list[str]:
-    """The query parameters a route takes, its dependencies' included."""
-    inner = [name for each in dependant.dependencies for name in _query_parameters(each)]
-    return [parameter.alias for parameter in dependant.query_params] + inner
 
 
 @router.post(
