@@ -74,11 +74,16 @@ def warnings(params: Params, matched_on: frozenset[str]) -> list[str]:
     said: list[str] = []
     ignored = sorted(set(_keys(params)) - matched_on)
     if ignored:
-        said.append(f"{KEYS_IGNORED}{', '.join(ignored)}")
+        said.append(f"{KEYS_IGNORED}{', '.join(_header_safe(name) for name in ignored)}")
     fuzzy = params.get("fuzzymatching", [])
     if fuzzy and fuzzy[-1].lower() == "true":
         said.append(LITERAL_MATCHING_ONLY)
     return said
+
+
+def _header_safe(name: str) -> str:
+    """A key as a quoted header text can hold: ASCII, control characters and quotes escaped."""
+    return name.encode("unicode_escape").decode("ascii").replace('"', '\\"')
 
 
 def study_json(study: Study, base_url: str) -> dict[str, Any]:

@@ -78,6 +78,8 @@ def test_what_a_search_cannot_match_on_is_said_in_a_warning(
     ]
     plain = client.get("/dicomweb/studies", params={"PatientName": "SMITH*"}, headers=headers)
     assert "warning" not in plain.headers
+    odd = client.get("/dicomweb/studies", params={'Study"\r\n字': "1"}, headers=headers)
+    assert odd.headers["warning"].endswith('ignored: Study\\"\\r\\n\\u5b57"')
 
 
 def test_a_stored_series_is_searched_and_retrieved_as_stored(
