@@ -29,9 +29,10 @@ from app.audit.events import AuditAction
 from app.audit.service import record
 from app.fhir.capabilities import ResourceInteractions, capability_statement
 from app.fhir.outcomes import FHIR_JSON, ResourceInvalid, operation_outcome
-from app.fhir.reading import diagnostic_report, reading_task, search_bundle
+from app.fhir.reading import ReadTask, diagnostic_report, reading_task, search_bundle
 from app.fhir.reads import read_tasks
 from app.fhir.service_requests import order_of, parse_service_request, service_request_of
+from app.orders.models import Order
 from app.orders.records import ReceivedOrder
 from app.orders.repository import order_by_accession, order_by_id
 from app.principal import Principal
@@ -87,8 +88,26 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + router.prefix
 
 
-def _searchset(request: Request, resources: Sequence[DomainResource]) -> Response:
-    return _fhir(json.dumps(search_bundle(resources, _base(request), str(request.url))))
+def _read(session: Session, user: Principal, resource: DomainResource, asked: str) -> Response:
+    """A resource read by its id (`asked`, as the URL gave it): audited as a read of patient
+    data."""
+    kind = resource.get_resource_type()
+    record(session, user, AuditAction.PATIENT_RECORD, object_type=kind, object_id=asked)
+    return _resource(resource)
+
+
+def _found(
+    request: Request,
+    session: Session,
+    user: Principal,
+    resource_type: str,
+    resources: Sequence[DomainResource],
+) -> Response:
+    """A search's matches as a searchset; the search audited as a query, changing nothing."""
+    returned = {"returned": len(resources)}
+    record(session, user, AuditAction.QUERY, object_type=resource_type, details=returned)
+    bundle = search_bundle(resources, _base(request), str(request.url))
+    return _fhir(json.dumps(bundle))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +232,7 @@ async def _store(
 def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> Response | None:
     """Why an update cannot change the order its URL names, if it cannot: orders are kept by
     accession number, so a resource of another accession would change another order."""
-    number = _row_number(path_id)
-    order = order_by_id(session, number) if number is not None else None
+    order = _order_named(session, path_id)
     if order is None:
         return _not_found(f"ServiceRequest/{path_id}: a new order is sent with POST")
     if order.accession_number != received.facts.accession_number:
@@ -234,13 +252,10 @@ def read_service_request(order_id: str, user: CurrentUser, session: SessionDep) 
     the status its sender last gave (`revoked` once cancelled), its encounter contained. The
     resource reports and tasks name in `basedOn`. Audited as a read of patient data; `404` for
     an unknown id."""
-    number = _row_number(order_id)
-    order = order_by_id(session, number) if number is not None else None
+    order = _order_named(session, order_id)
     if order is None:
         return _not_found(f"ServiceRequest/{order_id}")
-    read = AuditAction.PATIENT_RECORD
-    record(session, user, read, object_type="ServiceRequest", object_id=order_id)
-    return _resource(service_request_of(order))
+    return _read(session, user, service_request_of(order), order_id)
 
 
 @router.get(
@@ -262,9 +277,7 @@ def search_service_requests(
     if order is not None and accession not in (None, order.accession_number):
         order = None
     found = [service_request_of(order)] if order else []
-    returned = {"returned": len(found)}
-    record(session, user, AuditAction.QUERY, object_type="ServiceRequest", details=returned)
-    return _searchset(request, found)
+    return _found(request, session, user, "ServiceRequest", found)
 
 
 @router.get(
@@ -284,9 +297,7 @@ def search_diagnostic_reports(
         session, accession_number=searched.accession_number, task_id=searched.row_number
     )
     found = [diagnostic_report(read) for read in reads if read.reports]
-    returned = {"returned": len(found)}
-    record(session, user, AuditAction.QUERY, object_type="DiagnosticReport", details=returned)
-    return _searchset(request, found)
+    return _found(request, session, user, "DiagnosticReport", found)
 
 
 @router.get(
@@ -298,13 +309,10 @@ def search_diagnostic_reports(
 def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDep) -> Response:
     """The report of one reading task, the study as `imagingStudy`. Audited as a read of
     patient data; `404` (an OperationOutcome) for an unknown id."""
-    number = _row_number(report_id)
-    reads = read_tasks(session, task_id=number) if number is not None else []
-    if not reads or not reads[0].reports:
+    read = _task_named(session, report_id)
+    if read is None or not read.reports:
         return _not_found(f"DiagnosticReport/{report_id}")
-    read = AuditAction.PATIENT_RECORD
-    record(session, user, read, object_type="DiagnosticReport", object_id=report_id)
-    return _resource(diagnostic_report(reads[0]))
+    return _read(session, user, diagnostic_report(read), report_id)
 
 
 @router.get(
@@ -316,12 +324,10 @@ def read_diagnostic_report(report_id: str, user: CurrentUser, session: SessionDe
 def read_task(task_id: str, user: CurrentUser, session: SessionDep) -> Response:
     """A reading task, its status as the reading workflow has it. Audited as a read of patient
     data; `404` for an unknown id."""
-    number = _row_number(task_id)
-    reads = read_tasks(session, task_id=number) if number is not None else []
-    if not reads:
+    read = _task_named(session, task_id)
+    if read is None:
         return _not_found(f"Task/{task_id}")
-    record(session, user, AuditAction.PATIENT_RECORD, object_type="Task", object_id=task_id)
-    return _resource(reading_task(reads[0]))
+    return _read(session, user, reading_task(read), task_id)
 
 
 @router.get(
@@ -337,8 +343,18 @@ def search_tasks(
     their status as the reading workflow has it. `400` without either. Changes nothing."""
     number = searched.row_number
     reads = read_tasks(session, accession_number=searched.accession_number, task_id=number)
-    record(session, user, AuditAction.QUERY, object_type="Task", details={"returned": len(reads)})
-    return _searchset(request, [reading_task(read) for read in reads])
+    return _found(request, session, user, "Task", [reading_task(read) for read in reads])
+
+
+def _order_named(session: Session, resource_id: str) -> Order | None:
+    number = _row_number(resource_id)
+    return order_by_id(session, number) if number is not None else None
+
+
+def _task_named(session: Session, resource_id: str) -> ReadTask | None:
+    number = _row_number(resource_id)
+    reads = read_tasks(session, task_id=number) if number is not None else []
+    return reads[0] if reads else None
 
 
 def _row_number(text: str) -> int | None:
