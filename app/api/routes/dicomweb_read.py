@@ -43,11 +43,14 @@ def _dicom_json(body: list[dict[str, Any]]) -> Response:
     return JSONResponse(body, media_type=DICOM_JSON)
 
 
-def _found(request: Request, matched_on: frozenset[str], body: list[dict[str, Any]]) -> Response:
-    """The matches, with a Warning (PS3.18 §8.4) for each part of the query left undone."""
+def _found(
+    request: Request, params: qido.Params, matched_on: frozenset[str], body: list[dict[str, Any]]
+) -> Response:
+    """The matches, with a Warning (PS3.18 §8.4) for each part of the query (`params`) left
+    undone."""
     answer = _dicom_json(body)
     agent = request.url.netloc or "worklist"
-    for text in qido.warnings(_params(request), matched_on):
+    for text in qido.warnings(params, matched_on):
         answer.headers.append("Warning", f'299 {agent} "{text}"')
     return answer
 
@@ -69,9 +72,8 @@ def search_for_studies(request: Request, user: CurrentUser, session: SessionDep)
     record(
         session, user, AuditAction.QUERY, object_type="studies", details={"returned": len(found)}
     )
-    return _found(
-        request, qido.STUDY_KEYS, [qido.study_json(study, base_url(request)) for study in found]
-    )
+    matches = [qido.study_json(study, base_url(request)) for study in found]
+    return _found(request, params, qido.STUDY_KEYS, matches)
 
 
 @router.get(
@@ -92,7 +94,7 @@ def search_for_series(
     record(session, user, AuditAction.QUERY, object_type="study", object_id=study)
     base = base_url(request)
     matches = [qido.series_json(series, uid, base) for series, uid in found]
-    return _found(request, qido.SERIES_KEYS, matches)
+    return _found(request, params, qido.SERIES_KEYS, matches)
 
 
 @router.get(
@@ -105,15 +107,16 @@ def search_for_instances(
     request: Request, user: CurrentUser, session: SessionDep, study: str, series: str
 ) -> Response:
     """The series' instances, in instance number order; `limit` and `offset` page."""
+    params = _params(request)
     try:
-        page = qido.page_of(_params(request))
+        page = qido.page_of(params)
     except MalformedRequest as error:
         return problem(400, str(error))
     found = search_instances(session, study, page, series_uid=series)
     record(session, user, AuditAction.QUERY, object_type="series", object_id=series)
     base = base_url(request)
     matches = [qido.instance_json(row, st, se, base) for row, st, se in found]
-    return _found(request, qido.INSTANCE_KEYS, matches)
+    return _found(request, params, qido.INSTANCE_KEYS, matches)
 
 
 def _params(request: Request) -> dict[str, list[str]]:
