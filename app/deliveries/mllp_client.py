@@ -46,7 +46,7 @@ class MllpConnection:
             if self._socket is None:
                 self._socket = socket.create_connection(self._address, timeout=self._timeout)
             self._socket.sendall(frame(message.encode("utf-8")))
-            return _acknowledgment(self._read_frame())
+            return _acknowledgment(self._read_frame(), _control_id(message))
         except OSError as error:
             raise DeliveryFailed(f"{self._destination}: {error}") from error
 
@@ -68,12 +68,27 @@ class MllpConnection:
                 return content
 
 
-def _acknowledgment(content: bytes) -> Acknowledgment:
+def _control_id(message: str) -> str:
+    return str(hl7.parse(message).segment("MSH")(10))
+
+
+def _acknowledgment(content: bytes, sent_control_id: str) -> Acknowledgment:
+    """The answer's code and text, when it answers the message sent (MSA-2 is its MSH-10).
+
+    An answer naming another message (one sent before, answered late) says nothing of this one.
+    An empty MSA-2 is taken as this message's: a receiver on one connection, answering in order,
+    that leaves out the id it must echo still answered what it was sent.
+    """
     try:
         message = hl7.parse(content.decode("utf-8", errors="replace"))
         msa = message.segment("MSA")
     except Exception as error:  # the parser raises many kinds on broken input
         raise DeliveryFailed("the answer is not an HL7 acknowledgment") from error
+    answered_control_id = str(msa(2)).strip() if len(msa) > 2 else ""
+    if answered_control_id not in ("", sent_control_id):
+        raise DeliveryFailed(
+            f"the answer acknowledges message {answered_control_id!r}, not {sent_control_id!r}"
+        )
     text = msa.extract_field(1, 3) if len(msa) > 3 else ""
     code = str(msa(1)).strip().upper()
     return Acknowledgment(code=code, text=str(text), accepted=code in ACCEPTED)

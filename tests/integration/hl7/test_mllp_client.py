@@ -65,3 +65,20 @@ def test_an_answer_too_large_for_an_acknowledgment_fails_the_delivery(
         with MllpConnection(destination, timeout=5) as connection:
             with pytest.raises(DeliveryFailed, match="larger than an acknowledgment"):
                 connection.send(RESULT)
+
+
+def test_an_answer_to_another_message_does_not_settle_this_one() -> None:
+    framed = START_BLOCK + ACK.replace(b"|M1|", b"|M0|") + END_BLOCK
+    with receiver([framed]) as destination:
+        with MllpConnection(destination, timeout=5) as connection:
+            with pytest.raises(DeliveryFailed, match="acknowledges message 'M0', not 'M1'"):
+                connection.send(RESULT)
+
+
+def test_an_answer_leaving_out_the_message_id_answers_the_message_sent() -> None:
+    framed = START_BLOCK + b"MSH|^~\\&|RIS|GEN|||20261206||ACK|A1|P|2.5.1\rMSA|AA\r" + END_BLOCK
+    with receiver([framed]) as destination:
+        with MllpConnection(destination, timeout=5) as connection:
+            answer = connection.send(RESULT)
+
+    assert (answer.code, answer.accepted) == ("AA", True)
