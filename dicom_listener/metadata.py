@@ -17,6 +17,7 @@ from pydicom.errors import InvalidDicomError
 
 from app.classification.series_geometry import rounded_orientation
 from app.classification.series_header import header_from_dataset
+from app.studies.questions import combined_question
 from app.studies.records import (
     IdentifiedInstance,
     InstanceFacts,
@@ -169,12 +170,6 @@ def question_sources(ds: Dataset) -> dict[str, str]:
         prefix = f"RequestAttributesSequence[{index}]."
         sources.update(_question_texts(item, QUESTION_KEYWORDS, prefix))
     return sources
-
-
-def combined_question(sources: dict[str, str]) -> str | None:
-    """The distinct question texts in reading order, joined: what the worklist shows."""
-    distinct = list(dict.fromkeys(text for text in sources.values() if text))
-    return "; ".join(distinct) or None
 
 
 def _question_texts(

@@ -10,6 +10,7 @@ from app.orders.models import Order
 from app.orders.records import CANCELLING, OrderFacts, OrderStatus, ReceivedOrder
 from app.settings import Settings
 from app.studies.models import Study
+from app.studies.questions import give_question, withdraw_question
 
 ORDER_SOURCE = "order"
 
@@ -67,7 +68,7 @@ def link_study(session: Session, order: Order) -> Study | None:
     return study
 
 
-def question_of(order: Order) -> str | None:
+def _question_of(order: Order) -> str | None:
     """The order's reason for study and its codes, as routing reads a clinical question."""
     codes = "; ".join(order.reason_codes or ())
     parts = [part for part in (order.reason, codes and f"codes: {codes}") if part]
@@ -89,14 +90,26 @@ def apply_orders(session: Session, study_ids: Sequence[int], settings: Settings)
             put_order_on_study(session.get_one(Study, order.study_id), order)
 
 
-def put_order_on_study(study: Study, order: Order) -> None:
-    question = question_of(order)
+def put_order_on_study(study: Study, order: Order) -> list[str]:
+    """Give the study the order's facts; the names of those given.
+
+    A question the order no longer gives (a change clearing its reason) is withdrawn: the study
+    asks again what its headers asked, not what the order said before.
+    """
+    given: list[str] = []
+    question = _question_of(order)
     if question:
-        study.clinical_question = question
-        study.question_sources = {**study.question_sources, "clinical_question": ORDER_SOURCE}
+        give_question(study, question, ORDER_SOURCE)
+        given.append("clinical_question")
+    elif withdraw_question(study, ORDER_SOURCE):
+        given.append("clinical_question")
     if order.priority:
         study.requested_priority = order.priority
+        given.append("requested_priority")
     if order.patient_class:
         study.patient_class = order.patient_class
+        given.append("patient_class")
     if order.patient_location:
         study.patient_location = order.patient_location[:64]  # the width of the study's column
+        given.append("patient_location")
+    return given

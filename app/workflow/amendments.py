@@ -1,5 +1,6 @@
 """Order details a RIS or integration engine sets after the images arrived."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,12 +33,28 @@ def amend_study(
     study_instance_uid: str,
     changes: OrderDetails,
 ) -> Study:
-    """Store the new details; route a stable study again while nobody has claimed its task, else
-    re-prioritize its open tasks."""
+    """Store the new details, then settle what they change (`settle_amended_study`)."""
+    study = locked_study(session, study_instance_uid)
+    settle_amended_study(session, principal, settings, study, _apply(study, changes))
+    return study
+
+
+def locked_study(session: Session, study_instance_uid: str) -> Study:
     study = study_by_uid(session, study_instance_uid, for_update=True)
     if study is None:
         raise NotFound(f"no study {study_instance_uid}")
-    changed = _apply(study, changes)
+    return study
+
+
+def settle_amended_study(
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    study: Study,
+    changed: Collection[str],
+) -> None:
+    """The study's `changed` details, stored, are audited; a stable study is routed again while
+    nobody has claimed its task, else its open tasks take a new requested priority."""
     record(
         session,
         principal,
@@ -48,12 +65,12 @@ def amend_study(
     )
     session.flush()
     routed_again = route_again_unless_claimed(session, study, settings)
-    if not routed_again and changes.priority is not None:
+    if not routed_again and "requested_priority" in changed and study.requested_priority:
+        priority = Priority(study.requested_priority)
         for task in tasks.open_tasks_of_study(session, study.id):
             since = study.stable_at or task.created_at
-            reprioritize(session, principal, settings, task, changes.priority, since)
+            reprioritize(session, principal, settings, task, priority, since)
     tasks.touch_tasks_of_study(session, study.id)
-    return study
 
 
 def _apply(study: Study, changes: OrderDetails) -> dict[str, Any]:

@@ -10,8 +10,7 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks import repository as tasks
 from app.tasks.service import cancel
-from app.vocabulary import Priority
-from app.workflow.amendments import OrderDetails, amend_study
+from app.workflow.amendments import locked_study, settle_amended_study
 
 
 def receive_order(
@@ -29,11 +28,9 @@ def receive_order(
     if order.status == OrderStatus.CANCELLED.value:
         cancel_open_tasks(session, principal, study, f"order cancelled ({order.last_control})")
     else:
-        details = OrderDetails(
-            clinical_question=orders.question_of(order),
-            priority=Priority(order.priority) if order.priority else None,
-        )
-        amend_study(session, principal, settings, study.study_instance_uid, details)
+        study = locked_study(session, study.study_instance_uid)
+        given = orders.put_order_on_study(study, order)
+        settle_amended_study(session, principal, settings, study, given)
     return order
 
 

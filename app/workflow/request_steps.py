@@ -10,6 +10,7 @@ from app.second_opinions import repository as requests
 from app.second_opinions.models import SecondOpinionRequest
 from app.settings import Settings
 from app.studies.models import Study
+from app.studies.questions import give_question
 from app.tasks import repository as tasks
 from app.vocabulary import RequestStatus
 from app.workflow.request_announcements import move_request
@@ -33,8 +34,7 @@ def mark_received(session: Session, settings: Settings, request: SecondOpinionRe
 
 
 def put_question_on_study(study: Study, request: SecondOpinionRequest) -> None:
-    study.clinical_question = request.clinical_question
-    study.question_sources = {**study.question_sources, "clinical_question": REQUEST_SOURCE}
+    give_question(study, request.clinical_question, REQUEST_SOURCE)
 
 
 def link_request_tasks(session: Session, study_ids: Sequence[int], settings: Settings) -> None:

@@ -12,10 +12,11 @@ from app.settings import Settings
 from app.studies.models import Study
 from app.tasks.detail import task_detail
 from app.tasks.models import ReadingTask
+from app.tasks.service import claim
 from app.vocabulary import Priority, Role, TaskState
 from app.workflow.on_stable import mark_settled_studies_stable
 from app.workflow.orders import receive_order
-from tests.support.factories import make_series, make_study
+from tests.support.factories import make_radiologist, make_series, make_study
 
 RIS = Principal.system("hl7:RIS|GENHOSP")
 
@@ -140,3 +141,46 @@ def test_inpatient_location_of_a_late_order_routes_the_study_again_as_urgent(
     assert (study.patient_location, study.urgency) == ("ICU BED 4", "URGENT")
     assert any("(ICU BED 4)" in line for line in study.classification_reasons)
     assert _task(session, study).priority == "URGENT"
+
+
+def test_an_update_clearing_the_orders_reason_gives_the_study_its_headers_question_again(
+    session: Session, settings: Settings
+) -> None:
+    asked = "neck pain (technologist)"
+    study = _settled_study(
+        session, clinical_question=asked, question_sources={"ReasonForStudy": asked}
+    )
+    mark_settled_studies_stable(session, settings)
+    receive_order(session, RIS, settings, _order())
+    session.refresh(study)
+    assert study.clinical_question is not None
+    assert study.clinical_question.startswith("thunderclap headache")
+    assert _task(session, study).priority == "STAT"
+
+    cleared = ReceivedOrder(
+        OrderControl.CHANGE,
+        OrderFacts(accession_number="ACC-M1", patient_id="PID-M1", priority=Priority.ROUTINE),
+        "FHIR",
+        states_every_fact=True,
+    )
+    receive_order(session, RIS, settings, cleared)
+    session.refresh(study)
+    assert (study.clinical_question, study.question_sources) == (asked, {"ReasonForStudy": asked})
+    assert not any("thunderclap" in line for line in study.classification_reasons)
+
+
+def test_a_late_order_gives_a_study_being_read_its_question_and_patient_class(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session, clinical_question="follow up")
+    mark_settled_studies_stable(session, settings)
+    reader = make_radiologist(session)
+    as_reader = Principal(reader.name, Role.RADIOLOGIST, radiologist_id=reader.id)
+    claim(session, as_reader, _task(session, study).id, None, lease=600)
+    receive_order(session, RIS, settings, _order(patient_class="E"))
+    session.refresh(study)
+    assert study.clinical_question is not None
+    assert study.clinical_question.startswith("thunderclap headache")
+    assert study.patient_class == "E"
+    task = _task(session, study)
+    assert (task.state, task.assignee_id, task.priority) == ("IN_PROGRESS", reader.id, "STAT")
