@@ -38,7 +38,7 @@ class OrderDesk:
     async def answer(self, raw: bytes, peer: str | None) -> bytes:
         """The acknowledgment of one message's bytes (the MLLP frame's content)."""
         try:
-            message = parse(decode_message(raw))
+            message = parse(decode_message(raw, self.settings.hl7_default_charset))
             header = header_of(message)
         except Exception as error:  # the parser raises many kinds on broken input
             reason = _why_unreadable(error)

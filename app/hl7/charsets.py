@@ -21,7 +21,8 @@ CODEC_OF_CHARSET: dict[str, str] = {
     "KS X 1001": "euc-kr",
     "BIG-5": "big5",
 }
-# No MSH-18 means ASCII by the standard; UTF-8 decodes ASCII and what many senders send anyway.
+# No MSH-18 means ASCII by the standard; UTF-8 decodes ASCII and what many senders send anyway,
+# unless the department names the set its senders use without saying (`hl7_default_charset`).
 DEFAULT_CODEC = "utf-8"
 OUR_CHARSET = "UNICODE UTF-8"
 
@@ -42,9 +43,10 @@ def declared_charset(raw: bytes) -> str:
     return fields[17].split(repetition)[0].decode("ascii", errors="replace").strip()
 
 
-def codec_of(charset: str) -> str:
+def codec_of(charset: str, default_charset: str = "") -> str:
+    """The codec of an MSH-18 value; `default_charset`'s, or UTF-8, when it is empty."""
     if not charset:
-        return DEFAULT_CODEC
+        return codec_of(default_charset) if default_charset else DEFAULT_CODEC
     codec = CODEC_OF_CHARSET.get(charset.upper())
     if codec is None:
         raise UnknownCharset(f"MSH-18 character set {charset!r} is not supported")
@@ -55,14 +57,16 @@ class Undecodable(ValueError):
     """The bytes are not text in the character set MSH-18 names, or in UTF-8 without one."""
 
 
-def decode_message(raw: bytes) -> str:
-    """The message as text, decoded as MSH-18 says; raises UnknownCharset or Undecodable."""
+def decode_message(raw: bytes, default_charset: str = "") -> str:
+    """The message as text, decoded as MSH-18 says, or as `default_charset` (UTF-8 if empty)
+    without one; raises UnknownCharset or Undecodable."""
     charset = declared_charset(raw)
     try:
-        return raw.decode(codec_of(charset))
+        return raw.decode(codec_of(charset, default_charset))
     except UnicodeDecodeError as error:
         if charset:
             said = f"{charset}, the character set MSH-18 names"
         else:
-            said = "UTF-8, as a message without MSH-18 is read: name its character set there"
+            unnamed = default_charset or "UTF-8"
+            said = f"{unnamed}, as a message without MSH-18 is read: name its character set there"
         raise Undecodable(f"the bytes are not {said} ({error.reason})") from error

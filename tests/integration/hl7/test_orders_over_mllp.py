@@ -73,6 +73,24 @@ def test_python_hl7_client_sends_utf8_and_latin1_orders(
     assert latin1.patient_name == "Sørensen&Berg^Åse"
 
 
+def test_senders_leaving_out_msh_18_are_read_in_the_configured_character_set(
+    settings: Settings, database_url: str
+) -> None:
+    unnamed = sample_bytes("orm_o01_v24_latin1_zsegments.hl7").replace(b"||||||8859/1", b"")
+    with running_hl7_listener(settings, database_url) as port:
+        (utf8_assumed,) = send_with_hl7_client(port, [unnamed])
+    assert str(utf8_assumed.segment("MSA")(1)) == "AR"
+    assert "not UTF-8, as a message without MSH-18 is read" in str(utf8_assumed.segment("MSA")(3))
+
+    latin1_senders = settings.model_copy(update={"hl7_default_charset": "8859/1"})
+    with running_hl7_listener(latin1_senders, database_url) as port:
+        (latin1_assumed,) = send_with_hl7_client(port, [unnamed])
+    assert str(latin1_assumed.segment("MSA")(1)) == "AA"
+    order = _order(database_url, "ACC3003")
+    assert order is not None
+    assert order.patient_name == "Sørensen&Berg^Åse"
+
+
 def test_same_control_id_again_is_acknowledged_without_a_second_effect(
     settings: Settings, database_url: str
 ) -> None:
