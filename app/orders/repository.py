@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.orders.models import Order, ReceivedMessage
-from app.orders.records import OrderStatus
+from app.orders.records import OrderStatus, ReceivedOrder
 from app.studies.models import Study
 
 
@@ -19,6 +19,24 @@ def order_by_accession(
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
+
+
+def add_order_unless_held(session: Session, received: ReceivedOrder) -> bool:
+    """Insert the order of the accession number, unless it is held; whether this inserted it.
+
+    The facts are the caller's to copy. An order a concurrent transaction is inserting is waited
+    for, not inserted twice: two first messages of one accession number make one order.
+    """
+    values = {
+        "accession_number": received.facts.accession_number,
+        "source": received.source,
+        "status": OrderStatus.ACTIVE.value,
+        "last_control": received.control.value,
+    }
+    statement = (
+        insert(Order).values(values).on_conflict_do_nothing(index_elements=[Order.accession_number])
+    )
+    return session.execute(statement.returning(Order.id)).first() is not None
 
 
 def order_by_id(session: Session, order_id: int) -> Order | None:

@@ -1,6 +1,7 @@
 """Storing orders, and bringing an order and its study together whichever came first."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -15,19 +16,24 @@ from app.studies.questions import give_question, withdraw_question
 ORDER_SOURCE = "order"
 
 
-def store_order(session: Session, received: ReceivedOrder) -> Order:
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    order: Order
+    created: bool  # False: a change, or an order of an accession number already held
+
+
+def store_order(session: Session, received: ReceivedOrder) -> StoredOrder:
     """Create or update the order of the accession number; a cancel keeps it, cancelled."""
     facts = received.facts
+    created = repository.add_order_unless_held(session, received)
     order = repository.order_by_accession(session, facts.accession_number, for_update=True)
-    if order is None:
-        order = Order(accession_number=facts.accession_number, source=received.source)
-        session.add(order)
+    assert order is not None  # inserted, or held by a committed transaction
     _copy_facts(order, facts, received.states_every_fact)
     order.last_control = received.control.value
     cancelled = received.control in CANCELLING
     order.status = (OrderStatus.CANCELLED if cancelled else OrderStatus.ACTIVE).value
     session.flush()
-    return order
+    return StoredOrder(order, created)
 
 
 def _copy_facts(order: Order, facts: OrderFacts, states_every_fact: bool) -> None:

@@ -3,8 +3,8 @@
 from sqlalchemy.orm import Session
 
 from app.orders import service as orders
-from app.orders.models import Order
 from app.orders.records import OrderStatus, ReceivedOrder
+from app.orders.service import StoredOrder
 from app.principal import Principal
 from app.settings import Settings
 from app.studies.models import Study
@@ -15,23 +15,24 @@ from app.workflow.amendments import locked_study, settle_amended_study
 
 def receive_order(
     session: Session, principal: Principal, settings: Settings, received: ReceivedOrder
-) -> Order:
+) -> StoredOrder:
     """Store the order; if its study is here, give the study the order's facts or cancel its tasks.
 
     A study not yet stable only takes the facts: its stability routes it with them. A stable one
     nobody has taken is routed again; one being read keeps its reader and gets the new priority.
     """
-    order = orders.store_order(session, received)
+    stored = orders.store_order(session, received)
+    order = stored.order
     study = orders.link_study(session, order)
     if study is None:
-        return order
+        return stored
     if order.status == OrderStatus.CANCELLED.value:
         cancel_open_tasks(session, principal, study, f"order cancelled ({order.last_control})")
     else:
         study = locked_study(session, study.study_instance_uid)
         given = orders.put_order_on_study(study, order)
         settle_amended_study(session, principal, settings, study, given)
-    return order
+    return stored
 
 
 def cancel_open_tasks(session: Session, principal: Principal, study: Study, reason: str) -> None:

@@ -218,15 +218,12 @@ async def _store(
         refused = await run_sync(_not_this_order, session, path_id, received)
         if refused is not None:
             return refused
-        known = True
-    else:
-        accession = received.facts.accession_number
-        known = await run_sync(order_by_accession, session, accession) is not None
-    order = await run_sync(receive_order, session, user, settings, received)
+    stored = await run_sync(receive_order, session, user, settings, received)
     # Read back off the event loop: what the database set (the order's times) may be loaded.
-    kept = await run_sync(service_request_of, order)
+    kept = await run_sync(service_request_of, stored.order)
     body = kept.model_dump_json(exclude_none=True, by_alias=True)
-    return _fhir(body, 200 if known else 201, {"Location": f"/fhir/ServiceRequest/{order.id}"})
+    location = {"Location": f"/fhir/ServiceRequest/{stored.order.id}"}
+    return _fhir(body, 201 if stored.created else 200, location)
 
 
 def _not_this_order(session: Session, path_id: str, received: ReceivedOrder) -> Response | None:

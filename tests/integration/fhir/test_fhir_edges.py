@@ -3,6 +3,7 @@
 import base64
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -418,3 +419,20 @@ def test_a_client_that_reads_only_another_format_is_told_so(
     assert answer.headers["content-type"].startswith("application/fhir+json")
     if status == 406:
         assert answer.json()["issue"][0]["code"] == "not-supported"
+
+
+def test_one_order_sent_by_several_clients_at_once_is_created_once(
+    base_url: str, headers: dict[str, str], database_url: str
+) -> None:
+    body = json.dumps({"resourceType": "ServiceRequest", **_service_request()})
+
+    def post(_: int) -> int:
+        with httpx.Client(timeout=30) as client:
+            return client.post(
+                f"{base_url}/ServiceRequest", content=body, headers=headers
+            ).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as clients:
+        statuses = sorted(clients.map(post, range(6)))
+    assert statuses == [200, 200, 200, 200, 200, 201]
+    assert _order(database_url).priority == "STAT"

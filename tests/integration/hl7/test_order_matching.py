@@ -1,11 +1,15 @@
 """An order and its study meet whichever comes first; the order's facts route the study."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
+from app.db.session import session_scope
+from app.orders.models import Order
 from app.orders.records import OrderControl, OrderFacts, ReceivedOrder
 from app.principal import Principal
 from app.settings import Settings
@@ -54,7 +58,7 @@ def _task(session: Session, study: Study) -> ReadingTask:
 def test_order_first_then_study_is_routed_with_the_orders_facts(
     session: Session, settings: Settings
 ) -> None:
-    order = receive_order(session, RIS, settings, _order())
+    order = receive_order(session, RIS, settings, _order()).order
     assert order.study_id is None
     study = _settled_study(session, clinical_question="headache (technologist)")
     assert mark_settled_studies_stable(session, settings) == 1
@@ -88,13 +92,13 @@ def test_order_by_study_uid_wins_over_another_accession(
     study = _settled_study(session, accession_number="OTHER")
     order = receive_order(
         session, RIS, settings, _order(study_instance_uid=study.study_instance_uid)
-    )
+    ).order
     assert order.study_id == study.id
 
 
 def test_accession_match_needs_the_same_patient(session: Session, settings: Settings) -> None:
     _settled_study(session, patient_id="SOMEONE-ELSE")
-    order = receive_order(session, RIS, settings, _order())
+    order = receive_order(session, RIS, settings, _order()).order
     assert order.study_id is None
 
 
@@ -184,3 +188,25 @@ def test_a_late_order_gives_a_study_being_read_its_question_and_patient_class(
     assert study.patient_class == "E"
     task = _task(session, study)
     assert (task.state, task.assignee_id, task.priority) == ("IN_PROGRESS", reader.id, "STAT")
+
+
+def test_two_first_messages_of_one_accession_at_once_make_one_order(
+    database_url: str, settings: Settings
+) -> None:
+    with ThreadPoolExecutor(max_workers=1) as second_sender:
+        with session_scope(database_url) as first:
+            assert receive_order(first, RIS, settings, _order()).created
+            # The second waits for the first's commit, then changes the order it made.
+            waiting = second_sender.submit(_receive_alone, database_url, settings)
+            time.sleep(0.3)
+            assert not waiting.done()
+        assert waiting.result(timeout=10) == (False, "URGENT")
+    with session_scope(database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def _receive_alone(database_url: str, settings: Settings) -> tuple[bool, str | None]:
+    """Whether a second sender's order was created, and its priority as it stored it."""
+    with session_scope(database_url) as session:
+        stored = receive_order(session, RIS, settings, _order(priority=Priority.URGENT))
+        return stored.created, stored.order.priority
