@@ -28,7 +28,8 @@ def create_user(
     body: UserCreate, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> UserWithLink:
     """Create an account; the answer holds its one-time set-password link (valid 24 h), shown
-    only this once. Audited. `422` for a name taken or a radiologist id that does not exist."""
+    only this once. Audited. `409` for a name taken, `422` for a radiologist id that does not
+    exist."""
     issued = accounts.create_user(
         session, user, name=body.name, role=Role(body.role), radiologist_id=body.radiologist_id
     )

@@ -1,0 +1,73 @@
+"""The same thing added by several requests at once is added once; the others are told it is
+there, as one sent after would be, never answered 500."""
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from app.api.main import create_app
+from app.settings import Settings
+from app.vocabulary import Role
+from tests.support.live_api import serving
+
+AT_ONCE = 6
+
+
+@pytest.fixture
+def base_url(settings: Settings, database_url: str) -> Iterator[str]:
+    with serving(create_app(settings, database_url)) as url:
+        yield url
+
+
+def _sent_at_once(url: str, token: str, body: dict[str, Any]) -> list[tuple[int, str]]:
+    def post(_: int) -> tuple[int, str]:
+        with httpx.Client(timeout=30) as client:
+            answer = client.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+            return answer.status_code, answer.json().get("detail", "")
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as clients:
+        return sorted(clients.map(post, range(AT_ONCE)))
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "body", "taken"),
+    [
+        ("/api/v1/users", Role.ADMIN, {"name": "dr-lee", "role": "admin"}, "dr-lee"),
+        (
+            "/api/v1/subspecialties",
+            Role.ADMIN,
+            {"code": "PEDS", "name": "Paediatrics"},
+            "subspecialty PEDS already exists",
+        ),
+        (
+            "/api/v1/second-opinion-requests",
+            Role.INTEGRATION,
+            {
+                "study_instance_uid": "1.2.826.0.1.3680043.10.9999.31",
+                "requester": {
+                    "organisation": "Clinique du Lac",
+                    "contact_name": "Dr Anna Smith",
+                    "contact_email": "a.smith@clinique-du-lac.example",
+                },
+                "clinical_question": "cervical myelopathy?",
+                "service_level": "24h",
+            },
+            "open second-opinion request already",
+        ),
+    ],
+    ids=["account", "subspecialty", "second-opinion request"],
+)
+def test_one_thing_added_by_several_requests_at_once_is_added_once(
+    base_url: str,
+    make_token: Callable[..., str],
+    path: str,
+    role: Role,
+    body: dict[str, Any],
+    taken: str,
+) -> None:
+    answers = _sent_at_once(base_url + path, make_token(role), body)
+    assert [status for status, _ in answers] == [201] + [409] * (AT_ONCE - 1)
+    assert all(taken in detail for _, detail in answers[1:])
