@@ -1,5 +1,5 @@
 """The same thing added by several requests at once is added once; the others are told it is
-there, as one sent after would be, never answered 500."""
+there, as one sent after would be: never a 500, never a second copy."""
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -7,10 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from app.api.main import create_app
 from app.settings import Settings
 from app.vocabulary import Role
+from tests.support.factories import make_study
 from tests.support.live_api import serving
 
 AT_ONCE = 6
@@ -71,3 +73,19 @@ def test_one_thing_added_by_several_requests_at_once_is_added_once(
     answers = _sent_at_once(base_url + path, make_token(role), body)
     assert [status for status, _ in answers] == [201] + [409] * (AT_ONCE - 1)
     assert all(taken in detail for _, detail in answers[1:])
+
+
+def test_one_link_of_two_patients_asked_by_several_admins_at_once_is_made_once(
+    base_url: str, make_token: Callable[..., str], session: Session
+) -> None:
+    make_study(session, patient_id="004417")
+    make_study(session, patient_id="SO-2291", patient_issuer="CLINIC-NORD")
+    session.commit()
+    link = {
+        "patient": {"patient_id": "SO-2291", "issuer": "CLINIC-NORD"},
+        "same_as": {"patient_id": "004417"},
+        "reason": "same name and birth date; the clinic confirmed by phone",
+    }
+    answers = _sent_at_once(f"{base_url}/api/v1/patients/links", make_token(Role.ADMIN), link)
+    assert [status for status, _ in answers] == [201] + [422] * (AT_ONCE - 1)
+    assert all("are one patient already" in detail for _, detail in answers[1:])
