@@ -42,8 +42,10 @@ def add_radiologist(session: Session, radiologist: Radiologist) -> Radiologist:
     return radiologist
 
 
-def get_radiologist(session: Session, radiologist_id: int) -> Radiologist | None:
-    return session.get(Radiologist, radiologist_id)
+def get_radiologist(
+    session: Session, radiologist_id: int, *, for_update: bool = False
+) -> Radiologist | None:
+    return session.get(Radiologist, radiologist_id, with_for_update=for_update)
 
 
 def list_radiologists(session: Session, *, active_only: bool = False) -> Sequence[Radiologist]:

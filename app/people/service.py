@@ -65,7 +65,8 @@ def create_radiologist(
 def update_radiologist(
     session: Session, principal: Principal, radiologist_id: int, request: RadiologistUpdate
 ) -> RadiologistOut:
-    radiologist = _get(session, radiologist_id)
+    # Locked: two changes at once take turns, each replacing whole lists the other wrote.
+    radiologist = _get(session, radiologist_id, for_update=True)
     changes = request.model_dump(exclude_unset=True, mode="json")
     for field in _PLAIN_FIELDS:
         if changes.get(field) is not None:
@@ -130,8 +131,8 @@ def describe_all(session: Session, radiologists: Sequence[Radiologist]) -> list[
     ]
 
 
-def _get(session: Session, radiologist_id: int) -> Radiologist:
-    radiologist = repository.get_radiologist(session, radiologist_id)
+def _get(session: Session, radiologist_id: int, *, for_update: bool = False) -> Radiologist:
+    radiologist = repository.get_radiologist(session, radiologist_id, for_update=for_update)
     if radiologist is None:
         raise RadiologistNotFound(radiologist_id)
     return radiologist

@@ -1,5 +1,5 @@
-"""The same thing added by several requests at once is added once; the others are told it is
-there, as one sent after would be: never a 500, never a second copy."""
+"""Several requests writing the same thing at once: an addition is made once, the others told
+it is there as one sent after would be; changes take turns. Never a 500, never a second copy."""
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.api.main import create_app
 from app.settings import Settings
 from app.vocabulary import Role
-from tests.support.factories import make_study
+from tests.support.factories import make_radiologist, make_study
 from tests.support.live_api import serving
 
 AT_ONCE = 6
@@ -89,3 +89,25 @@ def test_one_link_of_two_patients_asked_by_several_admins_at_once_is_made_once(
     answers = _sent_at_once(f"{base_url}/api/v1/patients/links", make_token(Role.ADMIN), link)
     assert [status for status, _ in answers] == [201] + [422] * (AT_ONCE - 1)
     assert all("are one patient already" in detail for _, detail in answers[1:])
+
+
+def test_a_radiologists_pools_changed_by_several_admins_at_once_are_changed_in_turn(
+    base_url: str, make_token: Callable[..., str], session: Session
+) -> None:
+    reader = make_radiologist(session)
+    session.commit()
+    change = {"subspecialties": ["NEURO", "MSK", "BODY"], "institutions": ["Clinique du Lac"]}
+    url = f"{base_url}/api/v1/radiologists/{reader.id}"
+    headers = {"Authorization": f"Bearer {make_token(Role.ADMIN)}"}
+
+    def patch(_: int) -> int:
+        with httpx.Client(timeout=30) as client:
+            return client.patch(url, json=change, headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as admins:
+        assert list(admins.map(patch, range(AT_ONCE))) == [200] * AT_ONCE
+    answer = httpx.get(url, headers=headers).json()
+    assert (sorted(answer["subspecialties"]), answer["institutions"]) == (
+        ["BODY", "MSK", "NEURO"],
+        ["Clinique du Lac"],
+    )
