@@ -7,6 +7,7 @@ import typer
 
 from app.db.migrations import current_revision, head_revision, upgrade_to_head
 from app.db.url import NoDatabase, describe_database, resolve_database_url
+from app.hl7.charsets import CODEC_OF_CHARSET, UnknownCharset, codec_of
 from app.logging_config import configure_logging
 from app.ports import first_port_in_use
 from app.settings import Settings, get_settings
@@ -31,6 +32,15 @@ def prepare(
     taken = first_port_in_use(settings, listens_for)
     if taken is not None:
         _fail(taken.refusal())
+    if "hl7" in listens_for and settings.hl7_default_charset:
+        try:
+            codec_of(settings.hl7_default_charset)
+        except UnknownCharset:
+            known = ", ".join(CODEC_OF_CHARSET)
+            _fail(
+                f"worklist: WORKLIST_HL7_DEFAULT_CHARSET {settings.hl7_default_charset!r} is not "
+                f"an MSH-18 character set we read; use one of {known}"
+            )
     typer.echo(describe_database(settings), err=True)
     if create:
         settings.home.mkdir(parents=True, exist_ok=True)

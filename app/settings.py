@@ -16,8 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.hl7.charsets import CODEC_OF_CHARSET
-
 # A DICOM UID (PS3.5 §9.1): numeric components without leading zeros, dot-separated.
 _UID = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
 
@@ -149,7 +147,8 @@ class Settings(BaseSettings):
     hl7_max_message_bytes: int = Field(
         default=1_048_576, ge=1024, validation_alias="WORKLIST_HL7_MAX_MESSAGE_BYTES"
     )
-    # The MSH-18 character set of messages that leave MSH-18 empty ("": UTF-8).
+    # The MSH-18 character set of messages that leave MSH-18 empty ("": UTF-8); a name the
+    # HL7 listener does not know stops it at start.
     hl7_default_charset: str = Field(default="", validation_alias="WORKLIST_HL7_DEFAULT_CHARSET")
     # Where an order's accession number is read, first non-empty wins (IHE SWF: OBR-18, IPC-1).
     hl7_accession_fields: Annotated[list[str], NoDecode] = Field(
@@ -238,17 +237,6 @@ class Settings(BaseSettings):
         if unknown or not value:
             raise ValueError(f"WORKLIST_HL7_ACCESSION_FIELDS: use some of {sorted(known)}")
         return [name.upper() for name in value]
-
-    @field_validator("hl7_default_charset")
-    @classmethod
-    def _known_charset(cls, value: str) -> str:
-        charset = value.strip()
-        if charset and charset.upper() not in CODEC_OF_CHARSET:
-            raise ValueError(
-                f"WORKLIST_HL7_DEFAULT_CHARSET: {charset!r} is not an MSH-18 character set we "
-                f"read; use one of {', '.join(CODEC_OF_CHARSET)}"
-            )
-        return charset
 
     @field_validator("hl7_destinations")
     @classmethod

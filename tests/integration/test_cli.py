@@ -10,16 +10,18 @@ from app.auth.models import ApiToken
 from app.auth.tokens import hash_token
 from app.db.migrations import head_revision
 from tests.support.database import fresh_database
+from tests.support.network import free_port
 
 
 def _worklist(
-    *args: str, database_url: str, home: Path, log_level: str = "INFO"
+    *args: str, database_url: str, home: Path, log_level: str = "INFO", **settings: str
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "WORKLIST_HOME": str(home),
         "WORKLIST_LOG_LEVEL": log_level,
+        **settings,
     }
     return subprocess.run(
         [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=60
@@ -99,3 +101,19 @@ def test_migrate_shows_alembic_at_work_when_debugging(server_url: str, tmp_path:
 
     assert result.returncode == 0, result.stderr
     assert "Running upgrade  -> 0001" in result.stderr
+
+
+def test_an_hl7_character_set_the_listener_cannot_read_stops_it_at_start(
+    database_url: str, tmp_path: Path
+) -> None:
+    result = _worklist(
+        "hl7",
+        database_url=database_url,
+        home=tmp_path,
+        WORKLIST_HL7_PORT=str(free_port()),
+        WORKLIST_HL7_DEFAULT_CHARSET="latin-1",
+    )
+    assert result.returncode == 1
+    assert "WORKLIST_HL7_DEFAULT_CHARSET 'latin-1' is not an MSH-18 character set" in result.stderr
+    assert "8859/1" in result.stderr
+    assert "Traceback" not in result.stderr

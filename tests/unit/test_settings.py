@@ -123,13 +123,3 @@ def test_the_department_time_zone_is_read_by_its_name_or_the_older_one(
     monkeypatch.setenv("WORKLIST_TIMEZONE", "Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="WORKLIST_TIMEZONE: unknown time zone"):
         Settings(_env_file=None)
-
-
-def test_a_default_hl7_character_set_must_be_one_msh_18_names(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("WORKLIST_HL7_DEFAULT_CHARSET", "latin-1")
-    with pytest.raises(ValidationError, match="'latin-1' is not an MSH-18 character set"):
-        Settings(_env_file=None)
-    monkeypatch.setenv("WORKLIST_HL7_DEFAULT_CHARSET", "8859/1")
-    assert Settings(_env_file=None).hl7_default_charset == "8859/1"
