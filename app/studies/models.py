@@ -147,3 +147,14 @@ class ListenerStart(Base):
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     started_at: Mapped[datetime]
+
+
+class Reconciliation(Base):
+    """A listener reconciling its storage, since when: while any does, only studies whose first
+    image came after the latest one began may be judged quiet. A listener that dies while
+    reconciling leaves its row, older than any later one's."""
+
+    __tablename__ = "reconciliations"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    began_at: Mapped[datetime]

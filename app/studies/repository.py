@@ -287,10 +287,13 @@ class SettledStudy(NamedTuple):
 
 
 def claim_settled_studies(
-    session: Session, settled_before: datetime, limit: int
+    session: Session,
+    settled_before: datetime,
+    limit: int,
+    first_received_after: datetime | None = None,
 ) -> list[SettledStudy]:
-    """Studies quiet since `settled_before`, not yet stable or changed since, locked; others'
-    claims skipped.
+    """Studies quiet since `settled_before` (and first received after `first_received_after`),
+    not yet stable or changed since, locked; others' claims skipped.
 
     `last_received_at` may trail the newest instance by a moment (the listener updates it at
     most every second per study), so the instances themselves have the last word.
@@ -307,6 +310,8 @@ def claim_settled_studies(
         .limit(limit)
         .with_for_update(of=Study, skip_locked=True)
     )
+    if first_received_after is not None:
+        query = query.where(Study.first_received_at > first_received_after)
     return [SettledStudy(*row) for row in session.execute(query)]
 
 

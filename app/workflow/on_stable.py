@@ -17,7 +17,7 @@ from app.routing.route import route_changed_studies, route_studies
 from app.settings import Settings
 from app.studies import repository as studies
 from app.studies.models import Study
-from app.studies.quiet_period import quiet_since_start
+from app.studies.quiet_period import studies_that_may_settle
 from app.studies.repository import SettledStudy
 from app.tasks import repository as tasks
 from app.tasks.repository import UNCLAIMED_STATE_NAMES
@@ -95,17 +95,21 @@ def mark_settled_studies_stable(session: Session, settings: Settings) -> int:
     """Declare stable the studies quiet for `stable_after`, each with what its stability sets off;
     settle again, the same way, those that received images after they were stable.
 
-    Nothing is judged quiet while a listener reconciles its storage, nor within `stable_after`
-    of a listener's start: a study still arriving when the listener stopped resumes with it.
+    Nothing is judged quiet within `stable_after` of a listener's start (a study still arriving
+    when the listener stopped resumes with it), nor, while a listener reconciles its storage, a
+    study first received before it began (`studies_that_may_settle`).
     A batch of `stability_batch` studies is marked in the same transaction as its steps. If the
     batch fails, each study is tried on its own, so one whose steps fail stays unsettled (and
     is retried next sweep) without holding back the others.
     """
     now = datetime.now(UTC)
     settled_before = now - timedelta(seconds=settings.stable_after)
-    if not quiet_since_start(session, settled_before):
+    may_settle = studies_that_may_settle(session, settled_before)
+    if may_settle is None:
         return 0
-    batch = studies.claim_settled_studies(session, settled_before, settings.stability_batch)
+    batch = studies.claim_settled_studies(
+        session, settled_before, settings.stability_batch, may_settle.first_received_after
+    )
     if not batch or _settle(session, batch, settings, now):
         return len(batch)
     if len(batch) == 1:

@@ -1,5 +1,6 @@
-"""At start the listener reconciles its storage before any study may be judged quiet: nothing is
-marked stable while it reconciles, and the quiet period counts from its start."""
+"""At start the listener reconciles its storage before a study it may have left files of is
+judged quiet: no study received before the reconciliation began is marked stable while it runs,
+and the quiet period counts from its start. Studies first received meanwhile do not wait."""
 
 import os
 import signal
@@ -65,6 +66,36 @@ def test_no_study_becomes_stable_while_a_listener_reconciles_nor_before_its_star
     time.sleep(listener_settings.stable_after + 0.1)
     assert _sweep(listener_settings, database_url) == 1
     assert _stable_at(session, study) is not None
+
+
+def test_a_study_first_received_while_a_listener_reconciles_is_judged_without_waiting(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    before = _quiet_study(session)
+
+    with reconciling(database_url):
+        arrived = datetime.now(UTC)
+        meanwhile = make_study(session, first_received_at=arrived, last_received_at=arrived)
+        session.commit()
+        time.sleep(listener_settings.stable_after + 0.1)
+        assert _sweep(listener_settings, database_url) == 1
+        assert _stable_at(session, meanwhile) is not None
+        assert _stable_at(session, before) is None
+
+
+def test_of_two_listeners_reconciling_the_one_that_began_last_bounds_the_studies_judged(
+    listener_settings: Settings, database_url: str, session: Session
+) -> None:
+    """The listener that stopped before the second began may have left files of a study
+    received between the two beginnings."""
+    with reconciling(database_url):
+        arrived = datetime.now(UTC)
+        between = make_study(session, first_received_at=arrived, last_received_at=arrived)
+        session.commit()
+        with reconciling(database_url):
+            time.sleep(listener_settings.stable_after + 0.1)
+            assert _sweep(listener_settings, database_url) == 0
+        assert _stable_at(session, between) is None
 
 
 def test_a_listener_killed_while_reconciling_holds_nothing_back(
