@@ -12,7 +12,7 @@ from app.auth.errors import LinkNotValid, UnknownRadiologist, UserNameTaken, Use
 from app.auth.models import User, WebSession
 from app.auth.passwords import check_policy, hash_password
 from app.auth.tokens import generate_token, hash_token
-from app.db.key_locks import take_turns_adding
+from app.db.key_locks import take_turns
 from app.people.models import Radiologist
 from app.principal import Principal
 from app.vocabulary import Role
@@ -38,7 +38,7 @@ def create_user(
         raise UnknownRadiologist("a radiologist's account needs a radiologist id")
     if radiologist_id is not None and session.get(Radiologist, radiologist_id) is None:
         raise UnknownRadiologist(f"no radiologist with id {radiologist_id}")
-    take_turns_adding(session, "user", name)
+    take_turns(session, "user", name)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise UserNameTaken(f"someone already signs in as {name!r}")
     user = User(name=name, role=role.value, radiologist_id=radiologist_id)

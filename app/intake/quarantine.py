@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction, Outcome
 from app.audit.service import record
+from app.db.key_locks import take_turns
 from app.principal import Principal
 from app.storage.quarantine import Quarantined, checked_name, quarantined, release
 from dicom_listener.handlers import IngestHandlers
@@ -38,6 +39,7 @@ def list_quarantined(ingest: IngestHandlers) -> list[Quarantined]:
 def reingest(ingest: IngestHandlers, session: Session, user: Principal, name: str) -> Reingested:
     """File the dataset again; out of the quarantine unless storage or the database failed."""
     storage = ingest.storage
+    take_turns(session, "quarantined dataset", name)  # sent twice at once, it is filed once
     checked_name(storage.quarantine, name)
     with storage.spooled_copy(storage.quarantine, name) as copy:
         received = ReceivedFile(copy, copy.stat().st_size, None)
@@ -59,6 +61,7 @@ def reingest(ingest: IngestHandlers, session: Session, user: Principal, name: st
 def delete(ingest: IngestHandlers, session: Session, user: Principal, name: str) -> None:
     """Delete the dataset and its reason for good."""
     area = ingest.storage.quarantine
+    take_turns(session, "quarantined dataset", name)
     release(area, checked_name(area, name))
     # DICOM audits a deletion as instances accessed with the event action D (PS3.15 A.5.3.3).
     record(

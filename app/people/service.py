@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.db.key_locks import take_turns_adding
+from app.db.key_locks import take_turns
 from app.people import repository
 from app.people.duty import ShiftWindow, is_on_duty
 from app.people.errors import RadiologistNotFound, SubspecialtyExists, UnknownSubspecialty
@@ -32,7 +32,7 @@ def list_subspecialties(session: Session) -> Sequence[Subspecialty]:
 def add_subspecialty(
     session: Session, principal: Principal, request: SubspecialtyCreate
 ) -> Subspecialty:
-    take_turns_adding(session, "subspecialty", request.code)
+    take_turns(session, "subspecialty", request.code)
     if repository.get_subspecialty(session, request.code) is not None:
         raise SubspecialtyExists(request.code)
     subspecialty = repository.add_subspecialty(

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.db.key_locks import take_turns_adding
+from app.db.key_locks import take_turns
 from app.errors import Invalid, NotFound
 from app.principal import Principal
 from app.studies.link_schemas import PatientLinkIn
@@ -22,7 +22,7 @@ def link_patients(session: Session, admin: Principal, wanted: PatientLinkIn) -> 
         if not session.scalar(select(exists().where(studies_of({identity})))):
             raise NotFound(f"{field}: no study carries patient id {_named(identity)}")
     # Links chain (A with B, B with C): any two being added may meet, so all take turns.
-    take_turns_adding(session, "patient link", "")
+    take_turns(session, "patient link", "")
     if same_as in same_patient(session, patient):
         raise Invalid(f"{_named(patient)} and {_named(same_as)} are one patient already")
     link = PatientLink(

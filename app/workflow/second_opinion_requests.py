@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.events import AuditAction
 from app.audit.service import record
-from app.db.key_locks import take_turns_adding
+from app.db.key_locks import take_turns
 from app.errors import Conflict, Invalid
 from app.people.models import Subspecialty
 from app.principal import Principal
@@ -30,7 +30,7 @@ def submit_request(
     and service level. `409` when a reader has taken the study, or it has an open request."""
     if asked.subspecialty and session.get(Subspecialty, asked.subspecialty) is None:
         raise Invalid(f"subspecialty: no pool {asked.subspecialty}")
-    take_turns_adding(session, "second-opinion request", asked.study_instance_uid)
+    take_turns(session, "second-opinion request", asked.study_instance_uid)
     pending = requests.open_of_study_uid(session, asked.study_instance_uid)
     if pending is not None:
         raise Conflict(f"the study has an open second-opinion request already: {pending.id}")

@@ -3,14 +3,17 @@ fixed one re-ingested (stored, out of the quarantine), one still broken refused 
 deleted; each change audited, admins only."""
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydicom import Dataset
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.api.main import create_app
 from app.audit.models import AuditEvent
 from app.settings import Settings
 from app.storage.store import storage_of
@@ -18,6 +21,7 @@ from app.studies.models import Instance
 from app.vocabulary import Role
 from dicom_listener.samples import KNEE_MR, study_datasets, write_datasets
 from tests.support.dicomweb import STOW_TYPE, dicom_parts, multipart_body
+from tests.support.live_api import serving
 from tests.support.s3 import S3Server, s3_settings
 
 
@@ -128,3 +132,20 @@ def test_names_outside_the_quarantine_and_other_roles_are_refused(
     escape = client.post("/api/v1/quarantine/..%2Fstorage.dcm/reingest", headers=admin)
     assert escape.status_code in (404, 422)
     assert client.get("/api/v1/quarantine", headers=portal).status_code == 403
+
+
+def test_a_dataset_re_ingested_twice_at_once_is_filed_once(
+    client: TestClient, admin: dict[str, str], settings: Settings, database_url: str
+) -> None:
+    """An admin's double click: the second waits for the first, then finds the name gone."""
+    _, name = _quarantine_one_without_study_uid(client, admin)
+
+    with serving(create_app(settings, database_url)) as url:
+        reingest = f"{url}/api/v1/quarantine/{name}/reingest"
+        with ThreadPoolExecutor(max_workers=4) as admins:
+            answers = admins.map(lambda _: httpx.post(reingest, headers=admin), range(4))
+            statuses = sorted(answer.status_code for answer in answers)
+
+    assert statuses == [200, 404, 404, 404]
+    [again] = client.get("/api/v1/quarantine", headers=admin).json()["datasets"]
+    assert again["name"] != name
