@@ -11,7 +11,8 @@ machine's time. The listener runs as `worklist hl7` does, with `--processes` pro
 before its ACK; the echo server, also a process of its own, answers every frame with a fixed
 ACK and stores nothing: the floor under any MLLP listener on this machine.
 Then: an order waiting for its study, the study made stable and routed (p99 per study); and
-the worker's outbox delivering `--reports` ORU^R01 messages to a local receiver.
+the worker's outbox delivering `--reports` ORU^R01 messages to a local receiver (a process of
+its own answering each with an AA naming its control id).
 Set BENCH_DATABASE_URL to use a running Postgres instead of an embedded one.
 """
 
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -175,8 +177,23 @@ async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
     writer.close()
 
 
-async def _serve_echo(port: int) -> None:
-    server = await asyncio.start_server(_echo, "127.0.0.1", port)
+async def _acknowledge(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """A receiver of reports: each frame answered AA naming its message's MSH-10 in MSA-2, as
+    the outbox requires of an answer."""
+    try:
+        while True:
+            content = await reader.readuntil(END_BLOCK)
+            header = content[content.find(b"MSH") :].split(b"\r", 1)[0]
+            control_id = header.split(header[3:4])[9]
+            writer.write(frame(ECHO_ACK.replace(b"MSA|AA|1", b"MSA|AA|" + control_id)))
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    writer.close()
+
+
+async def _serve(port: int, answer: Callable[..., Awaitable[None]]) -> None:
+    server = await asyncio.start_server(answer, "127.0.0.1", port)
     async with server:
         await server.serve_forever()
 
@@ -237,8 +254,9 @@ def deliver_reports(url: str, settings: Settings, reports: int, receiver_port: i
     destination = f"127.0.0.1:{receiver_port}"
     with session_scope(url) as session:
         for number in range(reports):
-            enqueue(session, [destination], message_type="ORU^R01", control_id=f"R{number}",
-                    payload=payload)  # fmt: skip
+            control_id = f"R{number}"
+            enqueue(session, [destination], message_type="ORU^R01", control_id=control_id,
+                    payload=payload.replace("RIS0001", control_id))  # fmt: skip
     sending = settings.model_copy(update={"hl7_destinations": [destination]})
     started = time.perf_counter()
     while True:
@@ -260,10 +278,11 @@ def run(
 ) -> None:
     env = {**os.environ, "DATABASE_URL": url, "WORKLIST_LOG_LEVEL": "WARNING"}
     env["WORKLIST_HL7_PROCESSES"] = str(processes)
-    listener_port, echo_port = _free_port(), _free_port()
+    listener_port, echo_port, receiver_port = _free_port(), _free_port(), _free_port()
     env["WORKLIST_HL7_PORT"] = str(listener_port)
     listener = _start(["app", "hl7"], env, listener_port)
     echo = _start(["bench.hl7", "--echo-server", str(echo_port)], env, echo_port)
+    receiver = _start(["bench.hl7", "--receiver", str(receiver_port)], env, receiver_port)
     try:
         echo_load, listener_load = load_in_turns(
             (echo_port, listener_port), senders, orders, rounds
@@ -272,9 +291,9 @@ def run(
             stored = session.scalar(select(func.count()).select_from(Order))
         settings = Settings(DATABASE_URL=url)
         route_p99 = match_and_route(url, settings, studies)
-        delivered = deliver_reports(url, settings, reports, echo_port)
+        delivered = deliver_reports(url, settings, reports, receiver_port)
     finally:
-        for process in (listener, echo):
+        for process in (listener, echo, receiver):
             process.terminate()
             process.wait(15)
     total = senders * orders
@@ -303,9 +322,13 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--studies", type=int, default=200)
     parser.add_argument("--echo-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--receiver", type=int, metavar="PORT", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.echo_server:
-        asyncio.run(_serve_echo(arguments.echo_server))
+        asyncio.run(_serve(arguments.echo_server, _echo))
+        return
+    if arguments.receiver:
+        asyncio.run(_serve(arguments.receiver, _acknowledge))
         return
     with tempfile.TemporaryDirectory(prefix="bench-hl7-") as folder:
         with bench_database(Path(folder)) as url:
