@@ -69,7 +69,11 @@ class MllpConnection:
 
 
 def _control_id(message: str) -> str:
-    return str(hl7.parse(message).segment("MSH")(10))
+    """MSH-10 of a message we wrote, read off its first line (parsing it whole would take
+    longer than sending it)."""
+    header = message.split("\r", 1)[0]
+    fields = header.split(header[3:4])
+    return fields[9] if len(fields) > 9 else ""
 
 
 def _acknowledgment(content: bytes, sent_control_id: str) -> Acknowledgment:
