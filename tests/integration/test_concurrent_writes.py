@@ -7,21 +7,33 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.api.main import create_app
+from app.db.session import session_scope
+from app.people.models import Subspecialty
 from app.settings import Settings
 from app.vocabulary import Role
 from tests.support.factories import make_radiologist, make_study
 from tests.support.live_api import serving
 
 AT_ONCE = 6
+ADDED_POOL = "PEDS_AT_ONCE"
 
 
 @pytest.fixture
 def base_url(settings: Settings, database_url: str) -> Iterator[str]:
     with serving(create_app(settings, database_url)) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def forget_added_pool(database_url: str) -> Iterator[None]:
+    """Subspecialties survive between tests, so the one added here is removed after."""
+    yield
+    with session_scope(database_url) as session:
+        session.execute(delete(Subspecialty).where(Subspecialty.code == ADDED_POOL))
 
 
 def _sent_at_once(url: str, token: str, body: dict[str, Any]) -> list[tuple[int, str]]:
@@ -41,8 +53,8 @@ def _sent_at_once(url: str, token: str, body: dict[str, Any]) -> list[tuple[int,
         (
             "/api/v1/subspecialties",
             Role.ADMIN,
-            {"code": "PEDS", "name": "Paediatrics"},
-            "subspecialty PEDS already exists",
+            {"code": ADDED_POOL, "name": "Paediatrics"},
+            f"subspecialty {ADDED_POOL} already exists",
         ),
         (
             "/api/v1/second-opinion-requests",
