@@ -209,8 +209,8 @@ def serve(settings: Settings, database_url: str) -> None:
     associations get `STOP_GRACE` seconds to finish.
 
     The port opens first, so senders are not turned away for the minutes a year's storage takes
-    to list; no study is judged quiet until the reconciliation is over (`reconciling`), whose
-    lock is taken before the port opens.
+    to list; no study received before the reconciliation began is judged quiet until it is
+    over (`reconciling`, whose lock is taken before the port opens).
     """
     block_stop_signals()
     storage = storage_of(settings)

@@ -154,9 +154,10 @@ def test_study_left_partial_by_a_crash_waits_the_quiet_period_from_the_listeners
 def test_senders_are_answered_while_the_storage_is_reconciled(
     listener_settings: Settings, database_url: str, session: Session
 ) -> None:
-    """The port opens before the storage is listed (minutes at a year's volume), and nothing is
-    judged quiet until the listing is done. Here the listing waits on a lock on the instances
-    table, taken before the start, to index a file a crash left without its row."""
+    """The port opens before the storage is listed (minutes at a year's volume), and no study
+    received before is judged quiet until the listing is done. Here the listing waits on a lock
+    on the instances table, taken before the start, to index a file a crash left without its
+    row."""
     (dataset,) = list(study_datasets(KNEE_MR))[:1]
     key = instance_key(dataset.StudyInstanceUID, dataset.SeriesInstanceUID, dataset.SOPInstanceUID)
     write_datasets(iter([dataset]), (listener_settings.storage_dir / key).parent)
