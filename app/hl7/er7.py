@@ -9,7 +9,7 @@ fields at MSH-1; a field is split into repetitions, components and subcomponents
 encoding characters MSH-2 declares, only when it is first read, and only once. The values are
 python-hl7's `extract_field` values, stripped of surrounding whitespace, an escaped line break
 read as a line feed: MSH-1 is the field separator and MSH-2 the encoding characters, both as
-sent; an absent field, repetition or component reads as "".
+sent; an absent field, repetition or component reads as "", and so does HL7's null (`""`).
 
 Escape sequences (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\.br\\ \\Xhh\\ ...) stay python-hl7's: a value
 holding the escape character is unescaped by python-hl7's own `unescape`, and text is escaped
@@ -31,6 +31,9 @@ BATCH_HEADERS = ("FHS", "BHS")
 # Not text in HL7 (nor in Postgres, where an order's values go): a message or escape holding one
 # is refused whole rather than failing at its commit.
 NUL = "\x00"
+# HL7's null (v2.5.1 section 2.5.3): the field is sent, and the value the receiver holds for it
+# is to be deleted; an empty field leaves that value as it was.
+NULL = '""'
 # What python-hl7 takes for encoding characters that MSH-2 leaves out, in MSH-2's order.
 DEFAULT_ENCODING_CHARACTERS = "^~\\&"
 # python-hl7 writes out what a formatting sequence repeats (\.sp2000000000\ as that many line
@@ -178,23 +181,29 @@ class Segment:
         """The field as sent, escape sequences and separators kept; "" when absent."""
         return self.fields[field] if field < len(self.fields) else ""
 
+    def is_null(self, field: int) -> bool:
+        """Whether the field is HL7's null (`""`): sent, and its value to be deleted."""
+        return self.text(field).strip() == NULL
+
     def value(self, field: int, component: int = 1, repeat: int = 1) -> str:
         """The first subcomponent of one component of one repetition, unescaped and stripped;
         "" if absent.
 
         Numbers count from 1, as in python-hl7's `extract_field(field, repeat, component, 1)`.
+        HL7's null (`""`) reads as "" too: it deletes a value, it is never one (`is_null`).
         """
         if self.plain:
             if repeat != 1 or field >= len(self.fields):
                 return ""
             components = self.fields[field].split(self.encoding.component_separator, component)
-            return components[component - 1].strip() if component <= len(components) else ""
+            value = components[component - 1].strip() if component <= len(components) else ""
+            return "" if value == NULL else value
         values = self._read.get(field)
         if values is None:
             values = self._read_field(field)
         if repeat <= len(values):
             components = values[repeat - 1]
-            if component <= len(components):
+            if component <= len(components) and components[component - 1] != NULL:
                 return components[component - 1]
         return ""
 

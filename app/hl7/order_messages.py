@@ -121,7 +121,32 @@ def _order(
     )
     if overlong := too_long(facts):
         raise OrderUnusable(overlong[1])
-    return ReceivedOrder(control=control, facts=facts, source="HL7")
+    segments = {"OBR": obr, "ORC": orc, "TQ1": tq1, "PV1": visit}
+    return ReceivedOrder(control, facts, "HL7", cleared=_cleared(facts, segments))
+
+
+# The facts a change may delete, each with the fields it is read from: one is deleted when the
+# message sends HL7's null in one of them and gives it no value from the others.
+CLEARABLE: dict[str, tuple[tuple[str, int], ...]] = {
+    "reason": (("OBR", 31), ("OBR", 13)),
+    "reason_codes": (("OBR", 31),),
+    "ordering_physician": (("OBR", 16), ("ORC", 12)),
+    "patient_class": (("PV1", 2),),
+    "patient_location": (("PV1", 3),),
+    "requested_procedure": (("OBR", 4),),
+    "scheduled_at": (("TQ1", 7), ("OBR", 36)),
+    "priority": (("TQ1", 9),),
+    "order_status": (("ORC", 5),),
+}
+
+
+def _cleared(facts: OrderFacts, segments: dict[str, Segment]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, sources in CLEARABLE.items()
+        if not getattr(facts, name)
+        and any(segments[segment].is_null(field) for segment, field in sources)
+    )
 
 
 def _accession(first: dict[str, Segment], fields: Sequence[str]) -> str:

@@ -54,5 +54,7 @@ class ReceivedOrder:
     facts: OrderFacts
     source: str  # "HL7" or "FHIR"
     # A FHIR resource states the whole order, so a fact it leaves out is no longer so; an HL7
-    # change may carry only what changed, so a fact it leaves empty keeps what was said before.
+    # change may carry only what changed, so a fact it leaves empty keeps what was said before,
+    # and one it sends as HL7's null ("") is deleted: those are named in `cleared`.
     states_every_fact: bool = False
+    cleared: frozenset[str] = frozenset()

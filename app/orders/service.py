@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.orders import repository
 from app.orders.models import Order
-from app.orders.records import CANCELLING, OrderFacts, OrderStatus, ReceivedOrder
+from app.orders.records import CANCELLING, OrderStatus, ReceivedOrder
 from app.settings import Settings
 from app.studies.models import Study
 from app.studies.questions import give_question, withdraw_question
@@ -28,7 +28,7 @@ def store_order(session: Session, received: ReceivedOrder) -> StoredOrder:
     created = repository.add_order_unless_held(session, received)
     order = repository.order_by_accession(session, facts.accession_number, for_update=True)
     assert order is not None  # inserted, or held by a committed transaction
-    _copy_facts(order, facts, received.states_every_fact)
+    _copy_facts(order, received)
     order.last_control = received.control.value
     cancelled = received.control in CANCELLING
     order.status = (OrderStatus.CANCELLED if cancelled else OrderStatus.ACTIVE).value
@@ -36,9 +36,10 @@ def store_order(session: Session, received: ReceivedOrder) -> StoredOrder:
     return StoredOrder(order, created)
 
 
-def _copy_facts(order: Order, facts: OrderFacts, states_every_fact: bool) -> None:
+def _copy_facts(order: Order, received: ReceivedOrder) -> None:
     """Every fact the message carries; one it leaves empty keeps what an earlier one said,
-    unless the message states every fact."""
+    unless the message states every fact or clears that one."""
+    facts, every = received.facts, received.states_every_fact
     for name in (
         "placer_number",
         "filler_number",
@@ -54,11 +55,11 @@ def _copy_facts(order: Order, facts: OrderFacts, states_every_fact: bool) -> Non
         "order_status",
     ):
         value = getattr(facts, name)
-        if value is not None or states_every_fact:
+        if value is not None or every or name in received.cleared:
             setattr(order, name, value)
-    if facts.priority is not None or states_every_fact:
+    if facts.priority is not None or every or "priority" in received.cleared:
         order.priority = facts.priority.value if facts.priority else None
-    if facts.reason_codes or states_every_fact:
+    if facts.reason_codes or every or "reason_codes" in received.cleared:
         order.reason_codes = list(facts.reason_codes)
 
 

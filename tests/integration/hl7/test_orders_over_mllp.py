@@ -91,6 +91,22 @@ def test_senders_leaving_out_msh_18_are_read_in_the_configured_character_set(
     assert order.patient_name == "Sørensen&Berg^Åse"
 
 
+def test_a_change_sending_hl7_null_deletes_what_it_names_and_keeps_what_it_leaves_empty(
+    settings: Settings, database_url: str
+) -> None:
+    change = sample_bytes("orm_o01_v23_change.hl7")
+    change = change.replace(b"PV1|1|E|ED^BAY4^1^GENHOSP", b'PV1|1|""')
+    change = change.replace(b"^follow-up of known meningioma", b'""')
+    with running_hl7_listener(settings, database_url) as port:
+        acks = send_with_hl7_client(port, [sample_bytes("orm_o01_v23_new.hl7"), change])
+    assert [str(ack.segment("MSA")(1)) for ack in acks] == ["AA", "AA"]
+    order = _order(database_url, "ACC1001")
+    assert order is not None
+    assert (order.reason, order.reason_codes, order.patient_class) == (None, [], None)
+    assert order.patient_location == "ED BAY4 1 GENHOSP"  # PV1-3 left empty: kept
+    assert order.ordering_physician == "CAMERON^ALLISON"
+
+
 def test_same_control_id_again_is_acknowledged_without_a_second_effect(
     settings: Settings, database_url: str
 ) -> None:

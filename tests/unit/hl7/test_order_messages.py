@@ -70,6 +70,22 @@ def test_cancel_is_read_as_cancel() -> None:
     assert facts.accession_number == "ACC1001"
 
 
+def test_hl7_null_deletes_a_fact_where_an_empty_field_keeps_it() -> None:
+    """v2.5.1 section 2.5.3: `""` says the value is to be deleted, never that it is `""`."""
+    change = sample_bytes("orm_o01_v23_change.hl7")
+    change = change.replace(b"PV1|1|E|ED^BAY4^1^GENHOSP", b'PV1|1|""|""')
+    change = change.replace(b"^follow-up of known meningioma", b'""')
+    change = change.replace(b"DOE^JOHN^Q", b'""')
+    (order,) = orders_of(parse(decode_message(change)))
+    facts = order.facts
+    assert (facts.reason, facts.patient_class, facts.patient_location) == (None, None, None)
+    assert order.cleared == {"reason", "reason_codes", "patient_class", "patient_location"}
+    assert facts.patient_name is None  # a patient's name is not deleted by an order
+    assert facts.priority is Priority.ROUTINE
+    (kept,) = orders_of(parse(decode_message(sample_bytes("orm_o01_v23_change.hl7"))))
+    assert kept.cleared == frozenset()
+
+
 def _with_field(name: str, old: bytes, new: bytes) -> str:
     return decode_message(sample_bytes(name).replace(old, new, 1))
 
