@@ -6,6 +6,8 @@ from pathlib import Path
 
 import psycopg
 
+from app.db.session import session_scope
+from app.studies.quiet_period import last_listener_start
 from bench.ingest_targets import OurListener
 
 
@@ -39,9 +41,9 @@ class ListenerOnHistory(OurListener):
         )
 
     def _reconciled_since(self, launched: datetime) -> bool:
-        with psycopg.connect(self.database_url) as conn:
-            row = conn.execute("SELECT max(started_at) FROM listener_starts").fetchone()
-        return bool(row and row[0] is not None and row[0] >= launched)
+        with session_scope(self.database_url) as session:
+            finished = last_listener_start(session)
+        return finished is not None and finished >= launched
 
     def stored(self) -> int:
         with psycopg.connect(self.database_url) as conn:

@@ -78,7 +78,7 @@ def studies_that_may_settle(session: Session, settled_before: datetime) -> MaySe
     """Which studies quiet since `settled_before` may be marked stable now; None: none may, a
     listener having started after that moment. A reconciliation's lock is held off until this
     transaction ends."""
-    started_at = session.scalar(select(func.max(ListenerStart.started_at)))
+    started_at = last_listener_start(session)
     if started_at is not None and started_at >= settled_before:
         return None
     if session.scalar(_NO_RECONCILIATION_RUNNING, {"name": _LOCK_NAME}):
@@ -87,6 +87,11 @@ def studies_that_may_settle(session: Session, settled_before: datetime) -> MaySe
     # received until then. No row: the lock's holder keeps none (a listener of an older version).
     began_at = session.scalar(select(func.max(Reconciliation.began_at)))
     return MaySettle(first_received_after=began_at) if began_at is not None else None
+
+
+def last_listener_start(session: Session) -> datetime | None:
+    """When a listener last finished reconciling its storage at start; None if none ever did."""
+    return session.scalar(select(func.max(ListenerStart.started_at)))
 
 
 def _record_start_and_release(connection: Connection, reconciliation_id: int) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pydicom import Dataset
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.db.embedded import start_embedded_postgres, stop_embedded_postgres
@@ -23,7 +23,7 @@ from app.jobs.registry import all_jobs
 from app.jobs.runner import run_once
 from app.settings import Settings
 from app.storage.store import storage_of
-from app.studies.models import ListenerStart
+from app.studies.quiet_period import last_listener_start
 from dicom_listener.reconcile import reconcile
 from dicom_listener.samples import write_datasets
 from dicom_listener.sender import Destination, send_files
@@ -128,7 +128,7 @@ def wait_for_reconciliation(database_url: str, since: datetime, timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with session_scope(database_url) as session:
-            finished = session.scalar(select(func.max(ListenerStart.started_at)))
+            finished = last_listener_start(session)
         if finished is not None and finished >= since:
             return
         time.sleep(0.05)
