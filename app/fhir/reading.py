@@ -11,8 +11,8 @@ from fhir.resources.R4B.task import Task
 
 from app.fhir.service_requests import (
     ACCESSION,
-    DICOM_UID_SYSTEM,
     REQUEST_PRIORITY,
+    dicom_uid_identifier,
     identifier_of_type,
 )
 from app.studies.models import Study
@@ -74,7 +74,7 @@ def _person(name: str | None) -> dict[str, object] | None:
 
 
 def _imaging_study(study: Study) -> dict[str, object]:
-    uid = {"system": DICOM_UID_SYSTEM, "value": f"urn:oid:{study.study_instance_uid}"}
+    uid = dicom_uid_identifier(study.study_instance_uid)
     return {"identifier": uid, "display": study.study_description or "imaging study"}
 
 

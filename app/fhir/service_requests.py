@@ -41,6 +41,7 @@ PATIENT_NOT_NAMED = {
 IDENTIFIER_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
 ACCESSION, PLACER, FILLER = "ACSN", "PLAC", "FILL"
 DICOM_UID_SYSTEM = "urn:dicom:uid"
+OID_PREFIX = "urn:oid:"
 READ_IDENTIFIERS = frozenset({ACCESSION, PLACER, FILLER, DICOM_UID_SYSTEM})
 # v3 ActCode encounter classes as HL7 v2 patient classes (PV1-2), and back.
 ENCOUNTER_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -156,7 +157,7 @@ def _identifiers(request: ServiceRequest) -> dict[str, str]:
         kinds = [coding.code for coding in identifier.type.coding or []] if identifier.type else []
         value = identifier.value
         if identifier.system == DICOM_UID_SYSTEM:
-            kinds, value = [DICOM_UID_SYSTEM, *kinds], value.removeprefix("urn:oid:")
+            kinds, value = [DICOM_UID_SYSTEM, *kinds], value.removeprefix(OID_PREFIX)
         for kind in filter(None, kinds):
             if kind in READ_IDENTIFIERS and found.get(kind, value) != value:
                 problem = f"two different identifiers of type {kind}"
@@ -247,8 +248,7 @@ def service_request_of(order: Order) -> ServiceRequest:
         if value
     ]
     if order.study_instance_uid:
-        uid = f"urn:oid:{order.study_instance_uid}"
-        identifiers.append({"system": DICOM_UID_SYSTEM, "value": uid})
+        identifiers.append(dicom_uid_identifier(order.study_instance_uid))
     subject: dict[str, object] = {}
     if order.patient_id:
         subject["identifier"] = {"value": order.patient_id}
@@ -277,6 +277,11 @@ def service_request_of(order: Order) -> ServiceRequest:
 def identifier_of_type(code: str, value: str) -> dict[str, object]:
     """An identifier typed by HL7 v2 table 0203 (ACSN: an accession number)."""
     return {"type": {"coding": [{"system": IDENTIFIER_TYPE_SYSTEM, "code": code}]}, "value": value}
+
+
+def dicom_uid_identifier(uid: str) -> dict[str, object]:
+    """A DICOM UID as a FHIR identifier: the `urn:dicom:uid` system, the UID as an OID URN."""
+    return {"system": DICOM_UID_SYSTEM, "value": f"{OID_PREFIX}{uid}"}
 
 
 def _request_status(order: Order) -> str:
