@@ -1,6 +1,7 @@
 """Storing orders, and bringing an order and its study together whichever came first."""
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -83,7 +84,7 @@ def _question_of(order: Order) -> str | None:
 
 
 def apply_orders(session: Session, study_ids: Sequence[int], settings: Settings) -> None:
-    """A stability step: link waiting orders to these studies; each order's facts win.
+    """A stability step: link waiting orders to these studies; their orders' facts win.
 
     The order's question and priority replace what the images' headers said: the RIS knows why
     the study was asked for better than a technologist's free text.
@@ -92,31 +93,61 @@ def apply_orders(session: Session, study_ids: Sequence[int], settings: Settings)
     for order, study in repository.waiting_orders_for(session, study_ids):
         order.study_id, order.matched_at = study.id, now
     session.flush()
+    orders_of: dict[Study, list[Order]] = defaultdict(list)
     for order in repository.orders_of_studies(session, study_ids):
-        if order.status == OrderStatus.ACTIVE.value:
-            put_order_on_study(session.get_one(Study, order.study_id), order)
+        orders_of[session.get_one(Study, order.study_id)].append(order)
+    for study, orders in orders_of.items():
+        put_orders_on_study(study, orders)
 
 
-def put_order_on_study(study: Study, order: Order) -> list[str]:
-    """Give the study the order's facts; the names of those given.
+def put_orders_on_study(study: Study, orders: Sequence[Order]) -> list[str]:
+    """Give the study its active orders' facts, the latest order stating a fact winning; the
+    names of the facts given or given back.
 
-    A question the order no longer gives (a change clearing its reason) is withdrawn: the study
-    asks again what its headers asked, not what the order said before.
+    A fact no active order gives any more (a change clearing it) is given back: the study asks
+    again what its headers asked, and takes again the priority, patient class and location it
+    had before an order gave them.
     """
+    active = [order for order in orders if order.status == OrderStatus.ACTIVE.value]
     given: list[str] = []
-    question = _question_of(order)
+    question = _latest(_question_of(order) for order in active)
     if question:
         give_question(study, question, ORDER_SOURCE)
         given.append("clinical_question")
     elif withdraw_question(study, ORDER_SOURCE):
         given.append("clinical_question")
-    if order.priority:
-        study.requested_priority = order.priority
-        given.append("requested_priority")
-    if order.patient_class:
-        study.patient_class = order.patient_class
-        given.append("patient_class")
-    if order.patient_location:
-        study.patient_location = order.patient_location[:64]  # the width of the study's column
-        given.append("patient_location")
+    before = dict(study.facts_before_orders)
+    for name, fact_of in _ORDER_FACTS_OF_STUDY.items():
+        value = _latest(fact_of(order) for order in active)
+        if value is not None:
+            before.setdefault(name, getattr(study, name))
+            setattr(study, name, value)
+            given.append(name)
+        elif name in before:
+            setattr(study, name, before.pop(name))
+            given.append(name)
+    study.facts_before_orders = before
     return given
+
+
+def forget_fact_before_orders(study: Study, name: str) -> None:
+    """The study's `name` was set by hand: it is the study's own now, kept if orders stop
+    giving it."""
+    study.facts_before_orders = {
+        fact: value for fact, value in study.facts_before_orders.items() if fact != name
+    }
+
+
+# The facts of a study an order gives, each read off the order.
+_ORDER_FACTS_OF_STUDY: dict[str, Callable[[Order], str | None]] = {
+    "requested_priority": lambda order: order.priority,
+    "patient_class": lambda order: order.patient_class,
+    # Cut to the width of the study's column.
+    "patient_location": lambda order: (order.patient_location or "")[:64] or None,
+}
+
+
+def _latest(values: Iterable[str | None]) -> str | None:
+    """The last value stated (the orders come oldest first)."""
+    stated = [value for value in values if value]
+    return stated[-1] if stated else None

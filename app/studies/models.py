@@ -63,6 +63,9 @@ class Study(Timestamps, Base):
     requested_priority: Mapped[str | None] = mapped_column(String(16))
     patient_location: Mapped[str | None] = mapped_column(String(64))
     patient_class: Mapped[str | None] = mapped_column(String(16))
+    # What the study said of each fact an order now gives it (requested_priority, patient_class,
+    # patient_location), given back when no order gives that fact any more.
+    facts_before_orders: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     source_ae_title: Mapped[str | None] = mapped_column(String(16))
     instance_count: Mapped[int] = mapped_column(server_default="0")
     first_received_at: Mapped[datetime | None]

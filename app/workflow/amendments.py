@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.audit.events import AuditAction
 from app.audit.service import record
 from app.errors import NotFound
+from app.orders.service import forget_fact_before_orders
 from app.principal import Principal
 from app.settings import Settings
 from app.studies.models import Study
@@ -81,6 +82,7 @@ def _apply(study: Study, changes: OrderDetails) -> dict[str, Any]:
         changed["accession_number"] = changes.accession_number
     if changes.priority is not None:
         changed["requested_priority"] = changes.priority.value
+        forget_fact_before_orders(study, "requested_priority")
     for name, value in changed.items():
         setattr(study, name, value)
     return changed

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from app.orders import service as orders
 from app.orders.records import OrderStatus, ReceivedOrder
+from app.orders.repository import orders_of_studies
 from app.orders.service import StoredOrder
 from app.principal import Principal
 from app.settings import Settings
@@ -30,7 +31,7 @@ def receive_order(
         cancel_open_tasks(session, principal, study, f"order cancelled ({order.last_control})")
     else:
         study = locked_study(session, study.study_instance_uid)
-        given = orders.put_order_on_study(study, order)
+        given = orders.put_orders_on_study(study, orders_of_studies(session, [study.id]))
         settle_amended_study(session, principal, settings, study, given)
     return stored
 

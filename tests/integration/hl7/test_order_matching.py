@@ -173,6 +173,51 @@ def test_an_update_clearing_the_orders_reason_gives_the_study_its_headers_questi
     assert not any("thunderclap" in line for line in study.classification_reasons)
 
 
+def test_an_update_no_longer_stating_priority_class_or_location_gives_the_study_its_own_again(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session, requested_priority="ROUTINE", patient_location="WARD 5")
+    mark_settled_studies_stable(session, settings)
+    own_priority = _task(session, study).priority  # an inpatient's: urgent
+    emergency = _order(reason="follow up", patient_class="E", patient_location="ED BAY 3")
+    receive_order(session, RIS, settings, emergency)
+    session.refresh(study)
+    assert (study.requested_priority, study.patient_class) == ("STAT", "E")
+    assert _task(session, study).priority == "STAT"
+
+    # A FHIR update states the order in full: what it leaves out, the order no longer says.
+    stated_in_full = ReceivedOrder(
+        OrderControl.CHANGE,
+        OrderFacts(accession_number="ACC-M1", patient_id="PID-M1", reason="follow up"),
+        "FHIR",
+        states_every_fact=True,
+    )
+    receive_order(session, RIS, settings, stated_in_full)
+    session.refresh(study)
+    assert (study.requested_priority, study.patient_class, study.patient_location) == (
+        "ROUTINE",
+        None,
+        "WARD 5",
+    )
+    assert study.facts_before_orders == {}
+    assert _task(session, study).priority == own_priority == "URGENT"
+
+
+def test_a_second_order_of_a_study_not_stating_a_priority_keeps_the_firsts(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session)
+    mark_settled_studies_stable(session, settings)
+    receive_order(session, RIS, settings, _order())
+    also_on_this_study = _order(
+        accession_number="ACC-M2", study_instance_uid=study.study_instance_uid, priority=None
+    )
+    assert receive_order(session, RIS, settings, also_on_this_study).order.study_id == study.id
+    session.refresh(study)
+    assert study.requested_priority == "STAT"
+    assert _task(session, study).priority == "STAT"
+
+
 def test_a_late_order_gives_a_study_being_read_its_question_and_patient_class(
     session: Session, settings: Settings
 ) -> None:
