@@ -95,6 +95,19 @@ def linked_tasks(session: Session, task: ReadingTask) -> list[ReadingTask]:
     return list(session.scalars(select(ReadingTask).where(condition).order_by(ReadingTask.id)))
 
 
+def open_second_opinion(
+    session: Session, primary_task_id: int, subspecialty: str
+) -> ReadingTask | None:
+    """An over-read of this primary read by this pool not yet final or cancelled, if any."""
+    query = select(ReadingTask).where(
+        ReadingTask.primary_task_id == primary_task_id,
+        ReadingTask.kind == TaskKind.SECOND_OPINION.value,
+        ReadingTask.subspecialty == subspecialty,
+        ReadingTask.state.in_(OPEN_STATE_NAMES),
+    )
+    return session.scalars(query.order_by(ReadingTask.id).limit(1)).first()
+
+
 def primary_task_of_study(session: Session, study_id: int) -> ReadingTask | None:
     query = (
         select(ReadingTask)

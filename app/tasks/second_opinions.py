@@ -77,15 +77,20 @@ def request_second_opinion(
     subspecialty: str,
     radiologist_id: int | None = None,
 ) -> ReadingTask:
-    """An over-read of the study's final primary read, by someone other than its reader."""
+    """An over-read of the study's final primary read, by someone other than its reader; one
+    per pool at a time (a request sent twice, or a double click, makes one)."""
     study = study_by_uid(session, study_instance_uid)
     if study is None:
         raise NotFound(f"no study {study_instance_uid}")
+    # Locked: requests for one study take turns, each seeing the over-reads made before it.
     primary = repository.primary_task_of_study(session, study.id)
     if primary is None or primary.state not in (TaskState.FINAL.value, TaskState.ADDENDED.value):
         raise Conflict("the study has no final primary read to give a second opinion on")
     if session.get(Subspecialty, subspecialty) is None:
         raise Invalid(f"no subspecialty {subspecialty}")
+    already = repository.open_second_opinion(session, primary.id, subspecialty)
+    if already is not None:
+        raise Conflict(f"a second opinion by {subspecialty} is open already: task {already.id}")
     return create_second_opinion(
         session, principal, settings, primary, subspecialty, radiologist_id
     )

@@ -14,8 +14,9 @@ from app.api.main import create_app
 from app.db.session import session_scope
 from app.people.models import Subspecialty
 from app.settings import Settings
-from app.vocabulary import Role
-from tests.support.factories import make_radiologist, make_study
+from app.studies.models import Study
+from app.vocabulary import Role, TaskState
+from tests.support.factories import make_radiologist, make_study, make_task
 from tests.support.live_api import serving
 
 AT_ONCE = 6
@@ -85,6 +86,19 @@ def test_one_thing_added_by_several_requests_at_once_is_added_once(
     answers = _sent_at_once(base_url + path, make_token(role), body)
     assert [status for status, _ in answers] == [201] + [409] * (AT_ONCE - 1)
     assert all(taken in detail for _, detail in answers[1:])
+
+
+def test_one_over_read_asked_by_several_requests_at_once_is_made_once(
+    base_url: str, make_token: Callable[..., str], session: Session
+) -> None:
+    reader = make_radiologist(session)
+    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=reader.id)
+    session.commit()
+    study = session.get_one(Study, primary.study_id)
+    url = f"{base_url}/api/v1/studies/{study.study_instance_uid}/second-opinions"
+    answers = _sent_at_once(url, make_token(Role.ADMIN), {"subspecialty": "NEURO"})
+    assert [status for status, _ in answers] == [201] + [409] * (AT_ONCE - 1)
+    assert all("a second opinion by NEURO is open already" in d for _, d in answers[1:])
 
 
 def test_one_link_of_two_patients_asked_by_several_admins_at_once_is_made_once(

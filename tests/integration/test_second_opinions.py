@@ -64,6 +64,28 @@ def test_over_read_waits_for_a_final_primary(
     assert _request(client, session, primary, admin_headers).status_code == 409
 
 
+def test_one_over_read_per_pool_is_open_at_a_time(
+    client: TestClient, session: Session, make_token: Callable[..., str]
+) -> None:
+    reader, _ = make_reader(session, make_token)
+    _, over_reader = make_reader(session, make_token)
+    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=reader)
+    session.commit()
+    integration = bearer(make_token(Role.INTEGRATION))
+    first = _request(client, session, primary, integration)
+    assert first.status_code == 201
+    again = _request(client, session, primary, integration)
+    assert again.status_code == 409
+    assert again.json()["detail"] == (
+        f"a second opinion by NEURO is open already: task {first.json()['id']}"
+    )
+    url = f"/studies/{_uid(session, primary)}/second-opinions"
+    assert _post(client, url, integration, subspecialty="MSK").status_code == 201
+    scored = _claim_and_finalize(client, first.json()["id"], over_reader, radpeer="1")
+    assert scored.status_code == 200
+    assert _request(client, session, primary, integration).status_code == 201
+
+
 def test_a_primary_read_takes_no_radpeer_score(
     client: TestClient, session: Session, make_token: Callable[..., str]
 ) -> None:

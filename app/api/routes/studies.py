@@ -88,7 +88,9 @@ def patch_study(
     "/{study_uid}/second-opinions",
     status_code=201,
     summary="Request a second opinion",
-    responses={409: {"description": "The study has no final primary read yet"}},
+    responses={
+        409: {"description": "No final primary read yet, or an over-read by the pool is open"}
+    },
 )
 def create_second_opinion(
     study_uid: str,
@@ -100,8 +102,8 @@ def create_second_opinion(
     """An over-read of the study's final primary read, by another radiologist.
 
     A new SECOND_OPINION task in `subspecialty` (ASSIGNED when `radiologist_id` is given); it
-    is finalized with a RADPEER score. `404` for an unknown study, `422` for an unknown pool or
-    the primary reader.
+    is finalized with a RADPEER score. `404` for an unknown study, `409` while the pool's
+    over-read of the read is open, `422` for an unknown pool or the primary reader.
     """
     wanted = body.subspecialty, body.radiologist_id
     task = request_second_opinion(session, user, settings, study_uid, *wanted)
