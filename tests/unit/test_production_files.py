@@ -7,7 +7,7 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
-LONG_RUNNING = ("api", "listener", "worker")
+LONG_RUNNING = ("api", "listener", "hl7", "worker")
 
 
 def test_compose_restarts_every_long_running_part() -> None:
