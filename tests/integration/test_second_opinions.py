@@ -28,18 +28,32 @@ def _claim_and_finalize(client: TestClient, task_id: int, headers: Headers, **ex
     return _post(client, f"/tasks/{task_id}/finalize", headers, version=2, impression="x", **extra)
 
 
-def _request(client: TestClient, session: Session, primary: ReadingTask, headers: Headers) -> Any:
+def _request(
+    client: TestClient,
+    session: Session,
+    primary: ReadingTask,
+    headers: Headers,
+    subspecialty: str = "NEURO",
+) -> Any:
     url = f"/studies/{_uid(session, primary)}/second-opinions"
-    return _post(client, url, headers, subspecialty="NEURO")
+    return _post(client, url, headers, subspecialty=subspecialty)
+
+
+def _final_read_and_two_readers(
+    session: Session, make_token: Callable[..., str]
+) -> tuple[ReadingTask, Headers, Headers]:
+    """A committed final primary read, its reader's headers and another reader's."""
+    primary_reader, primary_headers = make_reader(session, make_token)
+    _, colleague = make_reader(session, make_token)
+    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=primary_reader)
+    session.commit()
+    return primary, primary_headers, colleague
 
 
 def test_over_read_is_created_for_another_reader_and_scored_on_radpeer(
     client: TestClient, session: Session, make_token: Callable[..., str]
 ) -> None:
-    primary_reader, primary_headers = make_reader(session, make_token)
-    _, colleague = make_reader(session, make_token)
-    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=primary_reader)
-    session.commit()
+    primary, primary_headers, colleague = _final_read_and_two_readers(session, make_token)
     response = _request(client, session, primary, bearer(make_token(Role.INTEGRATION)))
     assert response.status_code == 201, response.text
     over_read = response.json()
@@ -67,10 +81,7 @@ def test_over_read_waits_for_a_final_primary(
 def test_one_over_read_per_pool_is_open_at_a_time(
     client: TestClient, session: Session, make_token: Callable[..., str]
 ) -> None:
-    reader, _ = make_reader(session, make_token)
-    _, over_reader = make_reader(session, make_token)
-    primary = make_task(session, state=TaskState.FINAL.value, assignee_id=reader)
-    session.commit()
+    primary, _, over_reader = _final_read_and_two_readers(session, make_token)
     integration = bearer(make_token(Role.INTEGRATION))
     first = _request(client, session, primary, integration)
     assert first.status_code == 201
@@ -79,8 +90,7 @@ def test_one_over_read_per_pool_is_open_at_a_time(
     assert again.json()["detail"] == (
         f"a second opinion by NEURO is open already: task {first.json()['id']}"
     )
-    url = f"/studies/{_uid(session, primary)}/second-opinions"
-    assert _post(client, url, integration, subspecialty="MSK").status_code == 201
+    assert _request(client, session, primary, integration, "MSK").status_code == 201
     scored = _claim_and_finalize(client, first.json()["id"], over_reader, radpeer="1")
     assert scored.status_code == 200
     assert _request(client, session, primary, integration).status_code == 201
