@@ -14,10 +14,13 @@ from app.principal import Principal
 from app.settings import Settings
 from app.studies.models import Study
 from app.studies.queries import study_by_uid
+from app.studies.questions import give_question
 from app.tasks import repository as tasks
 from app.tasks.service import reprioritize
 from app.vocabulary import Priority
 from app.workflow.on_stable import route_again_unless_claimed
+
+AMENDMENT_SOURCE = "amendment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +78,15 @@ def settle_amended_study(
 
 
 def _apply(study: Study, changes: OrderDetails) -> dict[str, Any]:
+    """The changes set on the study, as the study's own: an order that later stops giving a
+    question or a priority does not take these back."""
     changed: dict[str, Any] = {}
     if changes.clinical_question is not None:
+        give_question(study, changes.clinical_question, AMENDMENT_SOURCE)
         changed["clinical_question"] = changes.clinical_question
     if changes.accession_number is not None:
-        changed["accession_number"] = changes.accession_number
+        study.accession_number = changed["accession_number"] = changes.accession_number
     if changes.priority is not None:
-        changed["requested_priority"] = changes.priority.value
+        study.requested_priority = changed["requested_priority"] = changes.priority.value
         forget_fact_before_orders(study, "requested_priority")
-    for name, value in changed.items():
-        setattr(study, name, value)
     return changed

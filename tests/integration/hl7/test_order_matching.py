@@ -18,6 +18,7 @@ from app.tasks.detail import task_detail
 from app.tasks.models import ReadingTask
 from app.tasks.service import claim
 from app.vocabulary import Priority, Role, TaskState
+from app.workflow.amendments import OrderDetails, amend_study
 from app.workflow.on_stable import mark_settled_studies_stable
 from app.workflow.orders import receive_order
 from tests.support.factories import make_radiologist, make_series, make_study
@@ -216,6 +217,26 @@ def test_a_second_order_of_a_study_not_stating_a_priority_keeps_the_firsts(
     session.refresh(study)
     assert study.requested_priority == "STAT"
     assert _task(session, study).priority == "STAT"
+
+
+def test_a_question_and_priority_amended_by_hand_outlast_an_order_no_longer_giving_them(
+    session: Session, settings: Settings
+) -> None:
+    study = _settled_study(session, requested_priority="ROUTINE")
+    mark_settled_studies_stable(session, settings)
+    receive_order(session, RIS, settings, _order())
+    asked = "sudden headache, on warfarin"
+    amended = OrderDetails(clinical_question=asked, priority=Priority.URGENT)
+    amend_study(session, RIS, settings, study.study_instance_uid, amended)
+    without_either = ReceivedOrder(
+        OrderControl.CHANGE,
+        OrderFacts(accession_number="ACC-M1", patient_id="PID-M1"),
+        "FHIR",
+        states_every_fact=True,
+    )
+    receive_order(session, RIS, settings, without_either)
+    session.refresh(study)
+    assert (study.clinical_question, study.requested_priority) == (asked, "URGENT")
 
 
 def test_a_late_order_gives_a_study_being_read_its_question_and_patient_class(
