@@ -2,7 +2,6 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -77,16 +76,18 @@ def settle_amended_study(
     tasks.touch_tasks_of_study(session, study.id)
 
 
-def _apply(study: Study, changes: OrderDetails) -> dict[str, Any]:
-    """The changes set on the study, as the study's own: an order that later stops giving a
-    question or a priority does not take these back."""
-    changed: dict[str, Any] = {}
+def _apply(study: Study, changes: OrderDetails) -> list[str]:
+    """Set the changes on the study, as the study's own (an order that later stops giving a
+    question or a priority does not take these back); the names of the details changed."""
+    changed: list[str] = []
     if changes.clinical_question is not None:
         give_question(study, changes.clinical_question, AMENDMENT_SOURCE)
-        changed["clinical_question"] = changes.clinical_question
+        changed.append("clinical_question")
     if changes.accession_number is not None:
-        study.accession_number = changed["accession_number"] = changes.accession_number
+        study.accession_number = changes.accession_number
+        changed.append("accession_number")
     if changes.priority is not None:
-        study.requested_priority = changed["requested_priority"] = changes.priority.value
+        study.requested_priority = changes.priority.value
         forget_fact_before_orders(study, "requested_priority")
+        changed.append("requested_priority")
     return changed
